@@ -1,0 +1,277 @@
+import { Pool, type Dispatcher } from 'undici'
+import { validate } from '../schemas/validator.js'
+import {
+  OryAbortError, OryBadResponseError, OryBffError, OryConfigError, OryTimeoutError, OryUnavailableError, OryUpstreamError
+} from './errors.js'
+import type { Headers, OperationSpec, OryResult } from './operation.js'
+import { authHeaders, buildRequest, type BodyType, type CallAuth, type Credentials } from './request.js'
+import { decodeBody, readBody } from './response.js'
+import { backoff, DEFAULT_RETRY, isIdempotent, isRetryableStatus, retryAfter, wait, type RetryOptions } from './retry.js'
+
+export type { OryResult } from './operation.js'
+
+export const DEFAULT_CONSOLE_URL = 'https://api.console.ory.sh'
+
+export interface OryClientOptions {
+  /**
+   * The project API: `https://<slug>.projects.oryapis.com`, a custom domain, or self-hosted Kratos/Hydra/Keto behind
+   * one origin. Required: unlike Ory's SDKs there is no default project to fall back to.
+   */
+  url: string | URL
+  /** Project API key, sent only to operations that ask for `oryAccessToken`. */
+  apiKey?: string
+  /** Console API, for the project, workspace and events groups. */
+  consoleUrl?: string | URL
+  /** Workspace API key, sent only to operations that ask for `oryWorkspaceApiKey`. */
+  workspaceApiKey?: string
+  /** Dispatchers to use instead of the client's own pools (tests, proxies). The client never closes these. */
+  dispatcher?: Dispatcher
+  consoleDispatcher?: Dispatcher
+  /** Connections per origin. */
+  connections?: number
+  keepAliveTimeoutMs?: number
+  connectTimeoutMs?: number
+  /** Until the response's headers have arrived. */
+  headersTimeoutMs?: number
+  /** Longest silence while the body arrives. */
+  bodyTimeoutMs?: number
+  /** The whole call, retries included. */
+  timeoutMs?: number
+  /** Larger answers are refused with a 502. */
+  maxResponseBytes?: number
+  /** Retries of idempotent calls on connection errors and 502/503/504; `false` for none. */
+  retry?: Partial<RetryOptions> | false
+  userAgent?: string
+  /** Check every successful body against the operation's model; off in production, on in tests. */
+  validateResponses?: boolean
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+  /** Sent as `X-Request-Id`, so Ory's logs and ours can be joined. */
+  requestId?: string
+  /** Credentials for the per-call schemes: session token, basic, bearer, OAuth2 access token. */
+  auth?: CallAuth
+  /** Extra request headers (lower-case names). They cannot replace the credentials the client sets. */
+  headers?: Record<string, string>
+  /** For operations that take both: send the body as JSON (default) or as an HTML form would. */
+  bodyType?: BodyType
+  timeoutMs?: number
+  retry?: Partial<RetryOptions> | false
+  validateResponse?: boolean
+}
+
+interface Api {
+  origin: string
+  basePath: string
+  dispatcher: Dispatcher
+}
+
+const PACKAGE_VERSION = '0.1.0'
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+/** Failures to reach Ory or to keep the connection: safe to retry when the request is idempotent. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED'
+])
+
+function parseUrl (name: string, value: string | URL): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new OryConfigError(`${name} is not a URL: ${String(value)}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OryConfigError(`${name} must be http(s): ${url.href}`)
+  if (url.search !== '' || url.hash !== '') throw new OryConfigError(`${name} must not have a query or fragment: ${url.href}`)
+  return url
+}
+
+function positive (name: string, value: number | undefined, fallback: number): number {
+  const result = value ?? fallback
+  if (!Number.isFinite(result) || result <= 0) throw new OryConfigError(`${name} must be a positive number, got ${String(value)}`)
+  return result
+}
+
+/**
+ * A typed client for Ory's API on undici: one pool per origin, timeouts, a response size limit, retries for
+ * idempotent calls, and typed results per status code. Call it through the functions of `src/ory/generated`.
+ */
+export class OryClient {
+  readonly #apis: Record<'project' | 'console', Api>
+  readonly #owned: Dispatcher[] = []
+  readonly #credentials: Credentials
+  readonly #timeouts: { headers: number, body: number, total: number }
+  readonly #maxResponseBytes: number
+  readonly #retry: RetryOptions
+  readonly #userAgent: string
+  readonly #validate: boolean
+  #closed = false
+
+  constructor (options: OryClientOptions) {
+    if (options?.url === undefined || options.url === '') {
+      throw new OryConfigError('the Ory URL is required: the client never falls back to a default project')
+    }
+    const project = parseUrl('url', options.url)
+    const consoleUrl = parseUrl('consoleUrl', options.consoleUrl ?? DEFAULT_CONSOLE_URL)
+    const connectTimeout = positive('connectTimeoutMs', options.connectTimeoutMs, 5_000)
+    this.#timeouts = {
+      headers: positive('headersTimeoutMs', options.headersTimeoutMs, 15_000),
+      body: positive('bodyTimeoutMs', options.bodyTimeoutMs, 15_000),
+      total: positive('timeoutMs', options.timeoutMs, 30_000)
+    }
+    this.#maxResponseBytes = positive('maxResponseBytes', options.maxResponseBytes, 16 * 1024 * 1024)
+    this.#retry = options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry }
+    this.#userAgent = options.userAgent ?? `ory-bff/${PACKAGE_VERSION}`
+    this.#validate = options.validateResponses ?? false
+    this.#credentials = { apiKey: options.apiKey, workspaceApiKey: options.workspaceApiKey }
+
+    const pools = new Map<string, Dispatcher>()
+    const dispatcherFor = (url: URL, injected: Dispatcher | undefined): Dispatcher => {
+      if (injected !== undefined) return injected
+      let pool = pools.get(url.origin)
+      if (pool === undefined) {
+        pool = new Pool(url.origin, {
+          connections: options.connections ?? 64,
+          keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+          connect: { timeout: connectTimeout },
+          headersTimeout: this.#timeouts.headers,
+          bodyTimeout: this.#timeouts.body
+        })
+        pools.set(url.origin, pool)
+        this.#owned.push(pool)
+      }
+      return pool
+    }
+    const api = (url: URL, injected: Dispatcher | undefined): Api => ({
+      origin: url.origin,
+      basePath: url.pathname.replace(/\/+$/, ''),
+      dispatcher: dispatcherFor(url, injected)
+    })
+    this.#apis = { project: api(project, options.dispatcher), console: api(consoleUrl, options.consoleDispatcher) }
+  }
+
+  /** The origin and base path an operation group is sent to. */
+  baseUrl (api: 'project' | 'console'): string {
+    return `${this.#apis[api].origin}${this.#apis[api].basePath}`
+  }
+
+  /** Calls one operation of the table. The generated functions are the typed way in. */
+  async call<Op extends OperationSpec>(op: Op, params: object, options: CallOptions = {}): Promise<OryResult<Op>> {
+    if (this.#closed) throw new OryUnavailableError('the Ory client is closed', { operationId: op.operationId })
+    const api = this.#apis[op.api]
+    const built = buildRequest(op, params as Record<string, unknown>, { basePath: api.basePath, bodyType: options.bodyType })
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.#userAgent,
+      ...options.headers,
+      ...built.headers,
+      ...authHeaders(op, { ...this.#credentials, ...options.auth })
+    }
+    if (options.requestId !== undefined) headers['x-request-id'] = options.requestId
+
+    const retry = options.retry === false ? { ...this.#retry, retries: 0 } : { ...this.#retry, ...options.retry }
+    const attempts = isIdempotent(op.method) ? retry.retries + 1 : 1
+    const deadline = AbortSignal.timeout(options.timeoutMs ?? this.#timeouts.total)
+    const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
+
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt + 1 >= attempts
+      let delay: number
+      try {
+        const result = await this.#send(op, api, built.path, headers, built.body, signal)
+        if (last || !isRetryableStatus(result.status)) return this.#settle(op, result, options)
+        delay = retryAfter(result.headers['retry-after'], retry.maxDelayMs) ?? backoff(attempt, retry)
+      } catch (err) {
+        const mapped = this.#mapError(op, err, options.signal, deadline)
+        if (last || !(mapped instanceof OryUnavailableError) || !mapped.retryable) throw mapped
+        delay = backoff(attempt, retry)
+      }
+      try {
+        await wait(delay, signal)
+      } catch (err) {
+        throw this.#mapError(op, err, options.signal, deadline)
+      }
+    }
+  }
+
+  async #send (
+    op: OperationSpec,
+    api: Api,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal
+  ): Promise<{ status: number, headers: Headers, body: unknown }> {
+    const response = await api.dispatcher.request({
+      origin: api.origin,
+      path,
+      method: op.method,
+      headers,
+      body,
+      signal,
+      headersTimeout: this.#timeouts.headers,
+      bodyTimeout: this.#timeouts.body
+    })
+    const context = { operationId: op.operationId, status: response.statusCode }
+    const raw = await readBody(response.body, this.#maxResponseBytes, { ...context, contentLength: response.headers['content-length'] })
+    return { status: response.statusCode, headers: response.headers, body: decodeBody(raw, response.headers['content-type'], context) }
+  }
+
+  #settle<Op extends OperationSpec>(op: Op, result: { status: number, headers: Headers, body: unknown }, options: CallOptions): OryResult<Op> {
+    const { status, headers, body } = result
+    if (status < 200 || status >= 400) throw new OryUpstreamError(op.operationId, status, headers, body)
+    if (options.validateResponse ?? this.#validate) {
+      const schema = op.responses[String(status)]
+      if (schema === undefined) {
+        throw new OryBadResponseError(`Ory answered ${op.operationId} with ${status}, which the spec does not document`, { operationId: op.operationId, status })
+      }
+      if (schema !== null && body !== undefined) {
+        const errors = validate(schema, body)
+        if (errors.length > 0) {
+          const first = errors[0]!
+          throw new OryBadResponseError(
+            `Ory's ${status} answer to ${op.operationId} does not match the spec: ${first.path} ${first.message}`,
+            { operationId: op.operationId, status, errors }
+          )
+        }
+      }
+    }
+    return { operationId: op.operationId, status, headers, body } as OryResult<Op>
+  }
+
+  #mapError (op: OperationSpec, err: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal): OryBffError {
+    if (err instanceof OryBffError) return err
+    const operationId = op.operationId
+    if (callerSignal?.aborted === true) return new OryAbortError(`the call to ${operationId} was aborted`, { cause: err, operationId })
+    if (deadline.aborted) {
+      return new OryTimeoutError(`Ory did not answer ${operationId} in time`, { cause: err, operationId, reason: 'The upstream request timed out.' })
+    }
+    const code = (err as { code?: unknown }).code
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
+      return new OryTimeoutError(`Ory did not answer ${operationId} in time (${code})`, { cause: err, operationId, reason: 'The upstream request timed out.' })
+    }
+    const message = err instanceof Error ? err.message : String(err)
+    if (typeof code === 'string' && code.startsWith('HPE_')) {
+      return new OryBadResponseError(`Ory's answer to ${operationId} is not valid HTTP: ${message}`, { cause: err, operationId, reason: 'The upstream response was malformed.' })
+    }
+    return new OryUnavailableError(`Ory could not be reached for ${operationId}: ${message}`, {
+      cause: err,
+      operationId,
+      reason: 'The upstream service is unavailable.',
+      retryable: typeof code === 'string' && CONNECTION_CODES.has(code)
+    })
+  }
+
+  /** Closes the pools the client created; injected dispatchers are left to their owners. */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Promise.all(this.#owned.map(async dispatcher => await dispatcher.close()))
+  }
+}
+
+export function createOryClient (options: OryClientOptions): OryClient {
+  return new OryClient(options)
+}

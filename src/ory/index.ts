@@ -1,0 +1,6 @@
+export { OryClient, createOryClient, DEFAULT_CONSOLE_URL, type OryClientOptions, type CallOptions } from './client.js'
+export * from './errors.js'
+export type { OperationSpec, OryResponse, OryResult, Headers } from './operation.js'
+export type { CallAuth, BodyType } from './request.js'
+export { parseLinkHeader, nextPageToken, paginate, paginateItems } from './pagination.js'
+export * from './generated/index.js'
