@@ -114,10 +114,51 @@ export function resolveResponse (doc: OpenApiDocument, response: ResponseObject)
  *   is pinned to the mapping value(s) that select it, so that the branches are mutually exclusive.
  * - `updateSettingsFlow` names a `sessionToken` security scheme that the document does not define; Kratos reads it
  *   from the `X-Session-Token` header.
+ * - Durations are patterned as one number and one unit (`^[0-9]+(ns|us|ms|s|m|h)$`), but Ory's Go services read and
+ *   write Go's duration syntax (`time.Duration.String()`: Hydra answers `"1h0m0s"`); the pattern is widened to it.
+ * - A few values are written as `null` by Ory although the document does not say they may be (see NULLABLE).
  */
+const SPEC_DURATION = '[0-9]+(ns|us|ms|s|m|h)'
+// One Go duration unit. Every unit ends in letters, so a run of them splits one way only: no backtracking blow-up.
+const GO_DURATION_UNIT = '[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h)'
+
+/**
+ * Properties Ory writes as `null` that the document does not mark nullable: Hydra's client `skip_logout_consent`
+ * when unset, and Go's `sqlxx.NullTime`, which marshals a zero time as `null`.
+ */
+const NULLABLE: ReadonlyArray<[schema: string, property?: string]> = [
+  ['oAuth2Client', 'skip_logout_consent'],
+  ['nullTime']
+]
+
+function widenDurations (value: unknown): void {
+  if (Array.isArray(value)) { value.forEach(widenDurations); return }
+  if (value === null || typeof value !== 'object') return
+  const schema = value as SchemaObject
+  if (schema.type === 'string' && typeof schema.pattern === 'string' && schema.pattern.includes(SPEC_DURATION)) {
+    const at = schema.pattern.indexOf(SPEC_DURATION)
+    // Where the spec already repeats the unit (`([0-9]+(…))*`), repeating it again would nest quantifiers.
+    const repeated = schema.pattern.startsWith(')*', at + SPEC_DURATION.length)
+    const replacement = repeated ? GO_DURATION_UNIT : `(?:${GO_DURATION_UNIT})+`
+    schema.pattern = schema.pattern.slice(0, at) + replacement + schema.pattern.slice(at + SPEC_DURATION.length)
+  }
+  for (const [key, inner] of Object.entries(schema)) {
+    // `properties` maps names to schemas; a property may itself be called `pattern`.
+    if (key === 'properties') Object.values(inner as object).forEach(widenDurations)
+    else if (typeof inner === 'object') widenDurations(inner)
+  }
+}
+
 export function normalizeSpec (source: OpenApiDocument): OpenApiDocument {
   const doc = structuredClone(source)
   const schemas = doc.components.schemas
+  widenDurations(schemas)
+  widenDurations(doc.paths)
+  for (const [name, property] of NULLABLE) {
+    const schema = schemas[name]
+    const target = property === undefined ? schema : schema?.properties?.[property]
+    if (target !== undefined && target.$ref === undefined) target.nullable = true
+  }
   for (const schema of Object.values(schemas)) {
     const mapping = schema.discriminator?.mapping
     if (schema.oneOf === undefined || mapping === undefined) continue

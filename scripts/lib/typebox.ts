@@ -35,6 +35,17 @@ export function propertyKey (name: string): string {
 
 const KEPT_KEYWORDS = ['format', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'default', 'readOnly'] as const
 
+// A keyword only constrains the types it is defined for (JSON Schema validation §6); Ory's spec puts some on the
+// wrong type (`minimum` on the string `page_token`), which Ajv's strict mode, Fastify's default, reports.
+const APPLICABLE: Readonly<Record<string, ReadonlySet<string>>> = {
+  string: new Set(['format', 'pattern', 'minLength', 'maxLength', 'default', 'readOnly']),
+  integer: new Set(['format', 'minimum', 'maximum', 'default', 'readOnly']),
+  number: new Set(['format', 'minimum', 'maximum', 'default', 'readOnly']),
+  boolean: new Set(['default', 'readOnly']),
+  array: new Set(['minItems', 'maxItems', 'default', 'readOnly']),
+  object: new Set(['default', 'readOnly'])
+}
+
 export interface EmitContext {
   names: Map<string, string>
   /** The model being emitted, when it refers to itself through `This`. */
@@ -45,7 +56,10 @@ export interface EmitContext {
 
 function options (schema: SchemaObject, extra: Record<string, unknown> = {}): string {
   const picked: Record<string, unknown> = {}
-  for (const key of KEPT_KEYWORDS) if (schema[key] !== undefined) picked[key] = schema[key]
+  const applicable = schema.type === undefined ? undefined : APPLICABLE[schema.type]
+  for (const key of KEPT_KEYWORDS) {
+    if (schema[key] !== undefined && (applicable === undefined || applicable.has(key))) picked[key] = schema[key]
+  }
   Object.assign(picked, extra)
   return Object.keys(picked).length === 0 ? '' : JSON.stringify(picked)
 }

@@ -646,7 +646,7 @@ export const CreateProjectNormalizedPayload = Type.Object({
   hydra_oauth2_exclude_not_before_claim: Type.Optional(Type.Boolean()),
   hydra_oauth2_grant_jwt_iat_optional: Type.Optional(Type.Boolean()),
   hydra_oauth2_grant_jwt_jti_optional: Type.Optional(Type.Boolean()),
-  hydra_oauth2_grant_jwt_max_ttl: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"720h"})),
+  hydra_oauth2_grant_jwt_max_ttl: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"720h"})),
   hydra_oauth2_grant_refresh_token_rotation_grace_period: Type.Optional(Type.String()),
   hydra_oauth2_mirror_top_level_claims: Type.Optional(Type.Boolean()),
   hydra_oauth2_pkce_enforced: Type.Optional(Type.Boolean()),
@@ -665,11 +665,11 @@ export const CreateProjectNormalizedPayload = Type.Object({
   hydra_strategies_access_token: Type.Optional(Type.Union([Type.Literal("opaque"), Type.Literal("jwt")], {"default":"opaque"})),
   hydra_strategies_jwt_scope_claim: Type.Optional(Type.Union([Type.Literal("list"), Type.Literal("string"), Type.Literal("both")], {"default":"list"})),
   hydra_strategies_scope: Type.Optional(Type.Union([Type.Literal("exact"), Type.Literal("wildcard")], {"default":"wildcard"})),
-  hydra_ttl_access_token: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"30m"})),
-  hydra_ttl_auth_code: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"720h"})),
-  hydra_ttl_id_token: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"30m"})),
-  hydra_ttl_login_consent_request: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"30m"})),
-  hydra_ttl_refresh_token: Type.Optional(Type.String({"pattern":"^([0-9]+(ns|us|ms|s|m|h)|-1)$","default":"720h"})),
+  hydra_ttl_access_token: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"30m"})),
+  hydra_ttl_auth_code: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"720h"})),
+  hydra_ttl_id_token: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"30m"})),
+  hydra_ttl_login_consent_request: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"30m"})),
+  hydra_ttl_refresh_token: Type.Optional(Type.String({"pattern":"^((?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+|-1)$","default":"720h"})),
   hydra_urls_consent: Type.Optional(Type.String()),
   hydra_urls_error: Type.Optional(Type.String()),
   hydra_urls_login: Type.Optional(Type.String()),
@@ -872,7 +872,7 @@ export type CreateProjectNormalizedPayload = Static<typeof CreateProjectNormaliz
  * Create Recovery Code for Identity Request Body
  */
 export const CreateRecoveryCodeForIdentityBody = Type.Object({
-  expires_in: Type.Optional(Type.String({"pattern":"^([0-9]+(ns|us|ms|s|m|h))*$"})),
+  expires_in: Type.Optional(Type.String({"pattern":"^([0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))*$"})),
   flow_type: Type.Optional(ref<SelfServiceFlowType>("selfServiceFlowType")),
   identity_id: Type.String({"format":"uuid"})
 }, {"$id":"createRecoveryCodeForIdentityBody"})
@@ -882,7 +882,7 @@ export type CreateRecoveryCodeForIdentityBody = Static<typeof CreateRecoveryCode
  * Create Recovery Link for Identity Request Body
  */
 export const CreateRecoveryLinkForIdentityBody = Type.Object({
-  expires_in: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$"})),
+  expires_in: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$"})),
   identity_id: Type.String({"format":"uuid"})
 }, {"$id":"createRecoveryLinkForIdentityBody"})
 export type CreateRecoveryLinkForIdentityBody = Static<typeof CreateRecoveryLinkForIdentityBody>
@@ -1874,7 +1874,7 @@ export const NormalizedProjectRevision = Type.Object({
   hydra_oauth2_exclude_not_before_claim: Type.Optional(Type.Boolean()),
   hydra_oauth2_grant_jwt_iat_optional: Type.Optional(Type.Boolean()),
   hydra_oauth2_grant_jwt_jti_optional: Type.Optional(Type.Boolean()),
-  hydra_oauth2_grant_jwt_max_ttl: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"720h"})),
+  hydra_oauth2_grant_jwt_max_ttl: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"720h"})),
   hydra_oauth2_grant_refresh_token_rotation_grace_period: Type.Optional(Type.String()),
   hydra_oauth2_mirror_top_level_claims: Type.Optional(Type.Boolean()),
   hydra_oauth2_pkce_enforced: Type.Optional(Type.Boolean()),
@@ -1893,11 +1893,11 @@ export const NormalizedProjectRevision = Type.Object({
   hydra_strategies_access_token: Type.Optional(Type.Union([Type.Literal("opaque"), Type.Literal("jwt")], {"default":"opaque"})),
   hydra_strategies_jwt_scope_claim: Type.Optional(Type.Union([Type.Literal("list"), Type.Literal("string"), Type.Literal("both")], {"default":"list"})),
   hydra_strategies_scope: Type.Optional(Type.Union([Type.Literal("exact"), Type.Literal("wildcard")], {"default":"wildcard"})),
-  hydra_ttl_access_token: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"30m"})),
-  hydra_ttl_auth_code: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"720h"})),
-  hydra_ttl_id_token: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"30m"})),
-  hydra_ttl_login_consent_request: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"30m"})),
-  hydra_ttl_refresh_token: Type.Optional(Type.String({"pattern":"^([0-9]+(ns|us|ms|s|m|h)|-1)$","default":"720h"})),
+  hydra_ttl_access_token: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"30m"})),
+  hydra_ttl_auth_code: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"720h"})),
+  hydra_ttl_id_token: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"30m"})),
+  hydra_ttl_login_consent_request: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"30m"})),
+  hydra_ttl_refresh_token: Type.Optional(Type.String({"pattern":"^((?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+|-1)$","default":"720h"})),
   hydra_urls_consent: Type.Optional(Type.String()),
   hydra_urls_error: Type.Optional(Type.String()),
   hydra_urls_login: Type.Optional(Type.String()),
@@ -2220,7 +2220,7 @@ export const NormalizedProjectRevisionTokenizerTemplate = Type.Object({
   jwks_url: Type.Optional(Type.String()),
   key: Type.Optional(Type.String()),
   project_revision_id: Type.Optional(Type.String({"format":"uuid"})),
-  ttl: Type.Optional(Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$","default":"1m"})),
+  ttl: Type.Optional(Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$","default":"1m"})),
   updated_at: Type.ReadonlyOptional(Type.String({"format":"date-time","readOnly":true}))
 }, {"$id":"normalizedProjectRevisionTokenizerTemplate"})
 export type NormalizedProjectRevisionTokenizerTemplate = Static<typeof NormalizedProjectRevisionTokenizerTemplate>
@@ -2237,10 +2237,10 @@ export type NullBoolLower = Static<typeof NullBoolLower>
 export const NullBool = Type.Union([Type.Boolean(), Type.Null()], {"$id":"NullBool"})
 export type NullBool = Static<typeof NullBool>
 
-export const NullDurationLower = Type.Union([Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$"}), Type.Null()], {"$id":"nullDuration"})
+export const NullDurationLower = Type.Union([Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$"}), Type.Null()], {"$id":"nullDuration"})
 export type NullDurationLower = Static<typeof NullDurationLower>
 
-export const NullDuration = Type.Union([Type.String({"pattern":"^[0-9]+(ns|us|ms|s|m|h)$"}), Type.Null()], {"$id":"NullDuration"})
+export const NullDuration = Type.Union([Type.String({"pattern":"^(?:[0-9]+(?:\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$"}), Type.Null()], {"$id":"NullDuration"})
 export type NullDuration = Static<typeof NullDuration>
 
 export const NullInt = Type.Union([Type.Integer(), Type.Null()], {"$id":"NullInt"})
@@ -2261,7 +2261,7 @@ export type NullStringLower = Static<typeof NullStringLower>
 export const NullString = Type.Union([Type.String(), Type.Null()], {"$id":"NullString"})
 export type NullString = Static<typeof NullString>
 
-export const NullTimeLower = Type.String({"format":"date-time","$id":"nullTime"})
+export const NullTimeLower = Type.Union([Type.String({"format":"date-time"}), Type.Null()], {"$id":"nullTime"})
 export type NullTimeLower = Static<typeof NullTimeLower>
 
 export const NullTime = Type.Union([Type.String({"format":"date-time"}), Type.Null()], {"$id":"NullTime"})
@@ -2319,7 +2319,7 @@ export const OAuth2Client = Type.Object({
   scope: Type.Optional(Type.String()),
   sector_identifier_uri: Type.Optional(Type.String()),
   skip_consent: Type.Optional(Type.Boolean()),
-  skip_logout_consent: Type.Optional(Type.Boolean()),
+  skip_logout_consent: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
   subject_type: Type.Optional(Type.String()),
   token_endpoint_auth_method: Type.Optional(Type.String({"default":"client_secret_basic"})),
   token_endpoint_auth_signing_alg: Type.Optional(Type.String()),
@@ -3311,7 +3311,7 @@ export type TimeInterval = Static<typeof TimeInterval>
 
 export const TokenPagination = Type.Object({
   page_size: Type.Optional(Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250})),
-  page_token: Type.Optional(Type.String({"minimum":1,"default":"1"}))
+  page_token: Type.Optional(Type.String({"default":"1"}))
 }, {"$id":"tokenPagination"})
 export type TokenPagination = Static<typeof TokenPagination>
 
@@ -3329,7 +3329,7 @@ export type TokenPaginationHeaders = Static<typeof TokenPaginationHeaders>
  */
 export const TokenPaginationRequestParameters = Type.Object({
   page_size: Type.Optional(Type.Integer({"format":"int64","minimum":1,"maximum":500,"default":250})),
-  page_token: Type.Optional(Type.String({"minimum":1,"default":"1"}))
+  page_token: Type.Optional(Type.String({"default":"1"}))
 }, {"$id":"tokenPaginationRequestParameters"})
 export type TokenPaginationRequestParameters = Static<typeof TokenPaginationRequestParameters>
 
