@@ -1,7 +1,8 @@
 import { Pool, type Dispatcher } from 'undici'
 import { validate } from '../schemas/validator.js'
 import {
-  OryAbortError, OryBadResponseError, OryBffError, OryConfigError, OryTimeoutError, OryUnavailableError, OryUpstreamError
+  OryAbortError, OryArgumentError, OryBadResponseError, OryBffError, OryConfigError, OryTimeoutError, OryUnavailableError,
+  OryUpstreamError
 } from './errors.js'
 import type { Headers, OperationSpec, OryResult } from './operation.js'
 import { authHeaders, buildRequest, type BodyType, type CallAuth, type Credentials } from './request.js'
@@ -85,6 +86,8 @@ function parseUrl (name: string, value: string | URL): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OryConfigError(`${name} must be http(s): ${url.href}`)
   if (url.search !== '' || url.hash !== '') throw new OryConfigError(`${name} must not have a query or fragment: ${url.href}`)
+  // Credentials in the URL would be dropped silently by the request path; keys belong in apiKey/workspaceApiKey.
+  if (url.username !== '' || url.password !== '') throw new OryConfigError(`${name} must not contain credentials`)
   return url
 }
 
@@ -162,14 +165,17 @@ export class OryClient {
     if (this.#closed) throw new OryUnavailableError('the Ory client is closed', { operationId: op.operationId })
     const api = this.#apis[op.api]
     const built = buildRequest(op, params as Record<string, unknown>, { basePath: api.basePath, bodyType: options.bodyType })
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'user-agent': this.#userAgent,
-      ...options.headers,
-      ...built.headers,
-      ...authHeaders(op, { ...this.#credentials, ...options.auth })
-    }
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.#userAgent }
+    // Names are folded to lower case so that `Authorization` from a caller cannot sit beside, and win over, ours.
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value
+    Object.assign(headers, built.headers, authHeaders(op, { ...this.#credentials, ...options.auth }))
     if (options.requestId !== undefined) headers['x-request-id'] = options.requestId
+    for (const [name, value] of Object.entries(headers)) {
+      // A line break would let a value smuggle in headers of its own. undici refuses one too, an injected dispatcher may not.
+      if (/[\r\n\0]/.test(value)) {
+        throw new OryArgumentError(`${op.operationId}: the header ${name} contains a line break`, { operationId: op.operationId })
+      }
+    }
 
     const retry = options.retry === false ? { ...this.#retry, retries: 0 } : { ...this.#retry, ...options.retry }
     const attempts = isIdempotent(op.method) ? retry.retries + 1 : 1
@@ -216,7 +222,10 @@ export class OryClient {
     })
     const context = { operationId: op.operationId, status: response.statusCode }
     const raw = await readBody(response.body, this.#maxResponseBytes, { ...context, contentLength: response.headers['content-length'] })
-    return { status: response.statusCode, headers: response.headers, body: decodeBody(raw, response.headers['content-type'], context) }
+    const received: Headers = response.headers
+    // undici gives a single Set-Cookie as a string; callers forward cookies as a list, whatever their number.
+    if (typeof received['set-cookie'] === 'string') received['set-cookie'] = [received['set-cookie']]
+    return { status: response.statusCode, headers: received, body: decodeBody(raw, received['content-type'], context) }
   }
 
   #settle<Op extends OperationSpec>(op: Op, result: { status: number, headers: Headers, body: unknown }, options: CallOptions): OryResult<Op> {
@@ -253,6 +262,8 @@ export class OryClient {
       return new OryTimeoutError(`Ory did not answer ${operationId} in time (${code})`, { cause: err, operationId, reason: 'The upstream request timed out.' })
     }
     const message = err instanceof Error ? err.message : String(err)
+    // undici refused the request before sending it (a header name it cannot send, say): Ory was never asked.
+    if (code === 'UND_ERR_INVALID_ARG') return new OryArgumentError(`${operationId}: ${message}`, { cause: err, operationId })
     if (typeof code === 'string' && code.startsWith('HPE_')) {
       return new OryBadResponseError(`Ory's answer to ${operationId} is not valid HTTP: ${message}`, { cause: err, operationId, reason: 'The upstream response was malformed.' })
     }

@@ -1,4 +1,4 @@
-import type { OperationSpec, OryResult } from './operation.js'
+import type { OryResponse } from './operation.js'
 import type { CallOptions, OryClient } from './client.js'
 
 export interface PageLink {
@@ -46,20 +46,24 @@ export interface PaginateOptions extends CallOptions {
   maxPages?: number
 }
 
+// The result is inferred whole: from `OryResult<Op>`, a conditional type, TypeScript cannot infer `Op` and the pages
+// would be `unknown`. `P` may include `undefined` because a function whose params are optional takes `P | undefined`;
+// `NoInfer` lets the generated function, not the literal, decide what `params` may hold.
 /**
  * Walks a paginated list operation page by page, following `page_token` until Ory offers no next page.
  *
  *   for await (const page of paginate(client, identity.listIdentities, { page_size: 250 })) { … page.body … }
  */
-export async function * paginate<P extends { page_token?: string }, Op extends OperationSpec> (
+export async function * paginate<P extends { page_token?: string } | undefined, R extends OryResponse<number, unknown>> (
   client: OryClient,
-  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<OryResult<Op>>,
-  params: P,
+  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<R>,
+  params: NoInfer<NonNullable<P>>,
   options: PaginateOptions = {}
-): AsyncGenerator<OryResult<Op>, void, undefined> {
+): AsyncGenerator<R, void, undefined> {
   const { maxPages = 1000, ...callOptions } = options
-  const seen = new Set<string>()
   let token = params.page_token
+  // The caller's own starting token counts as seen: Ory echoing it back would repeat the first page.
+  const seen = new Set<string>(token === undefined ? [] : [token])
   for (let page = 0; page < maxPages; page++) {
     const result = await fn(client, { ...params, page_token: token }, callOptions)
     yield result
@@ -71,10 +75,10 @@ export async function * paginate<P extends { page_token?: string }, Op extends O
 }
 
 /** Like `paginate`, but yields the items of list bodies one by one. */
-export async function * paginateItems<P extends { page_token?: string }, Op extends OperationSpec> (
+export async function * paginateItems<P extends { page_token?: string } | undefined, R extends OryResponse<number, unknown>> (
   client: OryClient,
-  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<OryResult<Op>>,
-  params: P,
+  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<R>,
+  params: NoInfer<NonNullable<P>>,
   options: PaginateOptions = {}
 ): AsyncGenerator<unknown, void, undefined> {
   for await (const page of paginate(client, fn, params, options)) {

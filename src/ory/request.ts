@@ -138,6 +138,10 @@ export function buildRequest (
       if (text === '') {
         throw new OryArgumentError(`${op.operationId}: the path parameter ${param.name} is empty`, { operationId: op.operationId })
       }
+      if (text === '.' || text === '..') {
+        // Dot segments survive encodeURIComponent, and servers and proxies resolve them (RFC 3986 §5.2.4).
+        throw new OryArgumentError(`${op.operationId}: the path parameter ${param.name} is a dot segment`, { operationId: op.operationId })
+      }
       // Every reserved character is encoded, so a value cannot reach another path (`../admin`, `a/b`).
       path = path.replace(`{${param.name}}`, encodeURIComponent(text))
     } else if (param.in === 'query') {
