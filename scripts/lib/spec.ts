@@ -31,6 +31,7 @@ export interface ParameterObject {
   schema?: SchemaObject
   style?: string
   explode?: boolean
+  description?: string
 }
 
 export interface MediaTypeObject { schema?: SchemaObject }
@@ -117,6 +118,10 @@ export function resolveResponse (doc: OpenApiDocument, response: ResponseObject)
  * - Durations are patterned as one number and one unit (`^[0-9]+(ns|us|ms|s|m|h)$`), but Ory's Go services read and
  *   write Go's duration syntax (`time.Duration.String()`: Hydra answers `"1h0m0s"`); the pattern is widened to it.
  * - A few values are written as `null` by Ory although the document does not say they may be (see NULLABLE).
+ * - `errorBrowserLocationChangeRequired.error` refers to `errorGeneric`, which would nest `{ error: { error } }`;
+ *   Kratos sends the plain error object there (`genericError`, as in every other error body).
+ * - Some browser self-service operations (creating registration, recovery and verification flows, FedCM) do not
+ *   declare the `Cookie` header, although Kratos reads its CSRF and session cookies on every browser request.
  */
 const SPEC_DURATION = '[0-9]+(ns|us|ms|s|m|h)'
 // One Go duration unit. Every unit ends in letters, so a run of them splits one way only: no backtracking blow-up.
@@ -154,6 +159,17 @@ export function normalizeSpec (source: OpenApiDocument): OpenApiDocument {
   const schemas = doc.components.schemas
   widenDurations(schemas)
   widenDurations(doc.paths)
+  const locationChange = schemas.errorBrowserLocationChangeRequired?.properties
+  if (locationChange?.error?.$ref === '#/components/schemas/errorGeneric') {
+    locationChange.error = { $ref: '#/components/schemas/genericError' }
+  }
+  for (const { path, operation } of listOperations(doc)) {
+    const browser = path.startsWith('/self-service/') && !path.endsWith('/api') && path !== '/self-service/errors'
+    const parameters = operation.parameters ?? []
+    if (browser && !parameters.some(p => p.in === 'header' && p.name.toLowerCase() === 'cookie')) {
+      operation.parameters = [...parameters, { name: 'Cookie', in: 'header', required: false, description: 'HTTP Cookies', schema: { type: 'string' } }]
+    }
+  }
   for (const [name, property] of NULLABLE) {
     const schema = schemas[name]
     const target = property === undefined ? schema : schema?.properties?.[property]

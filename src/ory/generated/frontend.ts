@@ -44,6 +44,8 @@ export async function createBrowserLogoutFlow (client: OryClient, params: Create
 export interface CreateBrowserRecoveryFlowParams {
   /** The URL to return the browser to after the flow was completed. */
   return_to?: string
+  /** HTTP Cookies */
+  cookie?: string
 }
 
 /** Create Recovery Flow for Browsers (`GET /self-service/recovery/browser`) */
@@ -62,6 +64,8 @@ export interface CreateBrowserRegistrationFlowParams {
   organization?: string
   /** An optional identity schema to use for the registration flow. */
   identity_schema?: string
+  /** HTTP Cookies */
+  cookie?: string
 }
 
 /** Create Registration Flow for Browsers (`GET /self-service/registration/browser`) */
@@ -84,6 +88,8 @@ export async function createBrowserSettingsFlow (client: OryClient, params: Crea
 export interface CreateBrowserVerificationFlowParams {
   /** The URL to return the browser to after the flow was completed. */
   return_to?: string
+  /** HTTP Cookies */
+  cookie?: string
 }
 
 /** Create Verification Flow for Browser Clients (`GET /self-service/verification/browser`) */
@@ -91,7 +97,10 @@ export async function createBrowserVerificationFlow (client: OryClient, params: 
   return await client.call(operations.createBrowserVerificationFlow, params, options)
 }
 
-export interface CreateFedcmFlowParams {}
+export interface CreateFedcmFlowParams {
+  /** HTTP Cookies */
+  cookie?: string
+}
 
 /** Get FedCM Parameters (`GET /self-service/fed-cm/parameters`) */
 export async function createFedcmFlow (client: OryClient, params: CreateFedcmFlowParams = {}, options?: CallOptions): Promise<OryResult<typeof operations.createFedcmFlow>> {
@@ -326,6 +335,8 @@ export async function toSession (client: OryClient, params: ToSessionParams = {}
 }
 
 export interface UpdateFedcmFlowParams {
+  /** HTTP Cookies */
+  cookie?: string
   body: Static<typeof operations.updateFedcmFlow.body.schema>
 }
 

@@ -251,7 +251,8 @@ export const operations = {
     path: "/self-service/recovery/browser",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false },
+      { name: "Cookie", key: "cookie", in: "header", required: false }
     ],
     responses: {
       "200": ref<M.RecoveryFlow>("recoveryFlow"),
@@ -273,7 +274,8 @@ export const operations = {
       { name: "login_challenge", key: "login_challenge", in: "query", required: false },
       { name: "after_verification_return_to", key: "after_verification_return_to", in: "query", required: false },
       { name: "organization", key: "organization", in: "query", required: false },
-      { name: "identity_schema", key: "identity_schema", in: "query", required: false }
+      { name: "identity_schema", key: "identity_schema", in: "query", required: false },
+      { name: "Cookie", key: "cookie", in: "header", required: false }
     ],
     responses: {
       "200": ref<M.RegistrationFlow>("registrationFlow"),
@@ -311,7 +313,8 @@ export const operations = {
     path: "/self-service/verification/browser",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false },
+      { name: "Cookie", key: "cookie", in: "header", required: false }
     ],
     responses: {
       "200": ref<M.VerificationFlow>("verificationFlow"),
@@ -351,7 +354,9 @@ export const operations = {
     method: "GET",
     path: "/self-service/fed-cm/parameters",
     security: [],
-    params: [],
+    params: [
+      { name: "Cookie", key: "cookie", in: "header", required: false }
+    ],
     responses: {
       "200": ref<M.CreateFedcmFlowResponse>("createFedcmFlowResponse"),
       "400": ref<M.ErrorGeneric>("errorGeneric"),
@@ -2643,7 +2648,9 @@ export const operations = {
     method: "POST",
     path: "/self-service/fed-cm/token",
     security: [],
-    params: [],
+    params: [
+      { name: "Cookie", key: "cookie", in: "header", required: false }
+    ],
     body: {
       required: true,
       mediaTypes: ["application/json","application/x-www-form-urlencoded"],

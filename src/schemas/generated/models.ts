@@ -1047,7 +1047,7 @@ export const ErrorAuthenticatorAssuranceLevelNotSatisfied = Type.Object({
 export type ErrorAuthenticatorAssuranceLevelNotSatisfied = Static<typeof ErrorAuthenticatorAssuranceLevelNotSatisfied>
 
 export const ErrorBrowserLocationChangeRequired = Type.Object({
-  error: Type.Optional(ref<ErrorGeneric>("errorGeneric")),
+  error: Type.Optional(ref<GenericError>("genericError")),
   redirect_browser_to: Type.Optional(Type.String())
 }, {"$id":"errorBrowserLocationChangeRequired"})
 export type ErrorBrowserLocationChangeRequired = Static<typeof ErrorBrowserLocationChangeRequired>
