@@ -1,0 +1,218 @@
+import type { FastifyInstance } from 'fastify'
+import type { CreateIdentityBody, JsonPatch, UpdateIdentityBody } from '../../schemas/index.js'
+import type { EmulatorContext } from '../context.js'
+import { errors, OryHttpError, paginate, queryString, queryStrings } from '../http.js'
+import { createIdentity, identityJson, replaceTraits, setPassword } from '../identities.js'
+import { hashPassword, isScryptHash } from '../password.js'
+import type { StoredIdentity } from '../state.js'
+import { requireApiKey } from './admin-auth.js'
+
+// The identity admin API (https://www.ory.sh/docs/kratos/manage-identities/overview): create (optionally importing a
+// password, plain or scrypt-hashed), read, replace, JSON-patch, delete, and list with Kratos' keyset pagination.
+
+function isObject (value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** The password to store from `credentials.password.config`: a plain one is hashed, a hash must be scrypt. */
+async function importedPasswordHash (ctx: EmulatorContext, credentials: CreateIdentityBody['credentials']): Promise<string | undefined> {
+  const config = credentials?.password?.config
+  if (config === undefined) return undefined
+  if (typeof config.password === 'string' && config.password !== '') return await hashPassword(config.password, ctx.passwordHashCost)
+  if (typeof config.hashed_password === 'string' && config.hashed_password !== '') {
+    if (!isScryptHash(config.hashed_password)) {
+      throw errors.badRequest('The emulator imports scrypt hashes only ($scrypt$ln=…,r=…,p=…$salt$key); use a plain password otherwise.')
+    }
+    return config.hashed_password
+  }
+  return undefined
+}
+
+function checkExternalId (ctx: EmulatorContext, externalId: unknown, self?: string): string | undefined {
+  if (externalId === undefined || externalId === null || externalId === '') return undefined
+  if (typeof externalId !== 'string') throw errors.badRequest('external_id must be a string.')
+  for (const identity of ctx.state.identities.values()) {
+    if (identity.id !== self && identity.externalId === externalId) throw errors.conflict('This identity conflicts with another identity that already exists.')
+  }
+  return externalId
+}
+
+function required<T> (body: Record<string, unknown>, name: string, check: (value: unknown) => value is T): T {
+  const value = body[name]
+  if (!check(value)) throw errors.badRequest(`The request body must include a valid ${JSON.stringify(name)}.`)
+  return value
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value !== ''
+const isState = (value: unknown): value is 'active' | 'inactive' => value === 'active' || value === 'inactive'
+
+async function update (ctx: EmulatorContext, identity: StoredIdentity, body: Record<string, unknown>): Promise<void> {
+  const schemaId = required(body, 'schema_id', isString)
+  const traits = required(body, 'traits', isObject)
+  const state = required(body, 'state', isState)
+  const externalId = checkExternalId(ctx, body.external_id, identity.id)
+  const hash = await importedPasswordHash(ctx, body.credentials as UpdateIdentityBody['credentials'])
+  replaceTraits(ctx, identity, traits, schemaId)
+  if (state !== identity.state) {
+    identity.state = state
+    identity.stateChangedAt = ctx.now()
+  }
+  if (body.metadata_public !== undefined) identity.metadataPublic = body.metadata_public
+  if (body.metadata_admin !== undefined) identity.metadataAdmin = body.metadata_admin
+  if (externalId !== undefined) identity.externalId = externalId
+  if (hash !== undefined) setPassword(ctx, identity, hash)
+}
+
+// RFC 6901 pointers and RFC 6902 operations, over the few fields an admin may patch.
+const PATCHABLE = ['schema_id', 'state', 'traits', 'metadata_public', 'metadata_admin', 'external_id', 'credentials']
+
+function tokens (pointer: string): string[] {
+  if (!pointer.startsWith('/')) throw errors.badRequest(`Invalid JSON pointer "${pointer}".`)
+  return pointer.slice(1).split('/').map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+}
+
+function parentOf (doc: Record<string, unknown>, path: string[]): [Record<string, unknown> | unknown[], string] {
+  let target: unknown = doc
+  for (const key of path.slice(0, -1)) {
+    target = isObject(target) || Array.isArray(target) ? (target as Record<string, unknown>)[key] : undefined
+    if (target === undefined) throw errors.badRequest(`The path /${path.join('/')} does not exist.`)
+  }
+  if (!isObject(target) && !Array.isArray(target)) throw errors.badRequest(`The path /${path.join('/')} does not exist.`)
+  return [target, path[path.length - 1]!]
+}
+
+function read (doc: Record<string, unknown>, pointer: string): unknown {
+  const [parent, key] = parentOf(doc, tokens(pointer))
+  return (parent as Record<string, unknown>)[key]
+}
+
+function write (doc: Record<string, unknown>, pointer: string, value: unknown, insert: boolean): void {
+  const [parent, key] = parentOf(doc, tokens(pointer))
+  if (Array.isArray(parent)) {
+    const index = key === '-' ? parent.length : Number(key)
+    if (!Number.isInteger(index) || index < 0 || index > parent.length) throw errors.badRequest(`Invalid array index in ${pointer}.`)
+    if (insert) parent.splice(index, 0, value)
+    else parent[index] = value
+  } else {
+    if (['__proto__', 'constructor', 'prototype'].includes(key)) throw errors.badRequest(`Invalid key in ${pointer}.`)
+    parent[key] = value
+  }
+}
+
+function remove (doc: Record<string, unknown>, pointer: string): void {
+  const [parent, key] = parentOf(doc, tokens(pointer))
+  if (Array.isArray(parent)) parent.splice(Number(key), 1)
+  else if (Object.hasOwn(parent, key)) delete parent[key]
+  else throw errors.badRequest(`The path ${pointer} does not exist.`)
+}
+
+function applyPatch (doc: Record<string, unknown>, patch: JsonPatch[]): void {
+  for (const op of patch) {
+    if (!isObject(op) || typeof op.path !== 'string') throw errors.badRequest('Each JSON Patch operation needs an op and a path.')
+    for (const pointer of [op.path, op.from].filter((p): p is string => typeof p === 'string')) {
+      if (!PATCHABLE.includes(tokens(pointer)[0] ?? '')) throw errors.badRequest(`The JSON Patch may not change ${pointer}.`)
+    }
+    const clone = (value: unknown): unknown => structuredClone(value)
+    switch (op.op) {
+      case 'add': write(doc, op.path, clone(op.value), true); break
+      case 'replace': read(doc, op.path); write(doc, op.path, clone(op.value), false); break
+      case 'remove': remove(doc, op.path); break
+      case 'move': case 'copy': {
+        if (typeof op.from !== 'string') throw errors.badRequest(`The ${op.op} operation needs from.`)
+        const value = clone(read(doc, op.from))
+        if (op.op === 'move') remove(doc, op.from)
+        write(doc, op.path, value, true)
+        break
+      }
+      case 'test':
+        if (JSON.stringify(read(doc, op.path)) !== JSON.stringify(op.value)) throw errors.badRequest(`The test operation failed at ${op.path}.`)
+        break
+      default: throw errors.badRequest(`Unknown JSON Patch operation ${JSON.stringify(op.op)}.`)
+    }
+  }
+}
+
+export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  app.addHook('onRequest', requireApiKey(ctx))
+
+  const find = (id: string): StoredIdentity => {
+    const identity = ctx.state.identities.get(id)
+    if (identity === undefined) throw errors.notFound()
+    return identity
+  }
+
+  app.get('/admin/identities', async (request, reply) => {
+    const identifier = queryString(request, 'credentials_identifier')?.trim().toLowerCase()
+    const ids = queryStrings(request, 'ids')
+    const identities = [...ctx.state.identities.values()].filter(i =>
+      (identifier === undefined || identifier === '' || i.identifiers.includes(identifier)) &&
+      (ids.length === 0 || ids.includes(i.id)))
+    return reply.send(paginate(request, reply, identities, 250, 1000).map(i => identityJson(ctx, i, { admin: true })))
+  })
+
+  app.post('/admin/identities', async (request, reply) => {
+    const body = request.body
+    if (!isObject(body)) throw errors.badRequest('The request body must be a JSON object.')
+    const schemaId = required(body, 'schema_id', isString)
+    const traits = required(body, 'traits', isObject)
+    const state = body.state === undefined ? 'active' : required(body, 'state', isState)
+    const verified = Array.isArray(body.verifiable_addresses)
+      ? body.verifiable_addresses.filter(a => isObject(a) && a.verified === true && typeof a.value === 'string')
+        .map(a => (a.value as string).trim().toLowerCase())
+      : []
+    const identity = createIdentity(ctx, {
+      schemaId,
+      traits,
+      state,
+      passwordHash: await importedPasswordHash(ctx, body.credentials as CreateIdentityBody['credentials']),
+      metadataPublic: body.metadata_public,
+      metadataAdmin: body.metadata_admin,
+      externalId: checkExternalId(ctx, body.external_id),
+      verified
+    })
+    return reply.code(201).header('location', ctx.url(`/admin/identities/${identity.id}`)).send(identityJson(ctx, identity, { admin: true }))
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/identities/:id', async (request, reply) => {
+    return reply.send(identityJson(ctx, find(request.params.id), { admin: true }))
+  })
+
+  app.get<{ Params: { externalID: string } }>('/admin/identities/by/external/:externalID', async (request, reply) => {
+    const identity = [...ctx.state.identities.values()].find(i => i.externalId === request.params.externalID)
+    if (identity === undefined) throw errors.notFound()
+    return reply.send(identityJson(ctx, identity, { admin: true }))
+  })
+
+  app.put<{ Params: { id: string } }>('/admin/identities/:id', async (request, reply) => {
+    const identity = find(request.params.id)
+    if (!isObject(request.body)) throw errors.badRequest('The request body must be a JSON object.')
+    await update(ctx, identity, request.body)
+    return reply.send(identityJson(ctx, identity, { admin: true }))
+  })
+
+  app.patch<{ Params: { id: string } }>('/admin/identities/:id', async (request, reply) => {
+    const identity = find(request.params.id)
+    if (!Array.isArray(request.body)) throw errors.badRequest('The request body must be a JSON Patch document (an array).')
+    const doc: Record<string, unknown> = structuredClone({
+      schema_id: identity.schemaId,
+      state: identity.state,
+      traits: identity.traits,
+      metadata_public: identity.metadataPublic,
+      metadata_admin: identity.metadataAdmin,
+      ...(identity.externalId === undefined ? {} : { external_id: identity.externalId })
+    })
+    applyPatch(doc, request.body as JsonPatch[])
+    try {
+      await update(ctx, identity, doc)
+    } catch (err) {
+      if (err instanceof OryHttpError && err.status === 400) throw errors.badRequest(`The patched identity is invalid: ${err.message}`)
+      throw err
+    }
+    return reply.send(identityJson(ctx, identity, { admin: true }))
+  })
+
+  app.delete<{ Params: { id: string } }>('/admin/identities/:id', async (request, reply) => {
+    if (!ctx.state.deleteIdentity(request.params.id)) throw errors.notFound()
+    return reply.code(204).send()
+  })
+}

@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { BatchCheckPermissionResult, ExpandedPermissionTree, Relationship, Relationships } from '../../schemas/index.js'
+import type { EmulatorContext } from '../context.js'
+import { decodePageToken, encodePageToken, errors, normaliseBody, OryHttpError, pageSize, queryString } from '../http.js'
+import { relationshipKey, type StoredRelationship } from '../state.js'
+import { requireApiKey } from './admin-auth.js'
+
+// Ory Permissions (Keto) over plain relation tuples (https://www.ory.sh/docs/keto/concepts/relation-tuples): write,
+// delete, patch, list, check (direct tuples and subject sets, followed up to max-depth) and expand. There is no Ory
+// Permission Language here: no rewrites, and any namespace is accepted.
+
+type SubjectSet = NonNullable<StoredRelationship['subject_set']>
+
+// Keto's `limit.max_read_depth` default, and its batch check limit.
+const MAX_DEPTH = 5
+const MAX_BATCH = 10
+
+interface Query {
+  namespace?: string
+  object?: string
+  relation?: string
+  subject_id?: string
+  subject_set?: SubjectSet
+}
+
+function text (value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/** A query from URL parameters or a body: `subject_set.*` must come as a whole, and only one kind of subject. */
+function parseQuery (source: Record<string, unknown>): Query {
+  const query: Query = {}
+  for (const key of ['namespace', 'object', 'relation', 'subject_id'] as const) {
+    const value = text(source[key])
+    if (value !== undefined) query[key] = value
+  }
+  const set = source.subject_set
+  if (set !== undefined && set !== null) {
+    const { namespace, object, relation } = set as Record<string, unknown>
+    if (typeof namespace !== 'string' || typeof object !== 'string' || typeof relation !== 'string') {
+      throw errors.badRequest('subject_set needs namespace, object and relation, all three.')
+    }
+    query.subject_set = { namespace, object, relation }
+  }
+  if (query.subject_id !== undefined && query.subject_set !== undefined) {
+    throw errors.badRequest('exactly one of subject_set or subject_id has to be provided')
+  }
+  return query
+}
+
+/** A complete tuple: namespace, object, relation and exactly one subject. */
+export function parseTuple (source: Record<string, unknown>): StoredRelationship {
+  const query = parseQuery(source)
+  for (const key of ['namespace', 'object', 'relation'] as const) {
+    if (query[key] === undefined || query[key] === '') throw errors.badRequest(`The relationship is missing its ${key}.`)
+  }
+  if (query.subject_id === undefined && query.subject_set === undefined) {
+    throw errors.badRequest('exactly one of subject_set or subject_id has to be provided')
+  }
+  return query as StoredRelationship
+}
+
+function matches (tuple: StoredRelationship, query: Query): boolean {
+  if (query.namespace !== undefined && tuple.namespace !== query.namespace) return false
+  if (query.object !== undefined && tuple.object !== query.object) return false
+  if (query.relation !== undefined && tuple.relation !== query.relation) return false
+  if (query.subject_id !== undefined && tuple.subject_id !== query.subject_id) return false
+  if (query.subject_set !== undefined) {
+    const set = tuple.subject_set
+    if (set === undefined || set.namespace !== query.subject_set.namespace || set.object !== query.subject_set.object || set.relation !== query.subject_set.relation) return false
+  }
+  return true
+}
+
+function relationshipJson (tuple: StoredRelationship): Relationship {
+  return {
+    namespace: tuple.namespace,
+    object: tuple.object,
+    relation: tuple.relation,
+    ...(tuple.subject_id === undefined ? {} : { subject_id: tuple.subject_id }),
+    ...(tuple.subject_set === undefined ? {} : { subject_set: { ...tuple.subject_set } })
+  }
+}
+
+function maxDepth (request: FastifyRequest): number {
+  const raw = queryString(request, 'max-depth')
+  const depth = raw === undefined ? MAX_DEPTH : Number(raw)
+  if (!Number.isInteger(depth)) throw errors.badRequest('max-depth must be an integer.')
+  return depth <= 0 || depth > MAX_DEPTH ? MAX_DEPTH : depth
+}
+
+function sameSubject (tuple: StoredRelationship, subject: StoredRelationship): boolean {
+  if (subject.subject_id !== undefined) return tuple.subject_id === subject.subject_id
+  const a = tuple.subject_set
+  const b = subject.subject_set!
+  return a !== undefined && a.namespace === b.namespace && a.object === b.object && a.relation === b.relation
+}
+
+export async function ketoRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  app.addHook('onRequest', requireApiKey(ctx))
+  const tuples = (): StoredRelationship[] => [...ctx.state.relationships.values()]
+
+  /** Is the subject in namespace:object#relation, directly or through subject sets, within `depth` steps? */
+  const check = (target: StoredRelationship, depth: number): boolean => {
+    if (depth <= 0) return false
+    for (const tuple of tuples()) {
+      if (tuple.namespace !== target.namespace || tuple.object !== target.object || tuple.relation !== target.relation) continue
+      if (sameSubject(tuple, target)) return true
+      if (tuple.subject_set !== undefined && check({ ...target, ...tuple.subject_set }, depth - 1)) return true
+    }
+    return false
+  }
+
+  const decide = (request: FastifyRequest, source: Record<string, unknown>): boolean => check(parseTuple(source), maxDepth(request))
+  const orError = (reply: FastifyReply, allowed: boolean): FastifyReply => reply.code(allowed ? 200 : 403).send({ allowed })
+
+  app.get('/relation-tuples/check/openapi', async (request, reply) => await reply.send({ allowed: decide(request, normaliseBody(request.query)) }))
+  app.post('/relation-tuples/check/openapi', async (request, reply) => await reply.send({ allowed: decide(request, normaliseBody(request.body)) }))
+  // The variant without /openapi mirrors the decision in the status: 403 {"allowed": false}.
+  app.get('/relation-tuples/check', async (request, reply) => orError(reply, decide(request, normaliseBody(request.query))))
+  app.post('/relation-tuples/check', async (request, reply) => orError(reply, decide(request, normaliseBody(request.body))))
+
+  app.post('/relation-tuples/batch/check', async (request, reply) => {
+    const body = normaliseBody(request.body)
+    const list = Array.isArray(body.tuples) ? body.tuples : []
+    if (list.length > MAX_BATCH) throw errors.badRequest(`batch exceeds max size of ${MAX_BATCH}`)
+    const depth = maxDepth(request)
+    const results: BatchCheckPermissionResult['results'] = list.map(item => {
+      try {
+        return { allowed: check(parseTuple(normaliseBody(item)), depth) }
+      } catch (err) {
+        if (err instanceof OryHttpError) return { allowed: false, error: err.message }
+        throw err
+      }
+    })
+    return reply.send({ results })
+  })
+
+  app.get('/relation-tuples/expand', async (request, reply) => {
+    const query = parseQuery(normaliseBody(request.query))
+    if (query.namespace === undefined || query.object === undefined || query.relation === undefined) {
+      throw errors.badRequest('expand needs namespace, object and relation.')
+    }
+    const root = { namespace: query.namespace, object: query.object, relation: query.relation }
+    const expand = (set: SubjectSet, depth: number): ExpandedPermissionTree => {
+      const tuple = { ...set, subject_set: { ...set } }
+      const children = tuples().filter(t => t.namespace === set.namespace && t.object === set.object && t.relation === set.relation)
+      if (depth <= 1 || children.length === 0) return { type: 'leaf', tuple }
+      return {
+        type: 'union',
+        tuple,
+        children: children.map(child => child.subject_set !== undefined
+          ? expand(child.subject_set, depth - 1)
+          : { type: 'leaf', tuple: { namespace: '', object: '', relation: '', subject_id: child.subject_id! } })
+      }
+    }
+    if (!tuples().some(t => matches(t, root))) throw errors.notFound('no relation tuple found')
+    return reply.send(expand(root, maxDepth(request) + 1))
+  })
+
+  app.get('/relation-tuples', async (request, reply) => {
+    const query = parseQuery(normaliseBody(request.query))
+    const matching = tuples().filter(t => matches(t, query))
+    const size = pageSize(request, 100, 1000)
+    const offset = decodePageToken(queryString(request, 'page_token'))
+    const body: Relationships = {
+      relation_tuples: matching.slice(offset, offset + size).map(relationshipJson),
+      next_page_token: offset + size < matching.length ? encodePageToken(offset + size) : ''
+    }
+    return reply.send(body)
+  })
+
+  app.get('/namespaces', async (_request, reply) => {
+    const names = [...new Set(tuples().map(t => t.namespace))].sort()
+    return reply.send({ namespaces: names.map(name => ({ name })) })
+  })
+
+  app.put('/admin/relation-tuples', async (request, reply) => {
+    const tuple = parseTuple(normaliseBody(request.body))
+    ctx.state.relationships.set(relationshipKey(tuple), tuple)
+    return reply.code(201).send(relationshipJson(tuple))
+  })
+
+  app.delete('/admin/relation-tuples', async (request, reply) => {
+    const query = parseQuery(normaliseBody(request.query))
+    if (Object.keys(query).length === 0) throw errors.badRequest('Refusing to delete every relationship: give at least one of namespace, object, relation or subject.')
+    for (const [key, tuple] of ctx.state.relationships) if (matches(tuple, query)) ctx.state.relationships.delete(key)
+    return reply.code(204).send()
+  })
+
+  app.patch('/admin/relation-tuples', async (request, reply) => {
+    if (!Array.isArray(request.body)) throw errors.badRequest('The request body must be a list of relationship patches.')
+    // All or nothing: every delta is checked before any is applied.
+    const deltas = request.body.map(item => {
+      const delta = normaliseBody(item)
+      if (delta.action !== 'insert' && delta.action !== 'delete') throw errors.badRequest(`unknown action ${JSON.stringify(delta.action)}`)
+      return { action: delta.action, tuple: parseTuple(normaliseBody(delta.relation_tuple)) }
+    })
+    for (const { action, tuple } of deltas) {
+      if (action === 'insert') ctx.state.relationships.set(relationshipKey(tuple), tuple)
+      else ctx.state.relationships.delete(relationshipKey(tuple))
+    }
+    return reply.code(204).send()
+  })
+}

@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { DeleteMySessionsCount } from '../../schemas/index.js'
+import type { EmulatorContext } from '../context.js'
+import { errors, paginate, queryString, queryStrings } from '../http.js'
+import { isUsable, sessionFromRequest, sessionJson, type SessionView } from '../sessions.js'
+import { requireApiKey } from './admin-auth.js'
+
+// Sessions (https://www.ory.sh/docs/kratos/session-management/overview): whoami by cookie or session token, a user's
+// own other sessions, and the admin API over everyone's.
+
+function expandView (request: FastifyRequest): SessionView {
+  const expand = queryStrings(request, 'expand')
+  return { identity: expand.includes('identity'), devices: expand.includes('devices') }
+}
+
+export async function publicSessionRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  const current = (request: FastifyRequest) => {
+    const session = sessionFromRequest(ctx, request)
+    if (session === undefined) throw errors.sessionInactive()
+    return session
+  }
+
+  app.get('/sessions/whoami', async (request, reply) => {
+    const session = current(request)
+    if (queryString(request, 'tokenize_as') !== undefined) {
+      throw errors.badRequest('The emulator cannot tokenize sessions: tokenize_as is not supported.')
+    }
+    reply.header('x-kratos-authenticated-identity-id', session.identityId)
+    return reply.send(sessionJson(ctx, session))
+  })
+
+  app.get('/sessions', async (request, reply) => {
+    const session = current(request)
+    const others = ctx.state.sessionsOf(session.identityId).filter(s => s.id !== session.id && isUsable(ctx, s))
+    return reply.send(paginate(request, reply, others, 250, 1000).map(s => sessionJson(ctx, s)))
+  })
+
+  app.delete('/sessions', async (request, reply) => {
+    const session = current(request)
+    let count = 0
+    for (const other of ctx.state.sessionsOf(session.identityId)) {
+      if (other.id === session.id || !other.active) continue
+      other.active = false
+      count++
+    }
+    const body: DeleteMySessionsCount = { count }
+    return reply.send(body)
+  })
+
+  app.delete<{ Params: { id: string } }>('/sessions/:id', async (request, reply) => {
+    const session = current(request)
+    if (request.params.id === session.id) {
+      throw errors.badRequest('You are not allowed to revoke your current session. Please use the logout flow instead.')
+    }
+    const other = ctx.state.sessions.get(request.params.id)
+    if (other === undefined || other.identityId !== session.identityId) throw errors.notFound()
+    other.active = false
+    return reply.code(204).send()
+  })
+}
+
+export async function adminSessionRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  app.addHook('onRequest', requireApiKey(ctx))
+
+  app.get('/admin/sessions', async (request, reply) => {
+    const active = queryString(request, 'active')
+    const sessions = [...ctx.state.sessions.values()].filter(s => active === undefined || (active === 'true') === isUsable(ctx, s))
+    const view = expandView(request)
+    return reply.send(paginate(request, reply, sessions, 250, 1000).map(s => sessionJson(ctx, s, view)))
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/sessions/:id', async (request, reply) => {
+    const session = ctx.state.sessions.get(request.params.id)
+    if (session === undefined) throw errors.notFound()
+    return reply.send(sessionJson(ctx, session, expandView(request)))
+  })
+
+  app.delete<{ Params: { id: string } }>('/admin/sessions/:id', async (request, reply) => {
+    const session = ctx.state.sessions.get(request.params.id)
+    if (session === undefined) throw errors.notFound()
+    session.active = false
+    return reply.code(204).send()
+  })
+
+  app.patch<{ Params: { id: string } }>('/admin/sessions/:id/extend', async (request, reply) => {
+    const session = ctx.state.sessions.get(request.params.id)
+    if (session === undefined || !isUsable(ctx, session)) throw errors.notFound()
+    session.expiresAt = ctx.now() + ctx.sessionLifespanMs
+    return reply.send(sessionJson(ctx, session))
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/identities/:id/sessions', async (request, reply) => {
+    if (!ctx.state.identities.has(request.params.id)) throw errors.notFound()
+    const active = queryString(request, 'active')
+    const sessions = ctx.state.sessionsOf(request.params.id).filter(s => active === undefined || (active === 'true') === isUsable(ctx, s))
+    return reply.send(paginate(request, reply, sessions, 250, 1000).map(s => sessionJson(ctx, s)))
+  })
+
+  app.delete<{ Params: { id: string } }>('/admin/identities/:id/sessions', async (request, reply) => {
+    if (!ctx.state.identities.has(request.params.id)) throw errors.notFound()
+    for (const session of ctx.state.sessionsOf(request.params.id)) ctx.state.sessions.delete(session.id)
+    return reply.code(204).send()
+  })
+}

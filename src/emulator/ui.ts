@@ -1,0 +1,112 @@
+import type { UiNode, UiText } from '../schemas/index.js'
+
+// Message ids and texts as Ory's UI renders them (https://www.ory.sh/docs/kratos/concepts/ui-messages); SPAs switch
+// on the id, so the ids must be Ory's. The texts are Ory's English defaults.
+
+type Context = Record<string, unknown>
+
+function info (id: number, text: string, context?: Context): UiText {
+  return context === undefined ? { id, text, type: 'info' } : { id, text, type: 'info', context }
+}
+
+function error (id: number, text: string, context?: Context): UiText {
+  return context === undefined ? { id, text, type: 'error' } : { id, text, type: 'error', context }
+}
+
+function minutesSince (at: number, now: number): string {
+  return ((now - at) / 60_000).toFixed(2)
+}
+
+export const texts = {
+  loginReAuth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
+  signInWithPassword: () => info(1010022, 'Sign in with password'),
+  signUp: () => info(1040001, 'Sign up'),
+  settingsSaved: () => ({ id: 1050001, text: 'Your changes have been saved!', type: 'success' as const }),
+  recoverySuccessful: (privilegedUntil: number, now: number) => ({
+    id: 1060001,
+    text: `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${((privilegedUntil - now) / 60_000).toFixed(2)} minutes.`,
+    type: 'success' as const,
+    context: { privileged_session_expires_at: new Date(privilegedUntil).toISOString() }
+  }),
+  recoveryCodeSent: () => info(1060003, 'An email containing a recovery code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.'),
+  labelPassword: () => info(1070001, 'Password'),
+  labelGenerated: (title: string) => info(1070002, title, { title }),
+  labelSave: () => info(1070003, 'Save'),
+  labelSubmit: () => info(1070005, 'Submit'),
+  labelEmail: () => info(1070007, 'Email'),
+  labelResendCode: () => info(1070008, 'Resend code'),
+  labelContinue: () => info(1070009, 'Continue'),
+  labelRecoveryCode: () => info(1070010, 'Recovery code'),
+  labelVerificationCode: () => info(1070011, 'Verification code'),
+  verificationSuccessful: () => ({ id: 1080002, text: 'You successfully verified your email address.', type: 'success' as const }),
+  verificationCodeSent: () => info(1080003, 'An email containing a verification code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.'),
+
+  generic: (reason: string) => error(4000001, reason, { reason }),
+  required: (property: string) => error(4000002, `Property ${property} is missing.`, { property }),
+  minLength: (min: number, actual: number) => error(4000003, `length must be >= ${min}, but got ${actual}`, { min_length: min, actual_length: actual }),
+  invalidCredentials: () => error(4000006, 'The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number.'),
+  duplicateCredentials: () => error(4000007, 'An account with the same identifier (email, phone, username, ...) exists already.'),
+  maxLength: (max: number, actual: number) => error(4000017, `length must be <= ${max}, but got ${actual}`, { max_length: max, actual_length: actual }),
+  wrongType: (expected: string, actual: string) => error(4000026, `expected ${expected}, but got ${actual}`, { allowed_types: [expected], actual_type: actual }),
+  passwordTooSimilar: () => error(4000031, 'The password can not be used because it is too similar to the identifier.'),
+  passwordMinLength: (min: number, actual: number) => error(4000032, `The password must be at least ${min} characters long, but got ${actual}.`, { min_length: min, actual_length: actual }),
+  passwordMaxLength: (max: number, actual: number) => error(4000033, `The password must be at most ${max} characters long, but got ${actual}.`, { max_length: max, actual_length: actual }),
+
+  loginExpired: (expiredAt: number, now: number) => error(4010001, `The login flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
+  loginNoStrategy: () => error(4010002, 'Could not find a strategy to log you in with. Did you fill out the form correctly?'),
+  registrationNoStrategy: () => error(4010003, 'Could not find a strategy to sign you up with. Did you fill out the form correctly?'),
+  settingsNoStrategy: () => error(4010004, 'Could not find a strategy to update your settings. Did you fill out the form correctly?'),
+  recoveryNoStrategy: () => error(4010005, 'Could not find a strategy to recover your account with. Did you fill out the form correctly?'),
+  verificationNoStrategy: () => error(4010006, 'Could not find a strategy to verify your account with. Did you fill out the form correctly?'),
+  registrationExpired: (expiredAt: number, now: number) => error(4040001, `The registration flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
+  settingsExpired: (expiredAt: number, now: number) => error(4050001, `The settings flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
+  recoveryExpired: (expiredAt: number, now: number) => error(4060005, `The recovery flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
+  recoveryCodeInvalid: () => error(4060006, 'The recovery code is invalid or has already been used. Please try again.'),
+  verificationExpired: (expiredAt: number, now: number) => error(4070005, `The verification flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
+  verificationCodeInvalid: () => error(4070006, 'The verification code is invalid or has already been used. Please try again.')
+}
+
+export type NodeGroup = UiNode['group']
+type InputType = Extract<UiNode['attributes'], { node_type: 'input' }>['type']
+type Autocomplete = Extract<UiNode['attributes'], { node_type: 'input' }>['autocomplete']
+
+export interface InputOptions {
+  value?: unknown
+  required?: boolean
+  disabled?: boolean
+  autocomplete?: Autocomplete
+  pattern?: string
+  maxlength?: number
+  label?: UiText
+  messages?: UiText[]
+}
+
+/** An `input` node the way Kratos renders one: `value` only when there is one, `messages` always a list. */
+export function inputNode (group: NodeGroup, name: string, type: InputType, options: InputOptions = {}): UiNode {
+  return {
+    type: 'input',
+    group,
+    attributes: {
+      name,
+      type,
+      ...(options.value === undefined ? {} : { value: options.value }),
+      ...(options.required === true ? { required: true } : {}),
+      ...(options.autocomplete === undefined ? {} : { autocomplete: options.autocomplete }),
+      ...(options.pattern === undefined ? {} : { pattern: options.pattern }),
+      ...(options.maxlength === undefined ? {} : { maxlength: options.maxlength }),
+      disabled: options.disabled ?? false,
+      node_type: 'input'
+    },
+    messages: options.messages ?? [],
+    meta: options.label === undefined ? {} : { label: options.label }
+  }
+}
+
+export function anchorNode (group: NodeGroup, id: string, href: string, title: UiText): UiNode {
+  return { type: 'a', group, attributes: { id, href, title, node_type: 'a' }, messages: [], meta: { label: title } }
+}
+
+/** The hidden anti-CSRF field; API flows carry it too, empty (Kratos does the same). */
+export function csrfNode (value: string): UiNode {
+  return inputNode('default', 'csrf_token', 'hidden', { value, required: true })
+}
