@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# ory-bff: the sidecar image. Build with `docker build -t ory-bff .`; run with at least ORY_URL set.
+
+# Build: all dependencies (TypeScript), compiled output in dist/.
+FROM node:22-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+RUN npm run build
+
+# Production dependencies only; no install scripts run.
+FROM node:22-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# Runtime: node, production node_modules, dist/ and package.json; owned by root and only read by the app, so the
+# container runs with a read-only root filesystem (docker run --read-only): nothing is written at runtime.
+FROM node:22-slim
+ENV NODE_ENV=production \
+    PORT=4000 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+# The official image's unprivileged user (uid 1000).
+USER node
+EXPOSE 4000
+# The server drains on SIGTERM (in-flight requests finish within SHUTDOWN_GRACE_MS); keep the orchestrator's grace
+# period (Kubernetes: terminationGracePeriodSeconds, 30 s by default) above it.
+STOPSIGNAL SIGTERM
+# No curl in a slim image: node's own fetch asks /health/alive, which never calls Ory.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health/alive').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node itself as PID 1 (not npm): signals reach the server directly.
+CMD ["node", "dist/server.js"]

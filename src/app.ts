@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify'
+import type { DestinationStream } from 'pino'
+import type { Config } from './config.js'
+import type { OryClient } from './ory/index.js'
+import { AccessLogController, createLogger } from './plugins/logging.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { lifecyclePlugin } from './plugins/lifecycle.js'
+import { loadSheddingPlugin } from './plugins/load-shedding.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { openApiPlugin } from './plugins/openapi.js'
+import { oryClientPlugin } from './plugins/ory-client.js'
+import { readinessPlugin } from './plugins/readiness.js'
+import { requestId, requestIdPlugin } from './plugins/request-id.js'
+import { securityHeadersPlugin } from './plugins/security-headers.js'
+import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { openApiRoutes } from './routes/openapi.js'
+import { HealthStatus } from './routes/schemas.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>
+
+export interface BuildAppOptions {
+  /** An Ory client of the caller's (tests): used instead of one built from the config, and not closed by the app. */
+  oryClient?: OryClient
+  /** Where log lines go instead of standard output (tests capture them). */
+  logStream?: DestinationStream
+  /** Server options the server owns: timeouts. */
+  server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout'>
+  /** How often load is sampled (default one second); tests shorten it. */
+  pressureSampleIntervalMs?: number
+}
+
+// Read once; the package file sits next to src/ and dist/ alike.
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+function trustHops (hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops
+}
+
+/**
+ * Builds the app from a validated config: plugins, routes, error handling. Never reads the environment and never
+ * listens; `src/server.ts` does that, tests use `inject()` or listen on 127.0.0.1:0.
+ */
+export function buildApp (config: Config, options: BuildAppOptions = {}): App {
+  const app = Fastify({
+    loggerInstance: createLogger({ level: config.logLevel, stream: options.logStream }),
+    // One access-log line per request instead of Fastify's two, secrets kept out (see plugins/logging.ts).
+    logController: new AccessLogController(),
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimitBytes,
+    // A number is the count of proxy hops to trust (Fastify's types lack that form).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // The lifecycle plugin answers requests that arrive while draining, in Ory's error shape.
+    return503OnClosing: false,
+    ...options.server
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  for (const warning of config.warnings) app.log.warn(warning)
+
+  app.decorate('config', config)
+  // Order matters for the onRequest hooks: the request id is echoed even on answers that shedding or draining give.
+  app.register(requestIdPlugin)
+  app.register(errorsPlugin)
+  app.register(securityHeadersPlugin, { hsts: config.publicUrl.startsWith('https:') })
+  app.register(lifecyclePlugin)
+  app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })
+  app.register(metricsPlugin)
+  app.register(oryClientPlugin, { config, client: options.oryClient })
+  app.register(readinessPlugin, { intervalMs: config.readyProbeIntervalMs, timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000) })
+  app.register(openApiPlugin, { version: VERSION, publicUrl: config.publicUrl })
+  app.addSchema(HealthStatus)
+
+  app.register(healthRoutes)
+  app.register(metricsRoutes)
+  app.register(openApiRoutes)
+  return app
+}

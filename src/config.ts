@@ -1,0 +1,393 @@
+import { readFileSync, statSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { resolve } from 'node:path'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+
+/**
+ * The upstream used outside production when `ORY_URL` is not set: the local Ory emulator (src/emulator), which the
+ * server starts on this address, Kratos's default public port, so its admin API (e.g. the courier's codes) is at a
+ * known place.
+ */
+export const DEVELOPMENT_ORY_URL = 'http://127.0.0.1:4433'
+export const DEFAULT_CONSOLE_URL = 'https://api.console.ory.sh'
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = typeof LOG_LEVELS[number]
+
+/** Secrets that may also be read from a file named by `<NAME>_FILE`, the usual way with container secrets. */
+export const FILE_VARIABLES = ['ORY_API_KEY', 'ORY_WORKSPACE_API_KEY', 'COOKIE_SECRET', 'OAUTH2_CLIENT_SECRET'] as const
+
+const MIN_COOKIE_SECRET_LENGTH = 32
+// RFC 1123 host names, IPv4, or an IPv6 address (checked with net.isIP below).
+const HOST_NAME = '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
+const COOKIE_DOMAIN = '^\\.?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
+// RFC 6749 appendix A: client_id and client_secret are VSCHAR (printable ASCII); scope tokens exclude `"` and `\`.
+const VSCHAR = '^[\\x20-\\x7E]+$'
+const SCOPES = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+([ ,]+[\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$'
+const NO_SPACE = '^[\\x21-\\x7E]+$'
+// RFC 6265 §4.1.1: a cookie name is an RFC 7230 token; a trailing `*` stands for any rest of the name.
+const COOKIE_NAME_PATTERN = "^[!#$%&'+.^_`|~0-9A-Za-z-]+\\*?$"
+export const DEFAULT_ORY_COOKIE_PATTERN = 'ory_session_*,ory_kratos_session,ory_kratos_continuity,csrf_token_*,ory_hydra_*'
+
+interface Meta {
+  /** What a valid value looks like, completing "must be …". */
+  expected: string
+  /** Never echo the value in an error message. */
+  secret?: boolean
+}
+
+const integer = (minimum: number, maximum: number, fallback: number, expected: string) =>
+  Type.Integer({ minimum, maximum, default: fallback, expected })
+
+/** The environment as the process reads it. Values are strings except integers, converted strictly beforehand. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Optional(Type.String()),
+  PORT: integer(0, 65535, 4000, 'a port number from 0 to 65535 (0 picks a free port)'),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1, expected: 'a host name or an IP address to listen on' }),
+  ORY_URL: Type.Optional(Type.String({ expected: 'an absolute http(s) URL' })),
+  ORY_API_KEY: Type.Optional(Type.String({ pattern: NO_SPACE, secret: true, expected: 'an API key of printable characters without spaces' })),
+  ORY_CONSOLE_URL: Type.String({ default: DEFAULT_CONSOLE_URL, expected: 'an absolute http(s) URL' }),
+  ORY_WORKSPACE_API_KEY: Type.Optional(Type.String({ pattern: NO_SPACE, secret: true, expected: 'an API key of printable characters without spaces' })),
+  PUBLIC_URL: Type.Optional(Type.String({ expected: 'an http(s) origin such as https://app.example.com' })),
+  ORY_PATH_PREFIX: Type.String({
+    default: '/.ory',
+    pattern: '^(/[A-Za-z0-9._~-]+)+$',
+    expected: 'a path such as /.ory (segments of letters, digits, ".", "_", "~" or "-"; no trailing slash)'
+  }),
+  COOKIE_SECRET: Type.Optional(Type.String({ minLength: MIN_COOKIE_SECRET_LENGTH, secret: true, expected: `at least ${MIN_COOKIE_SECRET_LENGTH} characters long` })),
+  COOKIE_DOMAIN: Type.Optional(Type.String({ pattern: COOKIE_DOMAIN, expected: 'a domain name such as example.com' })),
+  ALLOWED_RETURN_URLS: Type.Optional(Type.String({ expected: 'a comma-separated list of absolute http(s) URLs' })),
+  TRUST_PROXY: Type.Optional(Type.String({ expected: 'true, false, a number of hops, or a comma-separated list of IP addresses and CIDR ranges' })),
+  LOG_LEVEL: Type.Union(LOG_LEVELS.map(level => Type.Literal(level)), { default: 'info', expected: `one of ${LOG_LEVELS.join(', ')}` }),
+  UPSTREAM_TIMEOUT_MS: integer(1, 600_000, 10_000, 'an integer number of milliseconds from 1 to 600000'),
+  SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 10_000, 'an integer number of milliseconds from 0 to 3600000'),
+  SESSION_CACHE_TTL_MS: integer(0, 3_600_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 3600000'),
+  SESSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000'),
+  STATIC_DIR: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a directory' })),
+  OAUTH2_CLIENT_ID: Type.Optional(Type.String({ pattern: VSCHAR, expected: 'an OAuth2 client id of printable ASCII characters' })),
+  OAUTH2_CLIENT_SECRET: Type.Optional(Type.String({ pattern: VSCHAR, secret: true, expected: 'an OAuth2 client secret of printable ASCII characters' })),
+  OAUTH2_SCOPES: Type.String({ default: 'openid offline_access', pattern: SCOPES, expected: 'scope tokens separated by spaces or commas' }),
+  BODY_LIMIT_BYTES: integer(1024, 104_857_600, 1_048_576, 'an integer number of bytes from 1024 to 104857600'),
+  READY_PROBE_INTERVAL_MS: integer(100, 300_000, 5_000, 'an integer number of milliseconds from 100 to 300000'),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0, 60_000, 1_000, 'an integer number of milliseconds from 0 (off) to 60000'),
+  LOAD_SHED_MAX_HEAP_USED_MB: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_048_576, expected: 'an integer number of megabytes (0 turns the check off)' })),
+  ORY_COOKIE_PATTERN: Type.String({
+    default: DEFAULT_ORY_COOKIE_PATTERN,
+    minLength: 1,
+    expected: 'a comma-separated list of cookie names, each optionally ending in * (any rest of the name)'
+  }),
+  ORY_CUSTOM_DOMAINS: Type.Optional(Type.String({ expected: 'a comma-separated list of http(s) origins (your Ory project\'s custom domains)' })),
+  MIRROR_MAX_BUFFER_BYTES: integer(1024, 104_857_600, 2_097_152, 'an integer number of bytes from 1024 to 104857600'),
+  HYDRA_PUBLIC_PATHS: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false', expected: 'true or false' })
+})
+
+export type Env = Static<typeof EnvSchema>
+
+// Compiled on first use; the compiler is the one the Ory client loads anyway (TypeBox's Value module is not needed).
+let compiled: ReturnType<typeof TypeCompiler.Compile<typeof EnvSchema>> | undefined
+const checker = (): NonNullable<typeof compiled> => (compiled ??= TypeCompiler.Compile(EnvSchema))
+type EnvName = keyof Env & string
+
+export interface OAuth2ClientConfig {
+  clientId: string
+  clientSecret: string
+  scopes: string[]
+}
+
+export interface Config {
+  production: boolean
+  port: number
+  host: string
+  /** The project API (no trailing slash). */
+  oryUrl: string
+  /** `env` when ORY_URL was set; `emulator` when the server starts the local Ory emulator at DEVELOPMENT_ORY_URL. */
+  oryUrlSource: 'env' | 'emulator'
+  oryApiKey: string | undefined
+  oryConsoleUrl: string
+  oryWorkspaceApiKey: string | undefined
+  /** The origin the browser sees, without a trailing slash. */
+  publicUrl: string
+  oryPathPrefix: string
+  cookieSecret: string | undefined
+  cookieDomain: string | undefined
+  allowedReturnUrls: string[]
+  /** As Fastify's `trustProxy` takes it. */
+  trustProxy: boolean | number | string[]
+  logLevel: LogLevel
+  upstreamTimeoutMs: number
+  shutdownGraceMs: number
+  sessionCacheTtlMs: number
+  sessionCacheMax: number
+  staticDir: string | undefined
+  oauth2: OAuth2ClientConfig | undefined
+  bodyLimitBytes: number
+  readyProbeIntervalMs: number
+  loadShedding: {
+    /** 0: off. */
+    maxEventLoopDelayMs: number
+    /** undefined: 90 % of V8's heap limit; 0: off. */
+    maxHeapUsedBytes: number | undefined
+  }
+  /** Names of the cookies that are Ory's, forwarded to Ory by the `/.ory` mirror; a trailing `*` matches any rest. */
+  oryCookiePattern: string[]
+  /** Further origins on which Ory writes its URLs (the project's custom domains), rewritten like ORY_URL's. */
+  oryCustomDomains: string[]
+  /** The largest upstream answer the mirror reads into memory (to rewrite its URLs), decompressed. */
+  mirrorMaxBufferBytes: number
+  /** Whether the mirror also serves Hydra's public browser paths (OAuth2 authorize, logout, discovery, userinfo). */
+  hydraPublicPaths: boolean
+  /** Things an operator should know, logged once at start-up. */
+  warnings: string[]
+}
+
+/** One clear line: the variable and what is wrong with it. Never the value of a secret. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  readonly variable: string
+  readonly problem: string
+
+  constructor (variable: string, problem: string) {
+    super(`${variable}: ${problem}`)
+    this.variable = variable
+    this.problem = problem
+  }
+}
+
+export type EnvSource = Readonly<Record<string, string | undefined>>
+
+/**
+ * Reads and validates the configuration. Pure apart from reading the files that `*_FILE` variables name (and checking
+ * that STATIC_DIR exists): the same environment always gives the same config or the same ConfigError.
+ */
+export function loadConfig (env: EnvSource): Config {
+  const raw: Record<string, string> = {}
+  /** The variable to name in an error about a value: `X_FILE` when the value came from that file. */
+  const origin: Record<string, string> = {}
+  const properties = EnvSchema.properties as Record<EnvName, TSchema>
+
+  for (const name of Object.keys(properties)) {
+    const value = env[name]
+    // An empty variable (`FOO=` in a compose file) counts as unset.
+    if (value !== undefined && value !== '') raw[name] = value
+    origin[name] = name
+  }
+  for (const name of FILE_VARIABLES) {
+    const fileVariable = `${name}_FILE`
+    const path = env[fileVariable]
+    if (path === undefined || path === '') continue
+    if (raw[name] !== undefined) throw new ConfigError(fileVariable, `is set together with ${name}; set only one of them`)
+    raw[name] = readSecretFile(fileVariable, path)
+    origin[name] = fileVariable
+  }
+
+  const values: Record<string, unknown> = {}
+  for (const [name, text] of Object.entries(raw)) {
+    const schema = properties[name as EnvName]!
+    if (schema.type === 'integer') {
+      // Stricter than Number(): "1e3", "0x10", " 4" and "4.0" are mistakes, not numbers.
+      values[name] = /^[0-9]{1,15}$/.test(text) ? Number(text) : text
+    } else {
+      values[name] = name === 'LOG_LEVEL' || name === 'HYDRA_PUBLIC_PATHS' ? text.toLowerCase() : text
+    }
+  }
+  for (const [name, schema] of Object.entries(properties)) {
+    if (values[name] === undefined && schema.default !== undefined) values[name] = schema.default
+  }
+  const error = checker().Errors(values).First()
+  if (error !== undefined) {
+    const name = error.path.split('/')[1] as EnvName
+    const meta = properties[name] as TSchema & Meta
+    throw problem(origin[name] ?? name, `must be ${meta.expected}`, meta.secret === true ? undefined : raw[name])
+  }
+  return interpret(values as Env, origin)
+}
+
+function interpret (env: Env, origin: Record<string, string>): Config {
+  const production = env.NODE_ENV === 'production'
+  const warnings: string[] = []
+
+  if (isIP(env.HOST) === 0 && !new RegExp(HOST_NAME).test(env.HOST)) {
+    throw problem('HOST', 'must be a host name or an IP address to listen on', env.HOST)
+  }
+
+  let oryUrl: string
+  let oryUrlSource: Config['oryUrlSource']
+  if (env.ORY_URL !== undefined) {
+    oryUrl = httpUrl('ORY_URL', env.ORY_URL, { base: true })
+    oryUrlSource = 'env'
+  } else if (production) {
+    // A production sidecar must never silently talk to a stand-in or to someone else's project.
+    throw new ConfigError('ORY_URL', 'is required when NODE_ENV=production (the URL of your Ory project or Ory services)')
+  } else {
+    oryUrl = DEVELOPMENT_ORY_URL
+    oryUrlSource = 'emulator'
+    warnings.push(`ORY_URL is not set: using the local Ory emulator at ${DEVELOPMENT_ORY_URL}, in memory and for development only; set ORY_URL to your Ory project's URL`)
+  }
+  const oryConsoleUrl = httpUrl('ORY_CONSOLE_URL', env.ORY_CONSOLE_URL, { base: true })
+
+  const publicUrl = env.PUBLIC_URL === undefined ? `http://localhost:${env.PORT}` : originOf('PUBLIC_URL', env.PUBLIC_URL)
+  const publicHost = new URL(publicUrl).hostname
+
+  if (env.ORY_PATH_PREFIX.split('/').some(segment => segment === '.' || segment === '..')) {
+    throw problem('ORY_PATH_PREFIX', 'must not contain "." or ".." segments', env.ORY_PATH_PREFIX)
+  }
+  for (const reserved of ['/api', '/health', '/metrics', '/openapi.json']) {
+    if (env.ORY_PATH_PREFIX === reserved || env.ORY_PATH_PREFIX.startsWith(`${reserved}/`)) {
+      throw problem('ORY_PATH_PREFIX', `must not be ${reserved} or below it: the BFF's own routes live there`, env.ORY_PATH_PREFIX)
+    }
+  }
+
+  let cookieDomain: string | undefined
+  if (env.COOKIE_DOMAIN !== undefined) {
+    cookieDomain = env.COOKIE_DOMAIN.replace(/^\./, '').toLowerCase()
+    // RFC 6265 §5.3 step 6: a browser ignores a cookie whose Domain does not domain-match the host that set it.
+    if (publicHost !== cookieDomain && !publicHost.endsWith(`.${cookieDomain}`)) {
+      throw problem('COOKIE_DOMAIN', `must be PUBLIC_URL's host (${publicHost}) or a parent domain of it, or browsers drop the cookies`, env.COOKIE_DOMAIN)
+    }
+  }
+
+  const allowedReturnUrls = env.ALLOWED_RETURN_URLS === undefined
+    ? [publicUrl]
+    : list(env.ALLOWED_RETURN_URLS).map(entry => httpUrl('ALLOWED_RETURN_URLS', entry, { base: false }))
+  if (allowedReturnUrls.length === 0) throw problem('ALLOWED_RETURN_URLS', 'must list at least one absolute http(s) URL', env.ALLOWED_RETURN_URLS)
+
+  const oryCookiePattern = list(env.ORY_COOKIE_PATTERN)
+  const cookieName = new RegExp(COOKIE_NAME_PATTERN)
+  for (const entry of oryCookiePattern) {
+    if (!cookieName.test(entry)) throw problem('ORY_COOKIE_PATTERN', `must be ${(EnvSchema.properties.ORY_COOKIE_PATTERN as unknown as Meta).expected}; ${JSON.stringify(entry)} is not`, undefined)
+  }
+  if (oryCookiePattern.length === 0) throw problem('ORY_COOKIE_PATTERN', 'must name at least one cookie', env.ORY_COOKIE_PATTERN)
+
+  const oryCustomDomains = env.ORY_CUSTOM_DOMAINS === undefined
+    ? []
+    : list(env.ORY_CUSTOM_DOMAINS).map(entry => originOf('ORY_CUSTOM_DOMAINS', entry))
+
+  let staticDir: string | undefined
+  if (env.STATIC_DIR !== undefined) {
+    staticDir = resolve(env.STATIC_DIR)
+    let isDirectory = false
+    try {
+      isDirectory = statSync(staticDir).isDirectory()
+    } catch {}
+    if (!isDirectory) throw problem('STATIC_DIR', 'must be an existing directory', env.STATIC_DIR)
+  }
+
+  let oauth2: OAuth2ClientConfig | undefined
+  if (env.OAUTH2_CLIENT_ID !== undefined) {
+    if (env.OAUTH2_CLIENT_SECRET === undefined) {
+      throw new ConfigError('OAUTH2_CLIENT_SECRET', 'is required when OAUTH2_CLIENT_ID is set (the BFF is a confidential client); set it or OAUTH2_CLIENT_SECRET_FILE')
+    }
+    if (env.COOKIE_SECRET === undefined) {
+      throw new ConfigError('COOKIE_SECRET', 'is required when OAUTH2_CLIENT_ID is set: OAuth2 tokens are kept in cookies encrypted with it')
+    }
+    oauth2 = { clientId: env.OAUTH2_CLIENT_ID, clientSecret: env.OAUTH2_CLIENT_SECRET, scopes: env.OAUTH2_SCOPES.split(/[ ,]+/) }
+  } else if (env.OAUTH2_CLIENT_SECRET !== undefined) {
+    throw new ConfigError(origin.OAUTH2_CLIENT_SECRET ?? 'OAUTH2_CLIENT_SECRET', 'is set but OAUTH2_CLIENT_ID is not')
+  }
+
+  return {
+    production,
+    port: env.PORT,
+    host: env.HOST,
+    oryUrl,
+    oryUrlSource,
+    oryApiKey: env.ORY_API_KEY,
+    oryConsoleUrl,
+    oryWorkspaceApiKey: env.ORY_WORKSPACE_API_KEY,
+    publicUrl,
+    oryPathPrefix: env.ORY_PATH_PREFIX,
+    cookieSecret: env.COOKIE_SECRET,
+    cookieDomain,
+    allowedReturnUrls,
+    trustProxy: env.TRUST_PROXY === undefined ? false : trustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL,
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS,
+    sessionCacheMax: env.SESSION_CACHE_MAX,
+    staticDir,
+    oauth2,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    readyProbeIntervalMs: env.READY_PROBE_INTERVAL_MS,
+    loadShedding: {
+      maxEventLoopDelayMs: env.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.LOAD_SHED_MAX_HEAP_USED_MB === undefined ? undefined : env.LOAD_SHED_MAX_HEAP_USED_MB * 1024 * 1024
+    },
+    oryCookiePattern,
+    oryCustomDomains,
+    mirrorMaxBufferBytes: env.MIRROR_MAX_BUFFER_BYTES,
+    hydraPublicPaths: env.HYDRA_PUBLIC_PATHS === 'true',
+    warnings
+  }
+}
+
+function problem (variable: string, text: string, value: string | undefined): ConfigError {
+  return new ConfigError(variable, value === undefined ? text : `${text}, got ${JSON.stringify(truncate(value))}`)
+}
+
+function truncate (value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value
+}
+
+function readSecretFile (variable: string, path: string): string {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    throw new ConfigError(variable, `cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`)
+  }
+  // Secret files usually end with a newline that is not part of the secret.
+  const value = text.replace(/[\r\n]+$/, '')
+  if (value === '') throw new ConfigError(variable, `the file ${path} is empty`)
+  return value
+}
+
+function list (value: string): string[] {
+  return value.split(',').map(entry => entry.trim()).filter(entry => entry !== '')
+}
+
+/** An absolute http(s) URL; `base`: a base URL for an API (no query, no fragment, no trailing slash). */
+function httpUrl (variable: string, value: string, { base }: { base: boolean }): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw problem(variable, 'must be an absolute http(s) URL', value)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw problem(variable, 'must be an http or https URL', value)
+  // Credentials in a URL end up in logs and error messages; Ory takes API keys as headers.
+  if (url.username !== '' || url.password !== '') throw new ConfigError(variable, 'must not contain a user name or password; use the API key variables')
+  if (base && (url.search !== '' || url.hash !== '')) throw problem(variable, 'must not have a query or a fragment', value)
+  return base ? url.href.replace(/\/+$/, '') : url.href
+}
+
+function originOf (variable: string, value: string): string {
+  const href = httpUrl(variable, value, { base: true })
+  const url = new URL(href)
+  if (url.pathname !== '/') throw problem(variable, 'must be an origin (scheme://host[:port]) without a path', value)
+  return url.origin
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+function trustProxy (value: string): boolean | number | string[] {
+  const text = value.trim().toLowerCase()
+  if (text === 'true') return true
+  if (text === 'false') return false
+  if (/^[0-9]{1,3}$/.test(text)) return Number(text)
+  const entries = list(value)
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue
+    const [address, prefix, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    const maxPrefix = family === 4 ? 32 : 128
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix)
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw problem('TRUST_PROXY', `must be ${(EnvSchema.properties.TRUST_PROXY as unknown as Meta).expected}; ${JSON.stringify(entry)} is none of these`, undefined)
+    }
+  }
+  if (entries.length === 0) throw problem('TRUST_PROXY', 'must not be an empty list', value)
+  return entries
+}

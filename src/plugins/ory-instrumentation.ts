@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks'
+import { ErrorCodes, OryBffError, OryUpstreamError, type OryClient } from '../ory/index.js'
+
+export interface UpstreamCall {
+  operationId: string
+  /** Ory's HTTP status, or undefined when no answer came (timeout, refused, aborted). */
+  status: number | undefined
+  durationSeconds: number
+  /** The error's stable code when the call failed. */
+  errorCode: string | undefined
+}
+
+export type UpstreamObserver = (call: UpstreamCall) => void
+
+/**
+ * A view of the client with another `call`. The client itself is left untouched, so one injected client can serve
+ * several apps; every other method runs on the real instance, whose private fields a proxy could not reach.
+ */
+export function withCall (client: OryClient, call: OryClient['call']): OryClient {
+  return new Proxy(client, {
+    get (target, property) {
+      if (property === 'call') return call
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
+}
+
+/** A view of the client that sends `requestId` as X-Request-Id with every call that does not name its own. */
+export function withRequestId (client: OryClient, requestId: string): OryClient {
+  return withCall(client, async (op, params, options) => await client.call(op, params, { requestId, ...options }))
+}
+
+/** A view of the client whose `call` reports every operation (retries included) to `observe`. */
+export function instrumentOryClient (client: OryClient, observe: UpstreamObserver): OryClient {
+  return withCall(client, async (op, params, options) => {
+    const started = performance.now()
+    const report = (status: number | undefined, errorCode: string | undefined): void => {
+      try {
+        observe({ operationId: op.operationId, status, durationSeconds: (performance.now() - started) / 1000, errorCode })
+      } catch {}
+    }
+    try {
+      const result = await client.call(op, params, options)
+      // A raw (buffer, stream) answer hands over any status instead of throwing: count it as the json mode would.
+      // For a stream the duration ends when the headers arrive; the body is the caller's to read.
+      report(result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
+      return result
+    } catch (err) {
+      report(err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
+      throw err
+    }
+  })
+}

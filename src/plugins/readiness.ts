@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { identity, OryBadResponseError, OryTimeoutError, OryUnavailableError, OryUpstreamError } from '../ory/index.js'
+
+export interface ReadinessState {
+  ready: boolean
+  /** `performance.now()` when the probe settled. */
+  checkedAt: number
+  /** Why not ready, in words fit for any client: no addresses, no upstream bodies. */
+  reason?: string
+}
+
+export interface Readiness {
+  /** The latest result if recent; otherwise the result of a probe (shared by every caller waiting for one). */
+  current: () => Promise<ReadinessState>
+  /** Probes now, unless a probe is already under way, whose result is then shared. */
+  refresh: () => Promise<ReadinessState>
+  /** The latest result, if any. */
+  readonly last: ReadinessState | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness
+  }
+}
+
+export interface ReadinessOptions {
+  intervalMs: number
+  timeoutMs: number
+}
+
+function reasonFor (err: unknown): string {
+  if (err instanceof OryTimeoutError) return 'Ory did not answer the readiness probe in time.'
+  if (err instanceof OryUnavailableError) return 'Ory could not be reached.'
+  if (err instanceof OryUpstreamError) return `Ory answered the readiness probe with status ${err.status}.`
+  if (err instanceof OryBadResponseError) return 'Ory\'s answer to the readiness probe could not be read.'
+  return 'The readiness probe failed.'
+}
+
+/**
+ * Whether the upstream Ory answers. A cheap public call (the identity schemas, one per page) is made in the
+ * background every `intervalMs`, and on demand when the last result is stale; concurrent callers share one call,
+ * so a storm of readiness probes never becomes a storm upstream.
+ */
+export const readinessPlugin = fp(async function readiness (app: FastifyInstance, options: ReadinessOptions) {
+  // Beyond this age a result no longer counts as "recent": the background probe has stalled or stopped.
+  const staleAfterMs = 2 * options.intervalMs + options.timeoutMs
+  let last: ReadinessState | undefined
+  let inflight: Promise<ReadinessState> | undefined
+  let timer: NodeJS.Timeout | undefined
+
+  const probe = async (): Promise<ReadinessState> => {
+    let state: ReadinessState
+    let failure: unknown
+    try {
+      await identity.listIdentitySchemas(app.ory, { page_size: 1 }, {
+        requestId: `ory-bff-readiness-${randomUUID()}`,
+        retry: false,
+        timeoutMs: options.timeoutMs
+      })
+      state = { ready: true, checkedAt: performance.now() }
+    } catch (err) {
+      failure = err
+      state = { ready: false, checkedAt: performance.now(), reason: reasonFor(err) }
+    }
+    // Only changes are logged: a probe every few seconds is not news.
+    if (last === undefined || last.ready !== state.ready || last.reason !== state.reason) {
+      if (state.ready) {
+        app.log.info({ upstream: app.ory.baseUrl('project') }, 'upstream Ory is ready')
+      } else {
+        app.log.warn({ upstream: app.ory.baseUrl('project'), err: failure }, `upstream Ory is not ready: ${state.reason ?? ''}`)
+      }
+    }
+    last = state
+    return state
+  }
+
+  const refresh = async (): Promise<ReadinessState> => {
+    inflight ??= probe().finally(() => { inflight = undefined })
+    return await inflight
+  }
+
+  app.decorate('readiness', {
+    async current () {
+      const state = last
+      if (state !== undefined && performance.now() - state.checkedAt <= staleAfterMs) return state
+      return await refresh()
+    },
+    refresh,
+    get last () {
+      return last
+    }
+  })
+
+  app.addHook('onReady', function startProbing (done) {
+    // A probe never rejects: failures become a not-ready state.
+    refresh().catch(() => {})
+    timer = setInterval(() => { refresh().catch(() => {}) }, options.intervalMs)
+    // The probe alone must never keep the process alive.
+    timer.unref()
+    done()
+  })
+  app.addHook('preClose', function stopProbing (done) {
+    clearInterval(timer)
+    done()
+  })
+}, { name: 'readiness', fastify: '5.x', dependencies: ['ory-client'] })

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { HttpError } from '../plugins/errors.js'
+import { healthStatusRef } from './schemas.js'
+
+/**
+ * Ory's own health paths, for orchestrators: `alive` says the process can serve (no upstream call), `ready` says the
+ * upstream Ory answered recently. Both stay off the info log and are never cached.
+ */
+export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes (app) {
+  app.get('/health/alive', {
+    schema: {
+      summary: 'Liveness: the process can serve',
+      tags: ['health'],
+      response: { 200: healthStatusRef }
+    },
+    config: { accessLogLevel: 'debug', loadShedding: false }
+  }, async function alive () {
+    return { status: 'ok' as const }
+  })
+
+  app.get('/health/ready', {
+    schema: {
+      summary: 'Readiness: the upstream Ory answered a probe recently',
+      description: 'The probe runs in the background; this answer comes from its latest result. Not ready: 503 in Ory\'s error shape, with the reason.',
+      tags: ['health'],
+      response: { 200: healthStatusRef }
+    },
+    config: { accessLogLevel: 'debug' }
+  }, async function ready () {
+    const state = await app.readiness.current()
+    if (!state.ready) throw new HttpError(503, 'The upstream Ory is not ready', { id: 'upstream_not_ready', reason: state.reason })
+    return { status: 'ok' as const }
+  })
+}

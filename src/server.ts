@@ -1,0 +1,90 @@
+import { performance } from 'node:perf_hooks'
+import closeWithGrace from 'close-with-grace'
+import type { App } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+
+/** One line on standard error, no stack trace: what an operator reading `kubectl logs` needs. */
+function fail (message: string): void {
+  process.stderr.write(`ory-bff: ${message}\n`)
+  process.exitCode = 1
+}
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    fail(`invalid configuration: ${err.message}`)
+    return
+  }
+
+  // Outside production with no ORY_URL, the local Ory emulator is the upstream (config.ts says so in a warning).
+  let emulator: { close: () => Promise<void> } | undefined
+  if (config.oryUrlSource === 'emulator') {
+    const { hostname, port } = new URL(config.oryUrl)
+    try {
+      const { startEmulator } = await import('./emulator/index.js')
+      emulator = await startEmulator({ host: hostname, port: Number(port), uiUrl: config.publicUrl, allowedReturnUrls: config.allowedReturnUrls })
+    } catch (err) {
+      const code = (err as { code?: unknown }).code
+      fail(`cannot start the local Ory emulator on ${hostname}:${port}${typeof code === 'string' ? ` (${code})` : ''}: set ORY_URL, or free the port`)
+      process.exit(1)
+    }
+  }
+
+  let app: App
+  try {
+    // Loaded once the config is known to be good: a bad one is reported without loading the whole app first.
+    const { buildApp } = await import('./app.js')
+    app = buildApp(config, {
+      server: {
+        // Slow clients (slowloris) may not hold a connection open forever sending a request.
+        requestTimeout: 30_000,
+        // Above the usual 60 s idle timeout of load balancers, so that they, not we, close idle connections.
+        keepAliveTimeout: 72_000
+      }
+    })
+    await app.ready()
+  } catch (err) {
+    fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`)
+    // Whatever the failed start left open (pools, timers) must not keep the process alive.
+    process.exit(1)
+  }
+
+  closeWithGrace({
+    delay: config.shutdownGraceMs,
+    logger: { error: (message: unknown) => app.log.error(message) },
+    onSecondSignal: signal => app.log.warn({ signal }, 'second signal: exiting at once'),
+    onTimeout: delay => app.log.error({ graceMs: delay }, 'the grace period ended before in-flight requests finished: exiting')
+  }, async function shutdown ({ signal, err }) {
+    if (err !== undefined) {
+      app.log.error({ err }, 'unexpected error: shutting down')
+    } else {
+      app.log.info({ signal }, 'shutting down: readiness fails now, in-flight requests finish, then the server exits')
+    }
+    app.lifecycle.drain()
+    await app.close()
+    await emulator?.close()
+    app.log.info('closed')
+  })
+
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    app.log.fatal({ err }, 'cannot listen')
+    fail(`cannot listen on ${config.host}:${config.port}${typeof code === 'string' ? ` (${code})` : ''}`)
+    await app.close()
+    await emulator?.close()
+    process.exit(1)
+  }
+  const address = app.listeningOrigin
+  app.log.info({
+    address,
+    upstream: config.oryUrl,
+    startupMs: Math.round(performance.now())
+  }, `ory-bff listening on ${address}, Ory at ${config.oryUrl}`)
+}
+
+await main()

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import ts from 'typescript'
+import { get } from './helpers/http.js'
+import { isListening, listeningPort, REPO, startServer } from './helpers/process.js'
+
+const run = promisify(execFile)
+
+/** Every file under `dir` with its size and modification time: a write anywhere changes the picture. */
+async function snapshot (dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>()
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name)
+    const info = await stat(path)
+    files.set(relative(dir, path), `${info.size}:${info.mtimeMs}`)
+  }
+  return files
+}
+
+async function closedPort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
+}
+
+/**
+ * `npm run build` into `outDir`, file by file: tsconfig.json sets isolatedModules, so each file's emit is exactly
+ * what tsc emits for it (without the source maps and declarations), in a fraction of the time. Type errors are
+ * `npm run typecheck`'s business.
+ */
+async function build (outDir: string): Promise<void> {
+  const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, REPO)
+  const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, sourceMap: false, declaration: false }
+  await Promise.all(config.fileNames.map(async file => {
+    const { outputText } = ts.transpileModule(await readFile(file, 'utf8'), { fileName: file, compilerOptions })
+    const target = join(outDir, relative(join(REPO, 'src'), file)).replace(/\.ts$/, '.js')
+    await mkdir(dirname(target), { recursive: true })
+    await writeFile(target, outputText)
+  }))
+}
+
+/** The exec-form array of a Dockerfile instruction (CMD, HEALTHCHECK … CMD). */
+function execForm (dockerfile: string, instruction: RegExp): string[] {
+  const joined = dockerfile.replace(/\\\n\s*/g, ' ')
+  const match = joined.match(instruction)
+  if (match === null) throw new Error(`no ${String(instruction)} in the Dockerfile`)
+  return JSON.parse(match[1]!) as string[]
+}
+
+t.test('what the final image runs works: production install, node dist/server.js, health check, SIGTERM', async t => {
+  const dockerfile = await readFile(join(REPO, 'Dockerfile'), 'utf8')
+  const cmd = execForm(dockerfile, /^CMD (\[.*\])$/m)
+  const healthcheck = execForm(dockerfile, /^HEALTHCHECK .*? CMD (\[.*\])$/m)
+  t.same(cmd, ['node', 'dist/server.js'])
+  t.match(dockerfile, /^FROM node:\d+-slim$/m)
+  t.match(dockerfile, /npm ci --omit=dev/)
+  t.match(dockerfile, /^USER node$/m)
+  t.match(dockerfile, /^EXPOSE 4000$/m)
+  t.match(dockerfile, /^STOPSIGNAL SIGTERM$/m)
+
+  // The image's /app: package files, production node_modules, compiled dist/.
+  const app = await mkdtemp(join(tmpdir(), 'ory-bff-image-'))
+  t.teardown(async () => await rm(app, { recursive: true, force: true }))
+  await copyFile(join(REPO, 'package.json'), join(app, 'package.json'))
+  await copyFile(join(REPO, 'package-lock.json'), join(app, 'package-lock.json'))
+  await Promise.all([
+    run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app }),
+    build(join(app, 'dist'))
+  ])
+  await t.rejects(stat(join(app, 'node_modules/typescript')), 'no dev dependency in the image')
+  await t.rejects(stat(join(app, 'node_modules/tsx')))
+  const before = await snapshot(app)
+
+  const upstreamPort = await closedPort()
+  const server = startServer({
+    NODE_ENV: 'production',
+    ORY_URL: `http://127.0.0.1:${upstreamPort}`,
+    PORT: '0',
+    HOST: '127.0.0.1'
+  }, { args: cmd.slice(1), cwd: app })
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const listening = await server.waitForLog(isListening)
+  const port = listeningPort(listening)
+  t.equal(listening.upstream, `http://127.0.0.1:${upstreamPort}`, 'the listening line names the upstream')
+  t.type(listening.startupMs, 'number')
+
+  const alive = await get(port, '/health/alive')
+  t.equal(alive.status, 200)
+  t.same(JSON.parse(alive.body), { status: 'ok' })
+
+  const ready = await get(port, '/health/ready')
+  t.equal(ready.status, 503, 'Ory unreachable: not ready')
+  t.equal(JSON.parse(ready.body).error.reason, 'Ory could not be reached.')
+  t.equal((await get(port, '/metrics')).status, 200)
+  t.equal(server.child.exitCode, null, 'the process stays up')
+
+  // The image's HEALTHCHECK command, exactly as written, with the container's PORT.
+  const [healthNode, ...healthArgs] = healthcheck
+  t.equal(healthNode, 'node')
+  await t.resolves(run(process.execPath, healthArgs, { env: { PORT: String(port) } }), 'the health check passes')
+  await t.rejects(run(process.execPath, healthArgs, { env: { PORT: String(upstreamPort) } }), 'and fails when nothing answers')
+
+  server.child.kill('SIGTERM')
+  const { code } = await server.exited
+  t.equal(code, 0, 'SIGTERM: exit 0')
+  t.equal(server.stderr(), '')
+  t.same(await snapshot(app), before, 'nothing was written in the app directory (read-only root filesystem)')
+})
