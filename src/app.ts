@@ -17,6 +17,7 @@ import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { openApiRoutes } from './routes/openapi.js'
+import { oryMirrorRoutes } from './routes/ory-mirror.js'
 import { HealthStatus } from './routes/schemas.js'
 
 declare module 'fastify' {
@@ -82,5 +83,6 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(healthRoutes)
   app.register(metricsRoutes)
   app.register(openApiRoutes)
+  app.register(oryMirrorRoutes, { prefix: config.oryPathPrefix, config })
   return app
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { validate } from '../schemas/validator.js'
 import {
@@ -10,6 +11,28 @@ import { decodeBody, readBody } from './response.js'
 import { backoff, DEFAULT_RETRY, isIdempotent, isRetryableStatus, retryAfter, wait, type RetryOptions } from './retry.js'
 
 export type { OryResult } from './operation.js'
+
+/**
+ * How a call hands over Ory's answer. `json` (the default): the body decoded, and a status outside 2xx/3xx thrown as
+ * an OryUpstreamError. `buffer`: the body as the bytes Ory sent (size limit applied), with whatever status Ory
+ * answered, for callers that pass answers on without decoding them (the `/.ory` mirror). `stream`: the same, with
+ * the body unread; the caller must consume or destroy it. Transport failures throw in every mode.
+ */
+export type ResponseType = 'json' | 'buffer' | 'stream'
+
+/** An answer in `buffer` or `stream` mode. Header names are lower-case; `set-cookie` is always an array. */
+export interface OryRawResponse<Body extends Buffer | Readable = Buffer> {
+  readonly operationId: string
+  readonly status: number
+  readonly headers: Headers
+  readonly body: Body
+}
+
+/** What `call` resolves with in each response mode. */
+export type CallResult<Op extends OperationSpec, R extends ResponseType> =
+  R extends 'buffer' ? OryRawResponse<Buffer>
+    : R extends 'stream' ? OryRawResponse<Readable>
+      : OryResult<Op>
 
 export const DEFAULT_CONSOLE_URL = 'https://api.console.ory.sh'
 
@@ -60,6 +83,8 @@ export interface CallOptions {
   timeoutMs?: number
   retry?: Partial<RetryOptions> | false
   validateResponse?: boolean
+  /** This call's limit on the size of Ory's answer (`json` and `buffer`), instead of the client's. */
+  maxResponseBytes?: number
 }
 
 interface Api {
@@ -161,7 +186,11 @@ export class OryClient {
   }
 
   /** Calls one operation of the table. The generated functions are the typed way in. */
-  async call<Op extends OperationSpec>(op: Op, params: object, options: CallOptions = {}): Promise<OryResult<Op>> {
+  async call<Op extends OperationSpec, R extends ResponseType = 'json'>(
+    op: Op,
+    params: object,
+    options: CallOptions & { responseType?: R } = {}
+  ): Promise<CallResult<Op, R>> {
     if (this.#closed) throw new OryUnavailableError('the Ory client is closed', { operationId: op.operationId })
     const api = this.#apis[op.api]
     const built = buildRequest(op, params as Record<string, unknown>, { basePath: api.basePath, bodyType: options.bodyType })
@@ -182,12 +211,17 @@ export class OryClient {
     const deadline = AbortSignal.timeout(options.timeoutMs ?? this.#timeouts.total)
     const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
 
+    const responseType = options.responseType ?? 'json'
+    const limit = options.maxResponseBytes === undefined ? this.#maxResponseBytes : positive('maxResponseBytes', options.maxResponseBytes, 1)
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= attempts
       let delay: number
       try {
-        const result = await this.#send(op, api, built.path, headers, built.body, signal)
-        if (last || !isRetryableStatus(result.status)) return this.#settle(op, result, options)
+        const result = await this.#send(op, api, built.path, headers, built.body, signal, { responseType, limit, retrying: !last })
+        if (last || !isRetryableStatus(result.status)) {
+          if (responseType !== 'json') return { operationId: op.operationId, ...result } as CallResult<Op, R>
+          return this.#settle(op, result, options) as CallResult<Op, R>
+        }
         delay = retryAfter(result.headers['retry-after'], retry.maxDelayMs) ?? backoff(attempt, retry)
       } catch (err) {
         const mapped = this.#mapError(op, err, options.signal, deadline)
@@ -208,7 +242,8 @@ export class OryClient {
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
-    signal: AbortSignal
+    signal: AbortSignal,
+    mode: { responseType: ResponseType, limit: number, retrying: boolean }
   ): Promise<{ status: number, headers: Headers, body: unknown }> {
     const response = await api.dispatcher.request({
       origin: api.origin,
@@ -220,11 +255,18 @@ export class OryClient {
       headersTimeout: this.#timeouts.headers,
       bodyTimeout: this.#timeouts.body
     })
-    const context = { operationId: op.operationId, status: response.statusCode }
-    const raw = await readBody(response.body, this.#maxResponseBytes, { ...context, contentLength: response.headers['content-length'] })
     const received: Headers = response.headers
     // undici gives a single Set-Cookie as a string; callers forward cookies as a list, whatever their number.
     if (typeof received['set-cookie'] === 'string') received['set-cookie'] = [received['set-cookie']]
+    if (mode.responseType === 'stream') {
+      // An answer that is about to be retried is not handed over: its body is read and thrown away (a large one
+      // is cut off, and its connection with it).
+      if (mode.retrying && isRetryableStatus(response.statusCode)) await response.body.dump().catch(() => {})
+      return { status: response.statusCode, headers: received, body: response.body }
+    }
+    const context = { operationId: op.operationId, status: response.statusCode }
+    const raw = await readBody(response.body, mode.limit, { ...context, contentLength: received['content-length'] })
+    if (mode.responseType === 'buffer') return { status: response.statusCode, headers: received, body: raw }
     return { status: response.statusCode, headers: received, body: decodeBody(raw, received['content-type'], context) }
   }
 

@@ -32,6 +32,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   499: 'Client Closed Request',
   500: 'Internal Server Error',
   502: 'Bad Gateway',

@@ -1,4 +1,6 @@
-export { OryClient, createOryClient, DEFAULT_CONSOLE_URL, type OryClientOptions, type CallOptions } from './client.js'
+export {
+  OryClient, createOryClient, DEFAULT_CONSOLE_URL, type OryClientOptions, type CallOptions, type CallResult, type OryRawResponse, type ResponseType
+} from './client.js'
 export * from './errors.js'
 export type { OperationSpec, OryResponse, OryResult, Headers } from './operation.js'
 export type { CallAuth, BodyType } from './request.js'

@@ -16,7 +16,9 @@ t.test('/openapi.json lists every route the server adds, later features included
   app.addHook('onRoute', route => {
     // Routes hidden on purpose (the static files' catch-all) are the only ones left out.
     if ((route.schema as { hide?: boolean } | undefined)?.hide === true) return
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`)
+    // In OpenAPI's syntax: `:id` is `{id}`, a trailing wildcard `{*}` (as @fastify/swagger writes them).
+    const url = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{*}')
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${url}`)
   })
   // A route as a later feature adds it, with its TypeBox schema.
   app.register(async function laterFeature (instance) {

@@ -1,0 +1,116 @@
+import { Type, type TSchema } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { discriminators, models } from '../schemas/generated/models.js'
+import { registerFormats } from '../schemas/formats.js'
+import { isForm, unflatten } from './form.js'
+
+registerFormats()
+
+// The body of a flow update is held to Ory's model before it leaves the BFF: the `method` discriminator selects the
+// model, and a body that is not an object, names an unknown method or has a value of the wrong type is refused with
+// the JSON path of each problem. A field that is merely missing is not: Ory reports that itself as a message on the
+// form field (4000002 "Property … is missing"), which is what the SPA wants to show. Each model is compiled once,
+// when the mirror is built; a request only runs the compiled check.
+
+export interface BodyIssue {
+  /** JSON Pointer into the body (RFC 6901). */
+  path: string
+  message: string
+}
+
+const MAX_ISSUES = 10
+
+type Scalar = 'boolean' | 'number' | 'integer'
+
+interface Branch {
+  check: TypeCheck<TSchema>
+  /** Properties that are not strings in the model: a form sends them as text, which Ory converts. */
+  scalars: ReadonlyMap<string, Scalar>
+}
+
+function escapeToken (token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1')
+}
+
+function compileBranch (model: TSchema): Branch {
+  // Every property optional (missing ones are Ory's to report); types, formats and nested shapes still checked.
+  const check = TypeCompiler.Compile(Type.Partial(model))
+  const scalars = new Map<string, Scalar>()
+  for (const [name, property] of Object.entries((model.properties ?? {}) as Record<string, TSchema>)) {
+    if (property.type === 'boolean' || property.type === 'number' || property.type === 'integer') scalars.set(name, property.type)
+  }
+  return { check, scalars }
+}
+
+function coerce (value: unknown, type: Scalar): unknown {
+  if (typeof value !== 'string') return value
+  if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value
+  const number = value.trim() === '' ? Number.NaN : Number(value)
+  return Number.isFinite(number) && (type === 'number' || Number.isInteger(number)) ? number : value
+}
+
+/** The validator for one request body model of the spec (a discriminated union or a plain object). */
+export class FlowBodyValidator {
+  readonly modelId: string
+  readonly #tag: string | undefined
+  readonly #branches: ReadonlyMap<string, Branch>
+  readonly #single: Branch | undefined
+
+  constructor (modelId: string) {
+    const model = (models as Record<string, TSchema>)[modelId]
+    if (model === undefined) throw new Error(`no model ${modelId}`)
+    this.modelId = modelId
+    const discriminator = discriminators[modelId]
+    if (discriminator === undefined) {
+      this.#single = compileBranch(model)
+      this.#branches = new Map()
+    } else {
+      this.#tag = discriminator.propertyName
+      this.#branches = new Map(Object.entries(discriminator.mapping).map(([tag, id]) => [tag, compileBranch((models as Record<string, TSchema>)[id]!)]))
+    }
+  }
+
+  /** The tags the discriminator accepts (the values of `method`). */
+  get tags (): string[] {
+    return [...this.#branches.keys()]
+  }
+
+  /** The problems of a body (a parsed form or JSON value); an empty list when it may go to Ory. */
+  validate (body: unknown): BodyIssue[] {
+    let value = body
+    const form = isForm(body)
+    if (form) {
+      const nested = unflatten(body)
+      if (nested.conflict !== undefined) {
+        return [{ path: `/${nested.conflict.split('.').map(escapeToken).join('/')}`, message: 'Expected a field that is not also the parent of other fields' }]
+      }
+      value = nested.value
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ path: '', message: 'Expected an object' }]
+    const record = value as Record<string, unknown>
+
+    let branch = this.#single
+    if (this.#tag !== undefined) {
+      const tag = record[this.#tag]
+      // No method at all: Kratos answers with its own form message ("could not find a strategy").
+      if (tag === undefined) return []
+      branch = typeof tag === 'string' ? this.#branches.get(tag) : undefined
+      if (branch === undefined) {
+        return [{ path: `/${escapeToken(this.#tag)}`, message: `Expected ${this.#tag} to be one of ${this.tags.map(t => JSON.stringify(t)).join(', ')}` }]
+      }
+    }
+    if (form && branch!.scalars.size > 0) {
+      const converted: Record<string, unknown> = { ...record }
+      for (const [name, type] of branch!.scalars) if (name in converted) converted[name] = coerce(converted[name], type)
+      value = converted
+    }
+    const { check } = branch!
+    if (check.Check(value)) return []
+    const issues: BodyIssue[] = []
+    for (const error of check.Errors(value)) {
+      issues.push({ path: error.path, message: error.message })
+      if (issues.length >= MAX_ISSUES) break
+    }
+    return issues
+  }
+}

@@ -1,0 +1,198 @@
+import { OryBadResponseError } from '../ory/errors.js'
+
+// Ory writes its own URLs into its answers (ui.action, request_url, logout_url, schema_url, redirect_browser_to,
+// continue_with, Location, Link). The browser must follow them to the BFF, not to Ory: each one that points at a path
+// the mirror serves is rewritten to <PUBLIC_URL><prefix>/…, whether Ory wrote it absolute (on ORY_URL or a custom
+// domain), root-relative or with `./` and `../`. JSON is rewritten on the parsed tree, never with a regex over text,
+// and only parsed at all when a cheap byte search finds something to rewrite.
+
+export interface UrlRewriterOptions {
+  /** Where Ory writes its URLs: ORY_URL (with its base path, if any) and the project's custom domains. */
+  oryBases: readonly string[]
+  /** The mirror as the browser sees it: PUBLIC_URL followed by ORY_PATH_PREFIX. */
+  publicBase: string
+  /** Paths below an Ory base that the mirror serves; see mirroredRoots(). */
+  roots: readonly string[]
+}
+
+interface Base {
+  /** `http://host:port/base-path`, lower-case, no trailing slash. */
+  text: string
+  origin: string
+  /** '' or `/base-path`. */
+  path: string
+}
+
+/** Characters that may follow a base in a URL on it: the rest starts a path, a query or a fragment, or nothing. */
+function boundary (value: string, at: number): boolean {
+  if (at === value.length) return true
+  const c = value.charCodeAt(at)
+  return c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */
+}
+
+/** Whether the path part of `rest` could change when resolved: a `.`/`..` segment, or any percent-encoding. */
+function mayHoldDotSegment (rest: string): boolean {
+  let end = rest.length
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest.charCodeAt(i)
+    if (c === 63 || c === 35) { end = i; break }
+  }
+  const path = rest.slice(0, end)
+  return path.includes('%') || path.includes('/./') || path.includes('/../') || path.endsWith('/.') || path.endsWith('/..')
+}
+
+export class UrlRewriter {
+  readonly #bases: Base[]
+  readonly #publicBase: string
+  readonly #roots: readonly string[]
+  /** A JSON body that holds none of these cannot hold a URL to rewrite. */
+  readonly #needles: Buffer[]
+
+  constructor (options: UrlRewriterOptions) {
+    this.#bases = options.oryBases.map(value => {
+      const url = new URL(value)
+      const path = url.pathname.replace(/\/+$/, '')
+      return { text: `${url.origin}${path}`.toLowerCase(), origin: url.origin, path }
+    })
+    this.#publicBase = options.publicBase
+    this.#roots = options.roots
+    this.#needles = [
+      ...this.#bases.map(base => Buffer.from(base.text)),
+      ...options.roots.map(root => Buffer.from(`"${root}`)),
+      Buffer.from('"./'),
+      Buffer.from('"../')
+    ]
+  }
+
+  /**
+   * The URL as the browser must get it, or undefined when it is not one of Ory's mirrored URLs. `from` is the
+   * upstream URL the value came with, against which relative forms resolve (RFC 3986 §5.2).
+   */
+  rewrite (value: string, from: string): string | undefined {
+    // A space or a control character: text that mentions a URL, not a URL (RFC 3986 has no room for them).
+    for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) <= 0x20) return undefined
+    const first = value.charCodeAt(0)
+    if (first === 104 || first === 72) return this.#absolute(value) // h, H
+    if (first === 47 /* / */) {
+      const second = value.charCodeAt(1)
+      // `//host/…` is scheme-relative, `/\host` is too for browsers: neither is a path on Ory.
+      if (second === 47 || second === 92) return undefined
+      return this.#relative(value, from)
+    }
+    if (first === 46 /* . */ && (value.startsWith('./') || value.startsWith('../'))) return this.#relative(value, from)
+    return undefined
+  }
+
+  /** A Location header: rewritten when it points at the mirror's part of Ory, otherwise as Ory sent it. */
+  location (value: string, from: string): string {
+    return this.rewrite(value, from) ?? value
+  }
+
+  /** A Link header (RFC 8288): each `<URI-Reference>` rewritten; the relations and their parameters kept. */
+  link (value: string, from: string): string {
+    let out = ''
+    let at = 0
+    for (;;) {
+      const open = value.indexOf('<', at)
+      if (open === -1) break
+      const close = value.indexOf('>', open + 1)
+      if (close === -1) break
+      const target = value.slice(open + 1, close)
+      out += `${value.slice(at, open + 1)}${this.rewrite(target, from) ?? target}>`
+      at = close + 1
+    }
+    return out + value.slice(at)
+  }
+
+  /**
+   * A JSON body with every mirrored Ory URL in it rewritten, or undefined when there was nothing to rewrite (the
+   * caller then sends the bytes it has). A body that mentions Ory but is not JSON is Ory's fault: a 502.
+   */
+  json (raw: Buffer, from: string, operationId: string): Buffer | undefined {
+    if (!this.#needles.some(needle => raw.includes(needle))) return undefined
+    let tree: unknown
+    try {
+      tree = JSON.parse(raw.toString('utf8'))
+    } catch (cause) {
+      throw new OryBadResponseError(`Ory's answer to ${operationId} is not valid JSON`, { cause, operationId, reason: 'The upstream response was malformed.' })
+    }
+    const holder = { tree }
+    if (!this.#walk(holder, from)) return undefined
+    try {
+      return Buffer.from(JSON.stringify(holder.tree))
+    } catch (cause) {
+      // JSON.stringify recurses: nesting that JSON.parse took can still be too deep for it. Never a 500 for Ory's answer.
+      throw new OryBadResponseError(`Ory's answer to ${operationId} is nested too deeply to be rewritten`, { cause, operationId, reason: 'The upstream response was malformed.' })
+    }
+  }
+
+  /** Rewrites the strings of a parsed tree in place; iterative, so that deep nesting cannot exhaust the stack. */
+  #walk (root: { tree: unknown }, from: string): boolean {
+    let changed = false
+    const stack: Array<Record<string, unknown> | unknown[]> = [root]
+    while (stack.length > 0) {
+      const node = stack.pop()!
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i++) {
+          const value = node[i]
+          if (typeof value === 'string') {
+            const rewritten = this.rewrite(value, from)
+            if (rewritten !== undefined) { node[i] = rewritten; changed = true }
+          } else if (value !== null && typeof value === 'object') {
+            stack.push(value as Record<string, unknown> | unknown[])
+          }
+        }
+      } else {
+        for (const key of Object.keys(node)) {
+          const value = node[key]
+          if (typeof value === 'string') {
+            const rewritten = this.rewrite(value, from)
+            if (rewritten !== undefined) { node[key] = rewritten; changed = true }
+          } else if (value !== null && typeof value === 'object') {
+            stack.push(value as Record<string, unknown> | unknown[])
+          }
+        }
+      }
+    }
+    return changed
+  }
+
+  #absolute (value: string): string | undefined {
+    for (const base of this.#bases) {
+      const length = base.text.length
+      if (value.length < length || value.slice(0, length).toLowerCase() !== base.text || !boundary(value, length)) continue
+      const rest = value.slice(length)
+      // Dot segments (also encoded: %2e) are resolved first, as the browser would, so the check sees the real path.
+      if (mayHoldDotSegment(rest)) return this.#parsed(value)
+      return this.#mirrored(rest)
+    }
+    return undefined
+  }
+
+  #relative (value: string, from: string): string | undefined {
+    return this.#parsed(value, from)
+  }
+
+  #parsed (value: string, from?: string): string | undefined {
+    let url: URL
+    try {
+      url = new URL(value, from)
+    } catch {
+      return undefined
+    }
+    for (const base of this.#bases) {
+      if (url.origin !== base.origin) continue
+      if (base.path !== '' && url.pathname !== base.path && !url.pathname.startsWith(`${base.path}/`)) continue
+      return this.#mirrored(`${url.pathname.slice(base.path.length)}${url.search}${url.hash}`)
+    }
+    return undefined
+  }
+
+  /** `rest` (path, query, fragment below an Ory base) on the public base, when the mirror serves that path. */
+  #mirrored (rest: string): string | undefined {
+    for (const root of this.#roots) {
+      if (rest.startsWith(root) && (root.endsWith('/') || boundary(rest, root.length))) return `${this.#publicBase}${rest}`
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,51 @@
+import t from 'tap'
+import { FlowBodyValidator } from '../../src/mirror/flow-body.js'
+import { parseForm } from '../../src/mirror/form.js'
+
+const login = new FlowBodyValidator('updateLoginFlowBody')
+const registration = new FlowBodyValidator('updateRegistrationFlowBody')
+const settings = new FlowBodyValidator('updateSettingsFlowBody')
+const logout = new FlowBodyValidator('performNativeLogoutBody')
+
+t.test('the method selects the model; a valid body has no issues', async t => {
+  t.same(login.validate({ method: 'password', identifier: 'a@example.com', password: 'x', csrf_token: 't' }), [])
+  t.same(login.validate({ method: 'code', identifier: 'a@example.com', csrf_token: 't' }), [])
+  t.same(registration.validate({ method: 'password', password: 'x', traits: { email: 'a@example.com', name: { first: 'A' } } }), [])
+  t.same(login.validate({ method: 'password', identifier: 'a', password: 'b', unknown_field: 1 }), [], 'unknown fields are Ory\'s to judge')
+})
+
+t.test('missing fields are left to Ory, which reports them on the form', async t => {
+  t.same(login.validate({ method: 'password' }), [])
+  t.same(registration.validate({ method: 'password', traits: {} }), [])
+  t.same(login.validate({ identifier: 'a' }), [], 'no method at all: Kratos says "could not find a strategy"')
+  t.same(logout.validate({}), [])
+})
+
+t.test('structural problems, each with its JSON path', async t => {
+  t.same(login.validate([]), [{ path: '', message: 'Expected an object' }])
+  t.same(login.validate('method=password'), [{ path: '', message: 'Expected an object' }])
+  t.same(login.validate(null), [{ path: '', message: 'Expected an object' }])
+  t.match(login.validate({ method: 'pasword' }), [{ path: '/method', message: /Expected method to be one of "code", .*"password"/ }])
+  t.match(login.validate({ method: 7 }), [{ path: '/method' }])
+  t.same(login.validate({ method: 'password', identifier: 5, password: ['a'] }), [
+    { path: '/identifier', message: 'Expected string' },
+    { path: '/password', message: 'Expected string' }
+  ])
+  t.same(registration.validate({ method: 'password', password: 'x', traits: 'a@example.com' }), [{ path: '/traits', message: 'Expected object' }])
+  t.same(settings.validate({ method: 'lookup_secret', lookup_secret_reveal: 'yes please' }), [{ path: '/lookup_secret_reveal', message: 'Expected boolean' }])
+  t.same(logout.validate({ session_token: 1 }), [{ path: '/session_token', message: 'Expected string' }])
+})
+
+t.test('at most ten issues', async t => {
+  const body: Record<string, unknown> = { method: 'password', transient_payload: 1, identifier: 1, password: 1, csrf_token: 1, password_identifier: 1 }
+  t.ok(login.validate(body).length <= 10)
+})
+
+t.test('forms: dotted keys nest, text stands for booleans, repeated strings are lists', async t => {
+  t.same(registration.validate(parseForm('method=password&password=x&traits.email=a%40example.com&traits.name.first=A&csrf_token=t')), [])
+  t.same(settings.validate(parseForm('method=lookup_secret&lookup_secret_reveal=true&csrf_token=t')), [])
+  t.same(settings.validate(parseForm('method=lookup_secret&lookup_secret_reveal=maybe')), [{ path: '/lookup_secret_reveal', message: 'Expected boolean' }])
+  t.same(login.validate(parseForm('method=password&password=a&password=b')), [{ path: '/password', message: 'Expected string' }])
+  t.same(registration.validate(parseForm('method=password&traits=x&traits.email=y')), [{ path: '/traits/email', message: 'Expected a field that is not also the parent of other fields' }])
+  t.same(login.validate(parseForm('')), [], 'an empty form has no method: Ory answers')
+})

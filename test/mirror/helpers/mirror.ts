@@ -1,0 +1,137 @@
+import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Test } from 'tap'
+import type { LightMyRequestResponse } from 'fastify'
+import { buildApp, type App } from '../../../src/app.js'
+import { loadConfig, type Config } from '../../../src/config.js'
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.js'
+import { startUpstream, type RecordedRequest, type Upstream } from '../../helpers/upstream.js'
+import { CookieJar } from '../../emulator/helpers/emulator.js'
+
+export { CookieJar, csrfToken, PASSWORD } from '../../emulator/helpers/emulator.js'
+
+/** The origin the browser sees in these tests unless a test says otherwise. */
+export const PUBLIC_URL = 'http://localhost:4000'
+export const HTML_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+
+function config (oryUrl: string, env: Record<string, string>): Config {
+  return loadConfig({ ORY_URL: oryUrl, PUBLIC_URL, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000', ...env })
+}
+
+async function build (t: Test, cfg: Config): Promise<App> {
+  const app = buildApp(cfg)
+  t.teardown(async () => await app.close())
+  await app.ready()
+  return app
+}
+
+export interface EmulatorMirror {
+  app: App
+  emu: RunningEmulator
+  config: Config
+}
+
+/**
+ * The BFF in front of an emulator of the test's own on 127.0.0.1:0, whose UI is the BFF's origin (so its redirects
+ * go to the SPA, and return_to on the BFF's origin is allowed).
+ */
+export async function mirrorOfEmulator (t: Test, env: Record<string, string> = {}, options: EmulatorOptions = {}): Promise<EmulatorMirror> {
+  const publicUrl = env.PUBLIC_URL ?? PUBLIC_URL
+  const emu = await startEmulator({ port: 0, uiUrl: publicUrl, passwordHashCost: 1024, ...options })
+  t.teardown(async () => await emu.close())
+  const cfg = config(emu.url, { PUBLIC_URL: publicUrl, ...env })
+  return { app: await build(t, cfg), emu, config: cfg }
+}
+
+export interface UpstreamMirror {
+  app: App
+  upstream: Upstream
+  config: Config
+  /** What the BFF sent upstream, without the readiness probes. */
+  calls: () => RecordedRequest[]
+}
+
+export type UpstreamHandler = (req: RecordedRequest, res: ServerResponse, socket: Socket) => void | Promise<void>
+
+/** The BFF in front of a small server of the test's own, which answers as the test says and records every request. */
+export async function mirrorOfUpstream (t: Test, handler: UpstreamHandler, env: Record<string, string> = {}): Promise<UpstreamMirror> {
+  const upstream = await startUpstream(async (req, res, socket) => {
+    // The readiness probe runs in the background: it gets a healthy answer and is not the test's business.
+    if (isProbe(req)) {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('[]')
+      return
+    }
+    await handler(req, res, socket)
+  })
+  t.teardown(upstream.close)
+  const cfg = config(upstream.url, env)
+  return { app: await build(t, cfg), upstream, config: cfg, calls: () => upstream.requests.filter(req => !isProbe(req)) }
+}
+
+function isProbe (req: RecordedRequest): boolean {
+  return String(req.headers['x-request-id'] ?? '').startsWith('ory-bff-readiness-')
+}
+
+/** The Set-Cookie lines of an answer, always as a list. */
+export function setCookies (res: LightMyRequestResponse): string[] {
+  const value = res.headers['set-cookie']
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
+}
+
+/** A cookie's attributes as the browser reads them: lower-case names, values as written. */
+export function cookieAttributes (line: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const part of line.split(';').slice(1)) {
+    const [name = '', ...value] = part.trim().split('=')
+    out[name.toLowerCase()] = value.join('=')
+  }
+  return out
+}
+
+/**
+ * A browser against the BFF through `inject`: one cookie jar, the cookies it gets stored, the ones it has sent.
+ * `json` calls are what an SPA's fetch sends; `navigate` and `submitForm` what the browser does for links and forms.
+ */
+export class Browser {
+  readonly jar = new CookieJar()
+  readonly #app: App
+
+  constructor (app: App) {
+    this.#app = app
+  }
+
+  async json (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.#app.inject({
+      method,
+      url,
+      headers: { accept: 'application/json', cookie: this.jar.header(), ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(payload === undefined ? {} : { payload: JSON.stringify(payload) })
+    })
+    this.jar.store(res.headers['set-cookie'])
+    return res
+  }
+
+  async navigate (url: string): Promise<LightMyRequestResponse> {
+    const res = await this.#app.inject({ method: 'GET', url, headers: { accept: HTML_ACCEPT, cookie: this.jar.header() } })
+    this.jar.store(res.headers['set-cookie'])
+    return res
+  }
+
+  async submitForm (url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    const res = await this.#app.inject({
+      method: 'POST',
+      url,
+      headers: { accept: HTML_ACCEPT, 'content-type': 'application/x-www-form-urlencoded', cookie: this.jar.header() },
+      payload: new URLSearchParams(fields).toString()
+    })
+    this.jar.store(res.headers['set-cookie'])
+    return res
+  }
+}
+
+/** A path and query of a URL the BFF wrote (absolute on PUBLIC_URL), for `inject`. */
+export function pathOf (url: string, publicUrl = PUBLIC_URL): string {
+  if (!url.startsWith(`${publicUrl}/`)) throw new Error(`${url} is not on ${publicUrl}`)
+  return url.slice(publicUrl.length)
+}
