@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { openApiRoutes } from './routes/openapi.js'
 import { oryMirrorRoutes } from './routes/ory-mirror.js'
+import { staticRoutes } from './routes/static.js'
 import { HealthStatus } from './routes/schemas.js'
 
 declare module 'fastify' {
@@ -84,5 +85,6 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(metricsRoutes)
   app.register(openApiRoutes)
   app.register(oryMirrorRoutes, { prefix: config.oryPathPrefix, config })
+  app.register(staticRoutes)
   return app
 }
