@@ -110,3 +110,35 @@ export function anchorNode (group: NodeGroup, id: string, href: string, title: U
 export function csrfNode (value: string): UiNode {
   return inputNode('default', 'csrf_token', 'hidden', { value, required: true })
 }
+
+/**
+ * The code method's fields in recovery and verification flows, as Kratos shows them: first the address, then (once
+ * a code is sent) the code, with a button to send another.
+ */
+export function codeMethodNodes (
+  flow: { state: string, values: Record<string, unknown>, nodeMessages: Record<string, UiText[]> },
+  codeLabel: UiText
+): UiNode[] {
+  const email = flow.values.email
+  if (flow.state === 'choose_method') {
+    return [
+      inputNode('code', 'email', 'email', { value: email, required: true, autocomplete: 'email', label: texts.labelEmail(), messages: flow.nodeMessages.email }),
+      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() })
+    ]
+  }
+  if (flow.state === 'sent_email') {
+    return [
+      inputNode('code', 'code', 'text', {
+        required: true,
+        pattern: '[0-9]+',
+        maxlength: 6,
+        autocomplete: 'one-time-code',
+        label: codeLabel,
+        messages: flow.nodeMessages.code
+      }),
+      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() }),
+      inputNode('code', 'email', 'submit', { value: email, label: texts.labelResendCode() })
+    ]
+  }
+  return []
+}

@@ -10,7 +10,7 @@ import { errors, normaliseBody, OryHttpError, queryString, redirectOrJson, seeOt
 import { markVerified } from '../identities.js'
 import { createSession, sessionFromRequest, setSessionCookie } from '../sessions.js'
 import { randomCode, type RecoveryFlowState } from '../state.js'
-import { csrfNode, inputNode, texts } from '../ui.js'
+import { codeMethodNodes, csrfNode, texts } from '../ui.js'
 import { newSettingsFlow } from './settings.js'
 
 // Account recovery with the code method (https://www.ory.sh/docs/kratos/self-service/flows/account-recovery-password-reset):
@@ -30,25 +30,7 @@ function newRecoveryFlow (
 
 export function recoveryFlowJson (ctx: EmulatorContext, flow: RecoveryFlowState): RecoveryFlow {
   const nodes: UiNode[] = [csrfNode(flow.csrfToken)]
-  if (flow.state === 'choose_method') {
-    nodes.push(
-      inputNode('code', 'email', 'email', { value: flow.values.email, required: true, autocomplete: 'email', label: texts.labelEmail(), messages: flow.nodeMessages.email }),
-      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() })
-    )
-  } else if (flow.state === 'sent_email') {
-    nodes.push(
-      inputNode('code', 'code', 'text', {
-        required: true,
-        pattern: '[0-9]+',
-        maxlength: 6,
-        autocomplete: 'one-time-code',
-        label: texts.labelRecoveryCode(),
-        messages: flow.nodeMessages.code
-      }),
-      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() }),
-      inputNode('code', 'email', 'submit', { value: flow.values.email, label: texts.labelResendCode() })
-    )
-  }
+  nodes.push(...codeMethodNodes(flow, texts.labelRecoveryCode()))
   return {
     ...flowJsonBase(ctx, flow),
     state: flow.state,

@@ -9,7 +9,7 @@ import {
 import { normaliseBody, OryHttpError, queryString, redirectOrJson, seeOther, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
 import { randomCode, type FlowState, type StoredIdentity, type VerificationFlowState } from '../state.js'
-import { anchorNode, csrfNode, inputNode, texts } from '../ui.js'
+import { anchorNode, codeMethodNodes, csrfNode, texts } from '../ui.js'
 
 // Verification with the code method (https://www.ory.sh/docs/kratos/self-service/flows/verify-email-account-activation):
 // the code is "sent" as a courier message; submitting it marks the address verified.
@@ -61,24 +61,8 @@ export function startVerification (
 
 export function verificationFlowJson (ctx: EmulatorContext, flow: VerificationFlowState): VerificationFlow {
   const nodes: UiNode[] = [csrfNode(flow.csrfToken)]
-  if (flow.state === 'choose_method') {
-    nodes.push(
-      inputNode('code', 'email', 'email', { value: flow.values.email, required: true, autocomplete: 'email', label: texts.labelEmail(), messages: flow.nodeMessages.email }),
-      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() })
-    )
-  } else if (flow.state === 'sent_email') {
-    nodes.push(
-      inputNode('code', 'code', 'text', {
-        required: true,
-        pattern: '[0-9]+',
-        maxlength: 6,
-        autocomplete: 'one-time-code',
-        label: texts.labelVerificationCode(),
-        messages: flow.nodeMessages.code
-      }),
-      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() }),
-      inputNode('code', 'email', 'submit', { value: flow.values.email, label: texts.labelResendCode() })
-    )
+  if (flow.state === 'choose_method' || flow.state === 'sent_email') {
+    nodes.push(...codeMethodNodes(flow, texts.labelVerificationCode()))
   } else {
     nodes.push(anchorNode('code', 'continue', returnToOrDefault(ctx, flow), texts.labelContinue()))
   }
