@@ -77,6 +77,11 @@ export const WHOAMI_HEADERS = {
   cookie: `ory_kratos_session=${SESSION_TOKEN}; ${CSRF_COOKIE_NAME}=${CSRF_COOKIE_VALUE}; _ga=GA1.1.1234567890.1700000000; theme=dark`
 }
 
+/** The whoami headers of the n-th signed-in user: a session cookie of its own. */
+export function whoamiHeaders (n: number): Record<string, string> {
+  return { ...WHOAMI_HEADERS, cookie: WHOAMI_HEADERS.cookie.replace(`${SESSION_COOKIE_NAME}=`, `${SESSION_COOKIE_NAME}=u${n}`) }
+}
+
 export const LOGIN_HEADERS = {
   ...BROWSER_HEADERS,
   accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',

@@ -1,5 +1,6 @@
 import proxy from '@fastify/http-proxy'
 import Fastify from 'fastify'
+import { AccessLogController, createLogger } from '../src/plugins/logging.js'
 import { measureOnRequest, requiredEnv, send } from './common.js'
 
 // The baseline: @fastify/http-proxy in front of the same upstream, doing the same header work the BFF does for these
@@ -14,7 +15,9 @@ function stripDomain (cookie: string): string {
   return cookie.replace(DOMAIN, '')
 }
 
-const app = Fastify({ logger: { level: 'warn' }, requestTimeout: 30_000, keepAliveTimeout: 72_000 })
+// The same access log as the BFF's (pino, one line per request, level info): a proxy in production logs its requests
+// too, and both servers then do the same logging work.
+const app = Fastify({ loggerInstance: createLogger({ level: 'info' }), logController: new AccessLogController(), requestTimeout: 30_000, keepAliveTimeout: 72_000 })
 await app.register(proxy, {
   upstream,
   prefix: '/.ory',

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { buildForBench } from './build.js'
-import { freePort, LOGIN_HEADERS, WHOAMI_HEADERS, type Command, type Report } from './common.js'
+import { freePort, LOGIN_HEADERS, WHOAMI_HEADERS, whoamiHeaders, type Command, type Report } from './common.js'
 
 // `npm run bench`: the BFF's /.ory mirror against @fastify/http-proxy doing the same cookie and Location work, on
 // loopback, against one upstream stand-in (bench/upstream.ts). Each server runs in a child process of its own and
@@ -73,7 +73,9 @@ async function startChild (name: string, file: string, env: Record<string, strin
   const child = fork(file, [], {
     execArgv: [],
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    // Standard output takes each server's access log (a line per request): /dev/null, so that the terminal does not
+    // become part of what is measured. A crash still shows on standard error.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc']
   })
   const ready = await new Promise<Report>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -123,11 +125,15 @@ async function check (child: Child, scenario: Scenario, upstream: string): Promi
 }
 
 async function load (child: Child, scenario: Scenario, seconds: number): Promise<autocannon.Result> {
+  let connection = 0
   return await autocannon({
     url: `${child.origin}${scenario.path}`,
     headers: scenario.headers,
     connections: CONNECTIONS,
-    duration: seconds
+    duration: seconds,
+    // One signed-in user per connection: concurrent whoami checks of one session would share one call to Ory (the
+    // BFF's session checker coalesces them), and the bench is to measure a call per request.
+    setupClient: scenario.name === 'whoami' ? client => client.setHeaders(whoamiHeaders(connection++)) : undefined
   })
 }
 

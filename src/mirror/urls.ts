@@ -23,6 +23,11 @@ interface Base {
   path: string
 }
 
+/** Where a string may start with a relative reference (`./`, `../`). */
+const DOTTED = Buffer.from('".')
+/** A string that starts with a root-relative path. */
+const ROOTED = Buffer.from('"/')
+
 /** Characters that may follow a base in a URL on it: the rest starts a path, a query or a fragment, or nothing. */
 function boundary (value: string, at: number): boolean {
   if (at === value.length) return true
@@ -45,8 +50,9 @@ export class UrlRewriter {
   readonly #bases: Base[]
   readonly #publicBase: string
   readonly #roots: readonly string[]
-  /** A JSON body that holds none of these cannot hold a URL to rewrite. */
+  /** A JSON body that holds none of these, no mirrored root and no relative form cannot hold a URL to rewrite. */
   readonly #needles: Buffer[]
+  readonly #rootBytes: Buffer[]
 
   constructor (options: UrlRewriterOptions) {
     this.#bases = options.oryBases.map(value => {
@@ -56,12 +62,8 @@ export class UrlRewriter {
     })
     this.#publicBase = options.publicBase
     this.#roots = options.roots
-    this.#needles = [
-      ...this.#bases.map(base => Buffer.from(base.text)),
-      ...options.roots.map(root => Buffer.from(`"${root}`)),
-      Buffer.from('"./'),
-      Buffer.from('"../')
-    ]
+    this.#needles = this.#bases.map(base => Buffer.from(base.text))
+    this.#rootBytes = options.roots.map(root => Buffer.from(root))
   }
 
   /**
@@ -69,10 +71,12 @@ export class UrlRewriter {
    * upstream URL the value came with, against which relative forms resolve (RFC 3986 §5.2).
    */
   rewrite (value: string, from: string): string | undefined {
+    const first = value.charCodeAt(0)
+    // Most strings of a body (ids, dates, names) fail here, before their characters are looked at.
+    if (first !== 104 && first !== 72 && first !== 47 && first !== 46) return undefined // h, H, /, .
     // A space or a control character: text that mentions a URL, not a URL (RFC 3986 has no room for them).
     for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) <= 0x20) return undefined
-    const first = value.charCodeAt(0)
-    if (first === 104 || first === 72) return this.#absolute(value) // h, H
+    if (first === 104 || first === 72) return this.#absolute(value)
     if (first === 47 /* / */) {
       const second = value.charCodeAt(1)
       // `//host/…` is scheme-relative, `/\host` is too for browsers: neither is a path on Ory.
@@ -109,7 +113,7 @@ export class UrlRewriter {
    * caller then sends the bytes it has). A body that mentions Ory but is not JSON is Ory's fault: a 502.
    */
   json (raw: Buffer, from: string, operationId: string): Buffer | undefined {
-    if (!this.#needles.some(needle => raw.includes(needle))) return undefined
+    if (!this.#mayHoldUrl(raw)) return undefined
     let tree: unknown
     try {
       tree = JSON.parse(raw.toString('utf8'))
@@ -124,6 +128,22 @@ export class UrlRewriter {
       // JSON.stringify recurses: nesting that JSON.parse took can still be too deep for it. Never a 500 for Ory's answer.
       throw new OryBadResponseError(`Ory's answer to ${operationId} is nested too deeply to be rewritten`, { cause, operationId, reason: 'The upstream response was malformed.' })
     }
+  }
+
+  /**
+   * Whether the bytes hold an Ory base, or a string that starts with one of the mirrored roots, `./` or `../`: one
+   * scan for `"/` instead of one per root, and the roots compared only where it is found.
+   */
+  #mayHoldUrl (raw: Buffer): boolean {
+    for (const needle of this.#needles) if (raw.includes(needle)) return true
+    for (let at = raw.indexOf(DOTTED); at !== -1; at = raw.indexOf(DOTTED, at + 2)) {
+      // `"./` or `"../`
+      if (raw[at + 2] === 47 || (raw[at + 2] === 46 && raw[at + 3] === 47)) return true
+    }
+    for (let at = raw.indexOf(ROOTED); at !== -1; at = raw.indexOf(ROOTED, at + 2)) {
+      for (const root of this.#rootBytes) if (raw.compare(root, 0, root.length, at + 1, at + 1 + root.length) === 0) return true
+    }
+    return false
   }
 
   /** Rewrites the strings of a parsed tree in place; iterative, so that deep nesting cannot exhaust the stack. */
@@ -160,7 +180,9 @@ export class UrlRewriter {
   #absolute (value: string): string | undefined {
     for (const base of this.#bases) {
       const length = base.text.length
-      if (value.length < length || value.slice(0, length).toLowerCase() !== base.text || !boundary(value, length)) continue
+      if (value.length < length || !boundary(value, length)) continue
+      // Ory writes its URLs in lower case; anything else is compared the slow way.
+      if (!value.startsWith(base.text) && value.slice(0, length).toLowerCase() !== base.text) continue
       const rest = value.slice(length)
       // Dot segments (also encoded: %2e) are resolved first, as the browser would, so the check sees the real path.
       if (mayHoldDotSegment(rest)) return this.#parsed(value)

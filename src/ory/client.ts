@@ -1,16 +1,23 @@
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
-import { validate } from '../schemas/validator.js'
 import {
   OryAbortError, OryArgumentError, OryBadResponseError, OryBffError, OryConfigError, OryTimeoutError, OryUnavailableError,
   OryUpstreamError
 } from './errors.js'
 import type { Headers, OperationSpec, OryResult } from './operation.js'
 import { authHeaders, buildRequest, type BodyType, type CallAuth, type Credentials } from './request.js'
-import { decodeBody, readBody } from './response.js'
+import { collect, decodeBody, type Abortable } from './response.js'
 import { backoff, DEFAULT_RETRY, isIdempotent, isRetryableStatus, retryAfter, wait, type RetryOptions } from './retry.js'
 
 export type { OryResult } from './operation.js'
+
+type Validate = typeof import('../schemas/validator.js').validate
+let responseValidator: Promise<Validate> | undefined
+/** The response validator brings every Ory model with it: loaded on first use, never when responses go unchecked. */
+async function loadValidator (): Promise<Validate> {
+  responseValidator ??= import('../schemas/validator.js').then(module => module.validate)
+  return await responseValidator
+}
 
 /**
  * How a call hands over Ory's answer. `json` (the default): the body decoded, and a status outside 2xx/3xx thrown as
@@ -70,8 +77,21 @@ export interface OryClientOptions {
   validateResponses?: boolean
 }
 
+/**
+ * A caller's signal: an AbortSignal, or an EventEmitter that emits `abort` and has `aborted` and `reason` (which
+ * undici accepts as well), cheaper to make once per request on a hot path.
+ */
+export type CallSignal = AbortSignal | AbortEmitter
+
+export interface AbortEmitter {
+  readonly aborted: boolean
+  readonly reason?: unknown
+  once: (event: 'abort', listener: () => void) => unknown
+  removeListener: (event: 'abort', listener: () => void) => unknown
+}
+
 export interface CallOptions {
-  signal?: AbortSignal
+  signal?: CallSignal
   /** Sent as `X-Request-Id`, so Ory's logs and ours can be joined. */
   requestId?: string
   /** Credentials for the per-call schemes: session token, basic, bearer, OAuth2 access token. */
@@ -101,6 +121,74 @@ const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED'
 ])
+
+const LINE_BREAK = /[\r\n\0]/
+
+function onDeadline (state: CallState): void {
+  state.timedOut = true
+  state.abort(new DOMException('The call to Ory timed out', 'TimeoutError'))
+}
+
+/**
+ * One call's deadline and cancellation. The request in flight is cut short through undici's own abort function
+ * (see `collect`); an AbortSignal is made only when something needs one (a streamed body, the wait before a retry):
+ * an AbortController per call, plus AbortSignal.timeout() and AbortSignal.any(), cost more than the rest of the
+ * client's hot path together.
+ */
+class CallState implements Abortable {
+  aborted = false
+  reason: unknown = undefined
+  timedOut = false
+  current: ((reason: unknown) => void) | undefined = undefined
+  #controller: AbortController | undefined
+  readonly #timer: NodeJS.Timeout
+  readonly #caller: CallSignal | undefined
+  readonly #onCallerAbort: (() => void) | undefined
+
+  constructor (timeoutMs: number, caller: CallSignal | undefined) {
+    this.#timer = setTimeout(onDeadline, timeoutMs, this)
+    this.#timer.unref()
+    this.#caller = caller
+    if (caller === undefined) return
+    if (caller.aborted) {
+      this.abort(caller.reason)
+      return
+    }
+    this.#onCallerAbort = () => this.abort(caller.reason)
+    if ('addEventListener' in caller) caller.addEventListener('abort', this.#onCallerAbort, { once: true })
+    else caller.once('abort', this.#onCallerAbort)
+  }
+
+  abort (reason: unknown): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.reason = reason
+    const current = this.current
+    this.current = undefined
+    current?.(reason)
+    this.#controller?.abort(reason)
+  }
+
+  /** An AbortSignal that follows this call, for the APIs that take nothing else. */
+  get signal (): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController()
+      if (this.aborted) this.#controller.abort(this.reason)
+    }
+    return this.#controller.signal
+  }
+
+  /** The call is over: its timer and its listener on the caller's signal go. Returns `value`, for `return`/`throw`. */
+  finish<T>(value?: T): T {
+    clearTimeout(this.#timer)
+    const caller = this.#caller
+    if (caller !== undefined && this.#onCallerAbort !== undefined) {
+      if ('removeEventListener' in caller) caller.removeEventListener('abort', this.#onCallerAbort)
+      else caller.removeListener('abort', this.#onCallerAbort)
+    }
+    return value as T
+  }
+}
 
 function parseUrl (name: string, value: string | URL): URL {
   let url: URL
@@ -196,61 +284,47 @@ export class OryClient {
     const built = buildRequest(op, params as Record<string, unknown>, { basePath: api.basePath, bodyType: options.bodyType })
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.#userAgent }
     // Names are folded to lower case so that `Authorization` from a caller cannot sit beside, and win over, ours.
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value
-    Object.assign(headers, built.headers, authHeaders(op, { ...this.#credentials, ...options.auth }))
+    const extra = options.headers
+    if (extra !== undefined) for (const name in extra) headers[name.toLowerCase()] = extra[name]!
+    Object.assign(headers, built.headers, authHeaders(op, options.auth === undefined ? this.#credentials : { ...this.#credentials, ...options.auth }))
     if (options.requestId !== undefined) headers['x-request-id'] = options.requestId
-    for (const [name, value] of Object.entries(headers)) {
+    for (const name in headers) {
       // A line break would let a value smuggle in headers of its own. undici refuses one too, an injected dispatcher may not.
-      if (/[\r\n\0]/.test(value)) {
+      if (LINE_BREAK.test(headers[name]!)) {
         throw new OryArgumentError(`${op.operationId}: the header ${name} contains a line break`, { operationId: op.operationId })
       }
     }
 
-    const retry = options.retry === false ? { ...this.#retry, retries: 0 } : { ...this.#retry, ...options.retry }
+    const retry = options.retry === undefined ? this.#retry : options.retry === false ? { ...this.#retry, retries: 0 } : { ...this.#retry, ...options.retry }
     const attempts = isIdempotent(op.method) ? retry.retries + 1 : 1
-    // One controller and one timer per call: AbortSignal.timeout() plus AbortSignal.any() cost far more on the hot path.
-    const controller = new AbortController()
-    const deadline = { aborted: false }
-    const timer = setTimeout(() => {
-      deadline.aborted = true
-      controller.abort(new DOMException('The call to Ory timed out', 'TimeoutError'))
-    }, options.timeoutMs ?? this.#timeouts.total)
-    timer.unref()
-    const callerSignal = options.signal
-    const onCallerAbort = (): void => controller.abort(callerSignal?.reason)
-    if (callerSignal?.aborted === true) onCallerAbort()
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
-    const signal = controller.signal
-    const settle = <T>(value: T, keepAlive = false): T => {
-      // A streamed body is still being read after the call returns: the deadline and the caller's signal stay on it.
-      if (!keepAlive) {
-        clearTimeout(timer)
-        callerSignal?.removeEventListener('abort', onCallerAbort)
-      }
-      return value
-    }
-
+    // One timer per call and no AbortSignal unless a stream or a retry's wait needs one: see CallState.
+    const state = new CallState(options.timeoutMs ?? this.#timeouts.total, options.signal)
     const responseType = options.responseType ?? 'json'
     const limit = options.maxResponseBytes === undefined ? this.#maxResponseBytes : positive('maxResponseBytes', options.maxResponseBytes, 1)
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= attempts
       let delay: number
       try {
-        const result = await this.#send(op, api, built.path, headers, built.body, signal, { responseType, limit, retrying: !last })
+        const result = await this.#send(op, api, built.path, headers, built.body, state, { responseType, limit, retrying: !last })
         if (last || !isRetryableStatus(result.status)) {
-          if (responseType !== 'json') return settle({ operationId: op.operationId, ...result } as CallResult<Op, R>, responseType === 'stream')
-          return settle(this.#settle(op, result, options) as CallResult<Op, R>)
+          if (responseType !== 'json') {
+            // A streamed body is still being read after the call returns: the deadline and the caller's signal stay on it.
+            if (responseType !== 'stream') state.finish()
+            return { operationId: op.operationId, status: result.status, headers: result.headers, body: result.body } as CallResult<Op, R>
+          }
+          const validate = (options.validateResponse ?? this.#validate) ? await loadValidator() : undefined
+          return state.finish(this.#settle(op, result, validate) as CallResult<Op, R>)
         }
         delay = retryAfter(result.headers['retry-after'], retry.maxDelayMs) ?? backoff(attempt, retry)
       } catch (err) {
-        const mapped = this.#mapError(op, err, options.signal, deadline)
-        if (last || !(mapped instanceof OryUnavailableError) || !mapped.retryable) throw settle(mapped)
+        const mapped = this.#mapError(op, err, options.signal, state.timedOut)
+        if (last || !(mapped instanceof OryUnavailableError) || !mapped.retryable) throw state.finish(mapped)
         delay = backoff(attempt, retry)
       }
       try {
-        await wait(delay, signal)
+        await wait(delay, state.signal)
       } catch (err) {
-        throw settle(this.#mapError(op, err, options.signal, deadline))
+        throw state.finish(this.#mapError(op, err, options.signal, state.timedOut))
       }
     }
   }
@@ -261,38 +335,40 @@ export class OryClient {
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
-    signal: AbortSignal,
+    state: CallState,
     mode: { responseType: ResponseType, limit: number, retrying: boolean }
   ): Promise<{ status: number, headers: Headers, body: unknown }> {
-    const response = await api.dispatcher.request({
+    const request = {
       origin: api.origin,
       path,
       method: op.method,
       headers,
       body,
-      signal,
       headersTimeout: this.#timeouts.headers,
       bodyTimeout: this.#timeouts.body
-    })
-    const received: Headers = response.headers
-    // undici gives a single Set-Cookie as a string; callers forward cookies as a list, whatever their number.
-    if (typeof received['set-cookie'] === 'string') received['set-cookie'] = [received['set-cookie']]
-    if (mode.responseType === 'stream') {
-      // An answer that is about to be retried is not handed over: its body is read and thrown away (a large one
-      // is cut off, and its connection with it).
-      if (mode.retrying && isRetryableStatus(response.statusCode)) await response.body.dump().catch(() => {})
-      return { status: response.statusCode, headers: received, body: response.body }
     }
-    const context = { operationId: op.operationId, status: response.statusCode }
-    const raw = await readBody(response.body, mode.limit, { ...context, contentLength: received['content-length'] })
-    if (mode.responseType === 'buffer') return { status: response.statusCode, headers: received, body: raw }
-    return { status: response.statusCode, headers: received, body: decodeBody(raw, received['content-type'], context) }
+    if (mode.responseType !== 'stream') {
+      // Read whole: straight from undici's dispatch handler into one Buffer, without a body stream.
+      const response = await collect(api.dispatcher, request, mode.limit, op.operationId, state)
+      const received: Headers = response.headers
+      // undici gives a single Set-Cookie as a string; callers forward cookies as a list, whatever their number.
+      if (typeof received['set-cookie'] === 'string') received['set-cookie'] = [received['set-cookie']]
+      if (mode.responseType === 'buffer') return { status: response.status, headers: received, body: response.body }
+      return { status: response.status, headers: received, body: decodeBody(response.body, received['content-type'], { operationId: op.operationId, status: response.status }) }
+    }
+    const response = await api.dispatcher.request({ ...request, signal: state.signal })
+    const received: Headers = response.headers
+    if (typeof received['set-cookie'] === 'string') received['set-cookie'] = [received['set-cookie']]
+    // An answer that is about to be retried is not handed over: its body is read and thrown away (a large one is cut
+    // off, and its connection with it).
+    if (mode.retrying && isRetryableStatus(response.statusCode)) await response.body.dump().catch(() => {})
+    return { status: response.statusCode, headers: received, body: response.body }
   }
 
-  #settle<Op extends OperationSpec>(op: Op, result: { status: number, headers: Headers, body: unknown }, options: CallOptions): OryResult<Op> {
+  #settle<Op extends OperationSpec>(op: Op, result: { status: number, headers: Headers, body: unknown }, validate: Validate | undefined): OryResult<Op> {
     const { status, headers, body } = result
     if (status < 200 || status >= 400) throw new OryUpstreamError(op.operationId, status, headers, body)
-    if (options.validateResponse ?? this.#validate) {
+    if (validate !== undefined) {
       const schema = op.responses[String(status)]
       if (schema === undefined) {
         throw new OryBadResponseError(`Ory answered ${op.operationId} with ${status}, which the spec does not document`, { operationId: op.operationId, status })
@@ -311,11 +387,11 @@ export class OryClient {
     return { operationId: op.operationId, status, headers, body } as OryResult<Op>
   }
 
-  #mapError (op: OperationSpec, err: unknown, callerSignal: AbortSignal | undefined, deadline: { readonly aborted: boolean }): OryBffError {
+  #mapError (op: OperationSpec, err: unknown, callerSignal: CallSignal | undefined, timedOut: boolean): OryBffError {
     if (err instanceof OryBffError) return err
     const operationId = op.operationId
     if (callerSignal?.aborted === true) return new OryAbortError(`the call to ${operationId} was aborted`, { cause: err, operationId })
-    if (deadline.aborted) {
+    if (timedOut) {
       return new OryTimeoutError(`Ory did not answer ${operationId} in time`, { cause: err, operationId, reason: 'The upstream request timed out.' })
     }
     const code = (err as { code?: unknown }).code

@@ -1,5 +1,5 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
-import { destination, pino, type DestinationStream } from 'pino'
+import { destination, pino, type DestinationStream, type Logger } from 'pino'
 import type { LogLevel } from '../config.js'
 
 declare module 'fastify' {
@@ -110,9 +110,35 @@ export function createLogger ({ level, stream }: LoggerOptions): FastifyBaseLogg
     },
     formatters: {
       level: label => ({ level: label }),
-      log: object => scrub(object) as Record<string, unknown>
+      log: object => object instanceof AccessLine ? object : scrub(object) as Record<string, unknown>
     }
   }, stream ?? destination({ dest: 1, sync: true }))
+}
+
+/** The path only: query strings carry OAuth2 codes, flow ids and verification tokens. */
+function pathOf (url: string): string {
+  const mark = url.indexOf('?')
+  return mark === -1 ? url : url.slice(0, mark)
+}
+
+/**
+ * The access-log line: its fields are the BFF's own (no headers, no query string, no body), so `scrub` need not copy
+ * it; every other object still is scrubbed.
+ */
+class AccessLine {
+  readonly method: string
+  readonly path: string
+  readonly route: string | null
+  readonly status: number
+  readonly durationMs: number
+
+  constructor (request: FastifyRequest, reply: FastifyReply) {
+    this.method = request.method
+    this.path = pathOf(request.url)
+    this.route = request.routeOptions.url ?? null
+    this.status = reply.statusCode
+    this.durationMs = Math.round(reply.elapsedTime * 100) / 100
+  }
 }
 
 /**
@@ -125,24 +151,17 @@ export class AccessLogController extends LogController {
   }
 
   override incomingRequest (request: FastifyRequest): void {
-    request.log.trace({ method: request.method, path: request.url.split('?', 1)[0] }, 'request received')
+    // The app's logger is always pino's (createLogger): skip building a line that trace level would drop.
+    if ((request.log as unknown as Logger).isLevelEnabled('trace')) request.log.trace({ method: request.method, path: pathOf(request.url) }, 'request received')
   }
 
   override routeNotFound (): void {}
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = {
-      method: request.method,
-      // The path only: query strings carry OAuth2 codes, flow ids and verification tokens.
-      path: request.url.split('?', 1)[0],
-      route: request.routeOptions.url ?? null,
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100
-    }
     if (error !== null && error !== undefined) {
-      request.log.warn({ ...line, err: error }, 'request completed with a broken response')
+      request.log.warn({ ...new AccessLine(request, reply), err: error }, 'request completed with a broken response')
       return
     }
-    request.log[request.routeOptions.config.accessLogLevel ?? 'info'](line, 'request completed')
+    request.log[request.routeOptions.config.accessLogLevel ?? 'info'](new AccessLine(request, reply), 'request completed')
   }
 }

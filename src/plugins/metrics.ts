@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Registry, type Metric, type MetricValueWithName } from 'prom-client'
 import type { UpstreamCall } from './ory-instrumentation.js'
 
 export interface Metrics {
@@ -17,58 +17,118 @@ declare module 'fastify' {
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
+type Labels = Record<string, string>
+type Value = MetricValueWithName<string>
+
+/**
+ * One labelled series of a histogram, found once per label values and then updated with two additions and a bucket
+ * increment. prom-client's own Counter and Histogram hash and validate their labels object on every observation,
+ * which the `/.ory` mirror's hot path cannot afford; the exposition (and prom-client's registry) is the same.
+ */
+class Series {
+  count = 0
+  sum = 0
+  /** Per bucket, not cumulative: the exposition adds them up. */
+  readonly buckets = LATENCY_BUCKETS.map(() => 0)
+
+  constructor (readonly labels: Labels) {}
+
+  observe (seconds: number): void {
+    this.count++
+    this.sum += seconds
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= LATENCY_BUCKETS[i]!) {
+        this.buckets[i]!++
+        return
+      }
+    }
+  }
+}
+
+/** Series by a key made of their label values (joined with a character no label value has). */
+class SeriesMap {
+  readonly #series = new Map<string, Series>()
+
+  get (key: string, labels: () => Labels): Series {
+    let series = this.#series.get(key)
+    if (series === undefined) {
+      series = new Series(labels())
+      this.#series.set(key, series)
+    }
+    return series
+  }
+
+  values (): IterableIterator<Series> {
+    return this.#series.values()
+  }
+
+  clear (): void {
+    this.#series.clear()
+  }
+}
+
+/** A metric of the registry whose values are read from series maps when scraped. */
+function register (registry: Registry, name: string, help: string, type: 'counter' | 'histogram', map: SeriesMap, values: (name: string, series: Series) => Value[]): void {
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, aggregator: 'sum', values: [...map.values()].flatMap(series => values(name, series)) }),
+    reset: () => map.clear()
+  }
+  registry.registerMetric(metric as unknown as Metric)
+}
+
+const counterValues = (_name: string, series: Series): Value[] => [{ labels: series.labels, value: series.count } as Value]
+
+function histogramValues (name: string, series: Series): Value[] {
+  const values: Value[] = []
+  let cumulative = 0
+  for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+    cumulative += series.buckets[i]!
+    values.push({ metricName: `${name}_bucket`, labels: { ...series.labels, le: LATENCY_BUCKETS[i]! }, value: cumulative })
+  }
+  values.push(
+    { metricName: `${name}_bucket`, labels: { ...series.labels, le: '+Inf' }, value: series.count },
+    { metricName: `${name}_sum`, labels: series.labels, value: series.sum },
+    { metricName: `${name}_count`, labels: series.labels, value: series.count }
+  )
+  return values
+}
+
 /** Prometheus metrics: requests by route and status, Ory calls by operation, and the process's own. */
 export const metricsPlugin = fp(async function metrics (app: FastifyInstance) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
-  const requests = new Counter({
-    name: 'http_requests_total',
-    help: 'Requests answered, by method, route and status code.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers: [registry]
-  })
-  const requestDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from the request\'s arrival to its answer, by method, route and status code.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry]
-  })
-  const upstreamCalls = new Counter({
-    name: 'ory_upstream_requests_total',
-    help: 'Calls to Ory by operation and status ("none" when no answer came).',
-    labelNames: ['operation', 'status'] as const,
-    registers: [registry]
-  })
-  const upstreamDuration = new Histogram({
-    name: 'ory_upstream_request_duration_seconds',
-    help: 'Duration of calls to Ory (retries included), by operation.',
-    labelNames: ['operation'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry]
-  })
-  const upstreamErrors = new Counter({
-    name: 'ory_upstream_errors_total',
-    help: 'Failed calls to Ory, by operation and error code (ORY_BFF_UPSTREAM_TIMEOUT, …).',
-    labelNames: ['operation', 'code'] as const,
-    registers: [registry]
-  })
+  // A request's count is its duration histogram's count: one series serves both metrics.
+  const requests = new SeriesMap()
+  register(registry, 'http_requests_total', 'Requests answered, by method, route and status code.', 'counter', requests, counterValues)
+  register(registry, 'http_request_duration_seconds', 'Time from the request\'s arrival to its answer, by method, route and status code.', 'histogram', requests, histogramValues)
+  const upstreamCalls = new SeriesMap()
+  register(registry, 'ory_upstream_requests_total', 'Calls to Ory by operation and status ("none" when no answer came).', 'counter', upstreamCalls, counterValues)
+  const upstreamDuration = new SeriesMap()
+  register(registry, 'ory_upstream_request_duration_seconds', 'Duration of calls to Ory (retries included), by operation.', 'histogram', upstreamDuration, histogramValues)
+  const upstreamErrors = new SeriesMap()
+  register(registry, 'ory_upstream_errors_total', 'Failed calls to Ory, by operation and error code (ORY_BFF_UPSTREAM_TIMEOUT, …).', 'counter', upstreamErrors, counterValues)
 
   app.decorate('metrics', {
     registry,
     observeUpstream ({ operationId, status, durationSeconds, errorCode }: UpstreamCall) {
-      upstreamCalls.inc({ operation: operationId, status: status === undefined ? 'none' : String(status) })
-      upstreamDuration.observe({ operation: operationId }, durationSeconds)
-      if (errorCode !== undefined) upstreamErrors.inc({ operation: operationId, code: errorCode })
+      const statusLabel = status === undefined ? 'none' : String(status)
+      upstreamCalls.get(`${operationId}\n${statusLabel}`, () => ({ operation: operationId, status: statusLabel })).count++
+      upstreamDuration.get(operationId, () => ({ operation: operationId })).observe(durationSeconds)
+      if (errorCode !== undefined) upstreamErrors.get(`${operationId}\n${errorCode}`, () => ({ operation: operationId, code: errorCode })).count++
     }
   })
 
   app.addHook('onResponse', function countRequest (request, reply, done) {
     // The route's pattern, never the raw URL: one series per route, whatever the paths scanners try.
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) }
-    requests.inc(labels)
-    requestDuration.observe(labels, reply.elapsedTime / 1000)
+    const method = request.method
+    const route = request.routeOptions.url ?? 'unmatched'
+    const status = reply.statusCode
+    requests.get(`${method}\n${route}\n${status}`, () => ({ method, route, status_code: String(status) })).observe(reply.elapsedTime / 1000)
     done()
   })
   app.addHook('onClose', async function clearMetrics () {

@@ -28,26 +28,28 @@ export function withCall (client: OryClient, call: OryClient['call']): OryClient
 
 /** A view of the client that sends `requestId` as X-Request-Id with every call that does not name its own. */
 export function withRequestId (client: OryClient, requestId: string): OryClient {
-  return withCall(client, async (op, params, options) => await client.call(op, params, { requestId, ...options }))
+  // No async wrapper of its own: one promise and one tick fewer per call.
+  return withCall(client, (op, params, options) => client.call(op, params, options === undefined ? { requestId } : { requestId, ...options }))
+}
+
+function report (observe: UpstreamObserver, operationId: string, started: number, status: number | undefined, errorCode: string | undefined): void {
+  try {
+    observe({ operationId, status, durationSeconds: (performance.now() - started) / 1000, errorCode })
+  } catch {}
 }
 
 /** A view of the client whose `call` reports every operation (retries included) to `observe`. */
 export function instrumentOryClient (client: OryClient, observe: UpstreamObserver): OryClient {
   return withCall(client, async (op, params, options) => {
     const started = performance.now()
-    const report = (status: number | undefined, errorCode: string | undefined): void => {
-      try {
-        observe({ operationId: op.operationId, status, durationSeconds: (performance.now() - started) / 1000, errorCode })
-      } catch {}
-    }
     try {
       const result = await client.call(op, params, options)
       // A raw (buffer, stream) answer hands over any status instead of throwing: count it as the json mode would.
       // For a stream the duration ends when the headers arrive; the body is the caller's to read.
-      report(result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
+      report(observe, op.operationId, started, result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
       return result
     } catch (err) {
-      report(err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
+      report(observe, op.operationId, started, err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
       throw err
     }
   })
