@@ -1,30 +1,26 @@
 # syntax=docker/dockerfile:1
 # ory-bff: the sidecar image. Build with `docker build -t ory-bff .`; run with at least ORY_URL set.
 
-# Build: all dependencies (TypeScript), compiled output in dist/.
+# Build: all dependencies (TypeScript, esbuild); `npm run build` compiles to dist/ and bundles the server, its
+# dependencies included, into dist/bundle/ (scripts/bundle.ts): one file per lazily loaded part instead of a few
+# hundred modules, which is most of the start-up time.
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts/bundle.ts ./scripts/
 COPY src ./src
 RUN npm run build
 
-# Production dependencies only; no install scripts run.
-FROM node:22-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
-
-# Runtime: node, production node_modules, dist/ and package.json; owned by root and only read by the app, so the
+# Runtime: node, the bundle and package.json, no node_modules; owned by root and only read by the app, so the
 # container runs with a read-only root filesystem (docker run --read-only): nothing is written at runtime.
 FROM node:22-slim
 ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist/bundle ./dist/bundle
 COPY package.json ./
 # The official image's unprivileged user (uid 1000).
 USER node
@@ -36,4 +32,4 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health/alive').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself as PID 1 (not npm): signals reach the server directly.
-CMD ["node", "dist/server.js"]
+CMD ["node", "dist/bundle/server.js"]

@@ -9,8 +9,9 @@ registerFormats()
 // The body of a flow update is held to Ory's model before it leaves the BFF: the `method` discriminator selects the
 // model, and a body that is not an object, names an unknown method or has a value of the wrong type is refused with
 // the JSON path of each problem. A field that is merely missing is not: Ory reports that itself as a message on the
-// form field (4000002 "Property … is missing"), which is what the SPA wants to show. Each model is compiled once,
-// when the mirror is built; a request only runs the compiled check.
+// form field (4000002 "Property … is missing"), which is what the SPA wants to show. Each branch is compiled once:
+// in the background right after the server listens (compileFlowBodyValidators), or by the first body that needs it,
+// whichever comes first. So start-up does not wait for the compiler, and a request waits at most for its own model.
 
 export interface BodyIssue {
   /** JSON Pointer into the body (RFC 6901). */
@@ -27,6 +28,28 @@ interface Branch {
   /** Properties that are not strings in the model: a form sends them as text, which Ory converts. */
   scalars: ReadonlyMap<string, Scalar>
 }
+
+/** A branch compiled on first use. */
+class LazyBranch {
+  readonly #model: TSchema
+  #compiled: Branch | undefined
+
+  constructor (model: TSchema) {
+    this.#model = model
+  }
+
+  get compiled (): Branch {
+    this.#compiled ??= compileBranch(this.#model)
+    return this.#compiled
+  }
+
+  compile (): void {
+    this.#compiled ??= compileBranch(this.#model)
+  }
+}
+
+/** Validators whose branches have not all been compiled yet. */
+const uncompiled = new Set<FlowBodyValidator>()
 
 function escapeToken (token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1')
@@ -53,8 +76,8 @@ function coerce (value: unknown, type: Scalar): unknown {
 export class FlowBodyValidator {
   readonly modelId: string
   readonly #tag: string | undefined
-  readonly #branches: ReadonlyMap<string, Branch>
-  readonly #single: Branch | undefined
+  readonly #branches: ReadonlyMap<string, LazyBranch>
+  readonly #single: LazyBranch | undefined
 
   constructor (modelId: string) {
     const model = (models as Record<string, TSchema>)[modelId]
@@ -62,12 +85,24 @@ export class FlowBodyValidator {
     this.modelId = modelId
     const discriminator = discriminators[modelId]
     if (discriminator === undefined) {
-      this.#single = compileBranch(model)
+      this.#single = new LazyBranch(model)
       this.#branches = new Map()
     } else {
       this.#tag = discriminator.propertyName
-      this.#branches = new Map(Object.entries(discriminator.mapping).map(([tag, id]) => [tag, compileBranch((models as Record<string, TSchema>)[id]!)]))
+      this.#branches = new Map(Object.entries(discriminator.mapping).map(([tag, id]) => {
+        const branch = (models as Record<string, TSchema>)[id]
+        if (branch === undefined) throw new Error(`no model ${id} (a branch of ${modelId})`)
+        return [tag, new LazyBranch(branch)]
+      }))
     }
+    uncompiled.add(this)
+  }
+
+  /** Compiles every branch now (the background warm-up). */
+  compile (): void {
+    this.#single?.compile()
+    for (const branch of this.#branches.values()) branch.compile()
+    uncompiled.delete(this)
   }
 
   /** The tags the discriminator accepts (the values of `method`). */
@@ -89,22 +124,23 @@ export class FlowBodyValidator {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ path: '', message: 'Expected an object' }]
     const record = value as Record<string, unknown>
 
-    let branch = this.#single
+    let lazy = this.#single
     if (this.#tag !== undefined) {
       const tag = record[this.#tag]
       // No method at all: Kratos answers with its own form message ("could not find a strategy").
       if (tag === undefined) return []
-      branch = typeof tag === 'string' ? this.#branches.get(tag) : undefined
-      if (branch === undefined) {
+      lazy = typeof tag === 'string' ? this.#branches.get(tag) : undefined
+      if (lazy === undefined) {
         return [{ path: `/${escapeToken(this.#tag)}`, message: `Expected ${this.#tag} to be one of ${this.tags.map(t => JSON.stringify(t)).join(', ')}` }]
       }
     }
-    if (form && branch!.scalars.size > 0) {
+    const branch = lazy!.compiled
+    if (form && branch.scalars.size > 0) {
       const converted: Record<string, unknown> = { ...record }
-      for (const [name, type] of branch!.scalars) if (name in converted) converted[name] = coerce(converted[name], type)
+      for (const [name, type] of branch.scalars) if (name in converted) converted[name] = coerce(converted[name], type)
       value = converted
     }
-    const { check } = branch!
+    const { check } = branch
     if (check.Check(value)) return []
     const issues: BodyIssue[] = []
     for (const error of check.Errors(value)) {
@@ -112,5 +148,16 @@ export class FlowBodyValidator {
       if (issues.length >= MAX_ISSUES) break
     }
     return issues
+  }
+}
+
+/**
+ * Compiles every flow-body validator built so far, one model per turn of the event loop so that requests arriving
+ * meanwhile are not held up; the server calls it once it listens. Validators compile on first use in any case.
+ */
+export async function compileFlowBodyValidators (): Promise<void> {
+  for (const validator of [...uncompiled]) {
+    await new Promise(resolve => setImmediate(resolve))
+    validator.compile()
   }
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { HttpError } from '../plugins/errors.js'
@@ -111,6 +110,9 @@ export async function staticRoutes (app: FastifyInstance): Promise<void> {
   const reserved = [app.config.oryPathPrefix, ...RESERVED_PREFIXES]
   app.log.debug({ dir: root.dir, source: root.source }, 'serving static files at /')
 
+  // Loaded only when there is something to serve: a sidecar without STATIC_DIR in production does not pay the
+  // start-up time and memory of @fastify/static and its dependencies.
+  const { default: fastifyStatic } = await import('@fastify/static')
   await app.register(fastifyStatic, {
     root: root.dir,
     // Only this plugin's route serves files, through reply.sendFile: its own wildcard route would have no fallback.
