@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { OryClient } from './ory/index.js'
+import { csrfPlugin } from './plugins/csrf.js'
 import { AccessLogController, createLogger } from './plugins/logging.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { lifecyclePlugin } from './plugins/lifecycle.js'
@@ -11,13 +12,19 @@ import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
+import { permissionsPlugin } from './plugins/permissions.js'
 import { readinessPlugin } from './plugins/readiness.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
+import { sessionPlugin, type SessionPluginOptions } from './plugins/session.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { openApiRoutes } from './routes/openapi.js'
 import { oryMirrorRoutes } from './routes/ory-mirror.js'
+import { permissionSchemas } from './routes/permission-schemas.js'
+import { permissionRoutes } from './routes/permissions.js'
+import { sessionRoutes } from './routes/session.js'
+import { SESSION_SCHEMAS } from './routes/session-schemas.js'
 import { staticRoutes } from './routes/static.js'
 import { HealthStatus } from './routes/schemas.js'
 
@@ -38,10 +45,16 @@ export interface BuildAppOptions {
   server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout'>
   /** How often load is sampled (default one second); tests shorten it. */
   pressureSampleIntervalMs?: number
+  /** The session cache's store and clock, instead of an in-process LRU and Date.now (shared stores, tests). */
+  session?: Omit<SessionPluginOptions, 'config'>
 }
 
 // Read once; the package file sits next to src/ and dist/ alike.
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+function stringify (data: unknown): string {
+  return JSON.stringify(data)
+}
 
 function trustHops (hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops
@@ -68,6 +81,11 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
 
   for (const warning of config.warnings) app.log.warn(warning)
 
+  // Response schemas document the answers (/openapi.json); the routes build those answers themselves, and Ory's bodies
+  // pass through with every field Ory sent. So answers are written with JSON.stringify rather than serializers
+  // compiled from the schemas, which would drop unknown fields and cost tens of milliseconds at every start.
+  app.setSerializerCompiler(() => stringify)
+
   app.decorate('config', config)
   // Order matters for the onRequest hooks: the request id is echoed even on answers that shedding or draining give.
   app.register(requestIdPlugin)
@@ -77,14 +95,23 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })
   app.register(metricsPlugin)
   app.register(oryClientPlugin, { config, client: options.oryClient })
+  // Before the routes: its onRoute hook evicts sessions on the mirror's logout routes.
+  app.register(sessionPlugin, { config, ...options.session })
   app.register(readinessPlugin, { intervalMs: config.readyProbeIntervalMs, timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000) })
+  // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.
+  app.register(csrfPlugin, { publicUrl: config.publicUrl })
+  app.register(permissionsPlugin, { config })
   app.register(openApiPlugin, { version: VERSION, publicUrl: config.publicUrl })
   app.addSchema(HealthStatus)
+  for (const schema of permissionSchemas(config.permissionBatchMax)) app.addSchema(schema)
+  for (const schema of SESSION_SCHEMAS) app.addSchema(schema)
 
   app.register(healthRoutes)
   app.register(metricsRoutes)
   app.register(openApiRoutes)
   app.register(oryMirrorRoutes, { prefix: config.oryPathPrefix, config })
+  app.register(sessionRoutes, { prefix: '/api/session', config })
+  app.register(permissionRoutes, { prefix: '/api/permissions', batchMax: config.permissionBatchMax })
   app.register(staticRoutes)
   return app
 }

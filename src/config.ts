@@ -64,6 +64,9 @@ export const EnvSchema = Type.Object({
   SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 10_000, 'an integer number of milliseconds from 0 to 3600000'),
   SESSION_CACHE_TTL_MS: integer(0, 3_600_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 3600000'),
   SESSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000'),
+  PERMISSION_CACHE_TTL_MS: integer(0, 3_600_000, 0, 'an integer number of milliseconds from 0 (no cache) to 3600000'),
+  PERMISSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000'),
+  PERMISSION_BATCH_MAX: integer(1, 1_000, 10, 'an integer number of tuples from 1 to 1000'),
   STATIC_DIR: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a directory' })),
   OAUTH2_CLIENT_ID: Type.Optional(Type.String({ pattern: VSCHAR, expected: 'an OAuth2 client id of printable ASCII characters' })),
   OAUTH2_CLIENT_SECRET: Type.Optional(Type.String({ pattern: VSCHAR, secret: true, expected: 'an OAuth2 client secret of printable ASCII characters' })),
@@ -119,6 +122,11 @@ export interface Config {
   shutdownGraceMs: number
   sessionCacheTtlMs: number
   sessionCacheMax: number
+  /** How long a permission check's answer is kept per identity and tuple (0: not at all), and how many are kept. */
+  permissionCacheTtlMs: number
+  permissionCacheMax: number
+  /** Most tuples a batch permission check may ask about. */
+  permissionBatchMax: number
   staticDir: string | undefined
   oauth2: OAuth2ClientConfig | undefined
   bodyLimitBytes: number
@@ -306,6 +314,9 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS,
     sessionCacheMax: env.SESSION_CACHE_MAX,
+    permissionCacheTtlMs: env.PERMISSION_CACHE_TTL_MS,
+    permissionCacheMax: env.PERMISSION_CACHE_MAX,
+    permissionBatchMax: env.PERMISSION_BATCH_MAX,
     staticDir,
     oauth2,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
@@ -58,20 +59,27 @@ function returnToForbidden (value: string): HttpError {
 }
 
 /**
- * An AbortSignal that fires when the browser goes away before its answer is written, so that the call to Ory is
- * cut short too instead of running on for nobody.
+ * Fires `abort` when the browser goes away before its answer is written, so that the call to Ory is cut short too
+ * instead of running on for nobody. An EventEmitter rather than an AbortController: one is made per request.
  */
-function clientGone (reply: FastifyReply): AbortSignal {
-  const controller = new AbortController()
-  const response = reply.raw
-  if (response.destroyed) {
-    controller.abort()
-  } else {
-    response.once('close', () => {
-      if (!response.writableFinished) controller.abort()
-    })
+class ClientGone extends EventEmitter {
+  aborted = false
+  readonly reason = undefined
+  readonly #response: FastifyReply['raw']
+
+  constructor (reply: FastifyReply) {
+    super()
+    const response = reply.raw
+    this.#response = response
+    if (response.destroyed) this.aborted = true
+    else response.once('close', this.#onClose)
   }
-  return controller.signal
+
+  readonly #onClose = (): void => {
+    if (this.#response.writableFinished) return
+    this.aborted = true
+    this.emit('abort')
+  }
 }
 
 class Mirror {
@@ -219,11 +227,15 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
     const pathParams = op.params.filter(param => param.in === 'path')
     const sessionToken = op.params.some(param => param.in === 'header' && param.name.toLowerCase() === 'x-session-token')
     const route: RouteContext = { operationId: op.operationId, from: mirror.upstreamUrl(op.path), cacheable: CACHEABLE_OPERATIONS.has(op.operationId) }
+    // Whoami goes through the session checker (one call per session at a time, positive answers cached briefly).
+    const sessions = op.operationId === 'toSession' && app.hasDecorator('sessions') ? app.sessions : undefined
 
     app.route({
       method: op.method,
       url: routePath(op),
       schema: routeSchema(op),
+      // Named for hooks of other plugins (the session plugin evicts on the logout operations).
+      config: { operationId: op.operationId },
       handler: async function mirrorOperation (request, reply) {
         const query = request.query as Record<string, string | undefined>
         const params: Record<string, unknown> = {}
@@ -242,12 +254,14 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
           params.body = checkBodyReturnTo(request.body as Record<string, unknown>, mirror)
           bodyType = form ? 'form' : 'json'
         }
+        const shared = sessions === undefined || query.tokenize_as !== undefined ? undefined : sessions.credentials(request)
+        if (shared !== undefined) return await mirror.respond(request, reply, await sessions!.lookup(shared, request.ory), route)
         const answer = await request.ory.call(op, params, {
           headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken, authorization: false }),
           bodyType,
           responseType: 'buffer',
           maxResponseBytes: mirror.maxBufferBytes,
-          signal: clientGone(reply)
+          signal: new ClientGone(reply)
         })
         return await mirror.respond(request, reply, answer, route)
       }
@@ -309,7 +323,7 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
         responseType: 'stream',
         // A callback carries a one-time code: sent once, never again after a broken connection.
         retry: false,
-        signal: clientGone(reply)
+        signal: new ClientGone(reply)
       })
       return await mirror.respond(request, reply, answer, { operationId: entry.id, from: mirror.upstreamUrl(path), cacheable: entry.cacheable === true })
     }

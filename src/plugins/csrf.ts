@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { HttpError } from './errors.js'
+
+export interface CsrfOptions {
+  /** The origin the browser sees (PUBLIC_URL): the only origin state-changing /api/* calls may come from. */
+  publicUrl: string
+}
+
+/** Which check refused a request, in `details.check`. */
+export type CsrfCheck = 'sec-fetch-site' | 'origin' | 'custom-header'
+
+// Kratos's id and wording for a CSRF failure, so that an SPA handles both alike.
+const CSRF_ID = 'security_csrf_violation'
+const CSRF_MESSAGE = 'the request was rejected to protect you from Cross-Site-Request-Forgery'
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+// https://w3c.github.io/webappsec-fetch-metadata/: `none` is a navigation the user started (address bar, bookmark).
+const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none'])
+// The Fetch standard's CORS response headers. Without them a browser refuses every cross-origin call that carries the
+// custom header below (its preflight fails), which is what makes that header a defence.
+const CORS_HEADERS = [
+  'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
+  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age'
+]
+
+function refuse (check: CsrfCheck, reason: string): HttpError {
+  return new HttpError(403, CSRF_MESSAGE, { id: CSRF_ID, reason, details: { check } })
+}
+
+function header (request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value.join(',') : value
+}
+
+function decodedPath (url: string): string {
+  const path = url.split('?', 1)[0] ?? ''
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
+/**
+ * Is this a request for the BFF's own API? Both the route matched and the path as sent are looked at, so that a path
+ * the router decodes (`/%61pi/…`) cannot slip past a check on the raw text.
+ */
+export function isApiRequest (request: FastifyRequest): boolean {
+  const route = request.routeOptions.url
+  const under = (path: string): boolean => path === '/api' || path.startsWith('/api/')
+  return (route !== undefined && under(route)) || under(decodedPath(request.url))
+}
+
+/**
+ * Why this state-changing request is not from the SPA's own origin, or undefined when it is. OWASP's CSRF cheat
+ * sheet, "Fetch Metadata headers", "Verifying origin with standard headers" and "Custom request headers".
+ */
+export function csrfProblem (request: FastifyRequest, publicOrigin: string): HttpError | undefined {
+  const site = header(request, 'sec-fetch-site')
+  if (site !== undefined && !ALLOWED_FETCH_SITES.has(site.trim().toLowerCase())) {
+    return refuse('sec-fetch-site', `The browser says this request comes from another site (Sec-Fetch-Site: ${site.slice(0, 32)}); only same-origin requests may change state.`)
+  }
+  const origin = header(request, 'origin')
+  if (origin !== undefined && !sameOrigin(origin, publicOrigin)) {
+    return refuse('origin', 'The request\'s Origin is not this application\'s origin; only same-origin requests may change state.')
+  }
+  const requestedWith = header(request, 'x-requested-with')
+  const csrf = header(request, 'x-csrf')
+  if (requestedWith?.trim().toLowerCase() !== 'xmlhttprequest' && csrf?.trim() !== '1') {
+    return refuse('custom-header', 'The request lacks the header X-Requested-With: XMLHttpRequest (or X-CSRF: 1) that state-changing API calls must carry.')
+  }
+  return undefined
+}
+
+function sameOrigin (origin: string, publicOrigin: string): boolean {
+  // RFC 6454 §7.3: `null` is an opaque origin (a sandboxed frame, a data: URL, a redirect across origins).
+  if (origin === 'null') return false
+  try {
+    return new URL(origin).origin === publicOrigin
+  } catch {
+    return false
+  }
+}
+
+/**
+ * CSRF defence for every state-changing call of the BFF's own API (`/api/*`, any method but GET, HEAD and OPTIONS),
+ * as an onRequest hook, so that it runs before a session is looked up or a body is read. Ory's browser API under
+ * ORY_PATH_PREFIX keeps Kratos's own CSRF tokens and is not touched. No CORS is offered for /api/*: any CORS header
+ * on its answers is removed, since the custom-header check relies on cross-origin preflights failing.
+ */
+export const csrfPlugin = fp(async function csrf (app: FastifyInstance, options: CsrfOptions) {
+  const publicOrigin = new URL(options.publicUrl).origin
+  app.addHook('onRequest', async function checkCsrf (request) {
+    if (SAFE_METHODS.has(request.method) || !isApiRequest(request)) return
+    const problem = csrfProblem(request, publicOrigin)
+    if (problem !== undefined) throw problem
+  })
+  app.addHook('onSend', async function noCors (request, reply, payload) {
+    if (isApiRequest(request)) for (const name of CORS_HEADERS) reply.removeHeader(name)
+    return payload
+  })
+}, { name: 'csrf', fastify: '5.x' })

@@ -1,0 +1,243 @@
+import type { FastifyRequest } from 'fastify'
+import { decodeContent } from '../mirror/content.js'
+import type { CookieNameMatcher } from '../mirror/cookies.js'
+import type { OryClient, OryRawResponse } from '../ory/client.js'
+import { OryBadResponseError, OryUpstreamError } from '../ory/errors.js'
+import { operations } from '../ory/generated/operations.js'
+import type { Headers } from '../ory/operation.js'
+import { isJson } from '../ory/response.js'
+import type { Session } from '../schemas/index.js'
+import type { SessionEntry, SessionStore } from './cache.js'
+import { isSessionCookieName, sessionCredentials, tokenCredentials, type SessionCredentials } from './key.js'
+
+/** Ory's whoami answer as the checker hands it on: any status, the body decoded, and the session when it is 200. */
+export interface WhoamiAnswer extends OryRawResponse<Buffer> {
+  readonly session: Session | undefined
+  /** Whether this answer came from the cache rather than from a call to Ory. */
+  readonly cached: boolean
+}
+
+export interface SessionCheckerOptions {
+  /** undefined: nothing is cached (concurrent checks are still coalesced). */
+  store: SessionStore | undefined
+  /** How long a positive answer is used at most (SESSION_CACHE_TTL_MS); 0 caches nothing. */
+  ttlMs: number
+  /** The clock (epoch milliseconds) for TTLs and `expires_at`; tests pass their own. */
+  now?: () => number
+  isSessionCookie?: CookieNameMatcher
+  /** Ory's own headers the BFF sends with every call to Ory's browser API (base URL rewrite, no custom domain redirect). */
+  oryHeaders?: Record<string, string>
+  /** The largest whoami answer read. */
+  maxResponseBytes: number
+}
+
+const WHOAMI = operations.toSession
+/** Answer headers that describe bytes on the wire, not the (decoded) body handed on. */
+const WIRE_HEADERS = new Set(['content-length', 'content-encoding', 'transfer-encoding'])
+
+function isPromise<T> (value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
+}
+
+/**
+ * Who is signed in, asked of Ory's whoami at most once per key at a time (concurrent checks of one session share
+ * one call) and, for a positive answer, at most once per TTL: the answer is kept until the TTL or the session's
+ * `expires_at`, whichever comes first. Only positive answers are kept; a 401, a 403 or a failure is shared only by the
+ * checks that were waiting for that very call. Every logout path evicts at once (see the session plugin).
+ */
+export class SessionChecker {
+  readonly #store: SessionStore | undefined
+  readonly #ttlMs: number
+  readonly #now: () => number
+  readonly #isSessionCookie: CookieNameMatcher
+  readonly #oryHeaders: Record<string, string>
+  readonly #maxResponseBytes: number
+  readonly #inflight = new Map<string, Promise<WhoamiAnswer>>()
+  /** Bumped by every eviction: a call that was in flight when one happened must not fill the cache with what it got. */
+  #epoch = 0
+
+  constructor (options: SessionCheckerOptions) {
+    this.#ttlMs = options.ttlMs
+    this.#store = options.ttlMs > 0 ? options.store : undefined
+    this.#now = options.now ?? Date.now
+    this.#isSessionCookie = options.isSessionCookie ?? isSessionCookieName
+    this.#oryHeaders = options.oryHeaders ?? {}
+    this.#maxResponseBytes = options.maxResponseBytes
+  }
+
+  /** Which cookies carry a session (and make up the key). */
+  get isSessionCookie (): CookieNameMatcher {
+    return this.#isSessionCookie
+  }
+
+  /** Whether positive answers are cached at all. */
+  get caching (): boolean {
+    return this.#store !== undefined
+  }
+
+  /** The request's session credentials (cookie, `X-Session-Token`), or undefined when it carries none. */
+  credentials (request: FastifyRequest): SessionCredentials | undefined {
+    return sessionCredentials(request.headers, this.#isSessionCookie)
+  }
+
+  tokenCredentials (token: string): SessionCredentials {
+    return tokenCredentials(token)
+  }
+
+  /**
+   * Ory's whoami answer for these credentials, from the cache or from one call shared by every concurrent lookup
+   * with the same key. Failures to reach Ory throw (502/504 via the error handler), and are never cached.
+   */
+  async lookup (credentials: SessionCredentials, client: OryClient): Promise<WhoamiAnswer> {
+    if (this.#store !== undefined) {
+      const found = this.#store.get(credentials.key, this.#now())
+      const entry = isPromise(found) ? await found : found
+      if (entry !== undefined) return answerOf(entry)
+    }
+    const key = credentials.key
+    let flight = this.#inflight.get(key)
+    if (flight === undefined) {
+      flight = this.#fetch(credentials, client)
+      this.#inflight.set(key, flight)
+      const done = (): void => {
+        if (this.#inflight.get(key) === flight) this.#inflight.delete(key)
+      }
+      flight.then(done, done)
+    }
+    return await flight
+  }
+
+  /** The request's whoami answer, or undefined when it carries no session credentials (Ory is not asked then). */
+  async resolve (request: FastifyRequest): Promise<WhoamiAnswer | undefined> {
+    const credentials = this.credentials(request)
+    return credentials === undefined ? undefined : await this.lookup(credentials, request.ory)
+  }
+
+  /**
+   * The request's session: undefined without one (no credentials, or Ory's 401). Other answers of Ory (403
+   * `session_aal2_required` when the project asks for the highest available AAL, 5xx) throw as OryUpstreamError and
+   * pass through to the browser.
+   */
+  async check (request: FastifyRequest): Promise<Session | undefined> {
+    return sessionOf(await this.resolve(request))
+  }
+
+  /** The cached entry for a key, without asking Ory. */
+  async peek (key: string): Promise<SessionEntry | undefined> {
+    if (this.#store === undefined) return undefined
+    const found = this.#store.get(key, this.#now())
+    return isPromise(found) ? await found : found
+  }
+
+  /** Forgets the request's session: its key, and every other key of the same session. */
+  async evict (request: FastifyRequest): Promise<void> {
+    const credentials = this.credentials(request)
+    if (credentials !== undefined) await this.evictCredentials(credentials)
+  }
+
+  async evictCredentials (credentials: SessionCredentials): Promise<void> {
+    const entry = await this.peek(credentials.key)
+    await this.evictKey(credentials.key)
+    if (entry !== undefined) await this.evictSession(entry.session.id)
+  }
+
+  async evictKey (key: string): Promise<void> {
+    this.#invalidate()
+    if (this.#store !== undefined) await this.#store.delete(key)
+  }
+
+  async evictSession (sessionId: string): Promise<void> {
+    this.#invalidate()
+    if (this.#store !== undefined) await this.#store.deleteSession(sessionId)
+  }
+
+  /** Forgets every cached session of an identity but the one under `exceptKey` (logging out the other sessions). */
+  async evictIdentity (identityId: string, exceptKey?: string): Promise<void> {
+    this.#invalidate()
+    if (this.#store !== undefined) await this.#store.deleteIdentity(identityId, exceptKey)
+  }
+
+  #invalidate (): void {
+    this.#epoch++
+    // Later checks start calls of their own instead of joining one that began before the logout.
+    this.#inflight.clear()
+  }
+
+  async #fetch (credentials: SessionCredentials, client: OryClient): Promise<WhoamiAnswer> {
+    const epoch = this.#epoch
+    const startedAt = this.#now()
+    const headers: Record<string, string> = { ...this.#oryHeaders, accept: 'application/json', 'accept-encoding': 'identity' }
+    if (credentials.cookie !== undefined) headers.cookie = credentials.cookie
+    if (credentials.token !== undefined) headers['x-session-token'] = credentials.token
+    // No AbortSignal: the call is shared, and one browser going away must not cut it short for the others.
+    const raw = await client.call(WHOAMI, {}, { headers, responseType: 'buffer', maxResponseBytes: this.#maxResponseBytes })
+
+    const passed: Headers = {}
+    for (const [name, value] of Object.entries(raw.headers)) {
+      if (!WIRE_HEADERS.has(name)) passed[name] = value
+    }
+    const encoding = typeof raw.headers['content-encoding'] === 'string' ? raw.headers['content-encoding'].trim().toLowerCase() : ''
+    const body = encoding === '' || encoding === 'identity' ? raw.body : await decodeContent(raw.body, encoding, this.#maxResponseBytes, WHOAMI.operationId)
+    const contentType = typeof raw.headers['content-type'] === 'string' ? raw.headers['content-type'] : 'application/json'
+
+    // A 200 that is not a session is handed on as Ory sent it (the mirror passes it through) and never cached;
+    // sessionOf() makes it a 502 for the BFF's own routes.
+    const session = raw.status === 200 ? parseSession(body, contentType) : undefined
+    if (session !== undefined) {
+      const expiresAt = Math.min(startedAt + this.#ttlMs, expiryOf(session))
+      // Kept only when no logout happened while the call was out: its answer may predate the logout.
+      if (this.#store !== undefined && session.active === true && expiresAt > this.#now() && epoch === this.#epoch) {
+        const stored = this.#store.set(credentials.key, { session, body, contentType, expiresAt })
+        if (isPromise(stored)) await stored
+      }
+    }
+    return { operationId: WHOAMI.operationId, status: raw.status, headers: passed, body, session, cached: false }
+  }
+}
+
+/** The session of an answer: undefined for Ory's 401; any other failure is thrown as Ory's own answer. */
+export function sessionOf (answer: WhoamiAnswer | undefined): Session | undefined {
+  if (answer === undefined || answer.status === 401) return undefined
+  if (answer.session !== undefined) return answer.session.active === true ? answer.session : undefined
+  if (answer.status === 200) {
+    throw new OryBadResponseError('Ory answered toSession with something that is not a session', {
+      operationId: WHOAMI.operationId, status: 200, reason: 'The upstream response was malformed.'
+    })
+  }
+  let body: unknown = answer.body.toString('utf8')
+  try {
+    body = JSON.parse(body as string)
+  } catch {}
+  throw new OryUpstreamError(WHOAMI.operationId, answer.status, answer.headers, body)
+}
+
+function answerOf (entry: SessionEntry): WhoamiAnswer {
+  return {
+    operationId: WHOAMI.operationId,
+    status: 200,
+    headers: { 'content-type': entry.contentType },
+    body: entry.body,
+    session: entry.session,
+    cached: true
+  }
+}
+
+function parseSession (body: Buffer, contentType: string): Session | undefined {
+  if (!isJson(contentType)) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch {
+    return undefined
+  }
+  const session = parsed as Session | null
+  return session !== null && typeof session === 'object' && typeof session.id === 'string' ? session : undefined
+}
+
+/** The session's `expires_at` in epoch milliseconds; a session without one is bounded by the TTL alone. */
+function expiryOf (session: Session): number {
+  if (session.expires_at === undefined) return Number.POSITIVE_INFINITY
+  const at = Date.parse(session.expires_at)
+  // An unreadable expiry is treated as already past: better a call to Ory than a session kept too long.
+  return Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at
+}
