@@ -32,8 +32,15 @@ export interface SessionPluginOptions {
   now?: () => number
 }
 
-/** The mirror's operations after which a session must be forgotten at once. */
-const EVICTING_OPERATIONS = new Set(['updateLogoutFlow', 'performNativeLogout', 'disableMySession', 'disableMyOtherSessions'])
+/**
+ * The mirror's operations after which a session must be forgotten at once: the ones that end sessions, and the ones
+ * that change what whoami answers for the same credentials (settings change traits, a second factor raises the AAL,
+ * verification marks an address verified, recovery starts a new session), so that the SPA's next whoami is Ory's.
+ */
+const EVICTING_OPERATIONS = new Set([
+  'updateLogoutFlow', 'performNativeLogout', 'disableMySession', 'disableMyOtherSessions',
+  'updateSettingsFlow', 'updateLoginFlow', 'updateVerificationFlow', 'updateRecoveryFlow'
+])
 
 /** Kratos's answer to whoami without a valid session (session_inactive), with the request id added. */
 export function sessionInactive (): HttpError {
