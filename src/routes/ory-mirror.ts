@@ -41,6 +41,11 @@ interface RouteContext {
   /** The upstream URL of the answer, against which relative URLs in it resolve. */
   from: string
   cacheable: boolean
+  /**
+   * Whether the same body may come again (whoami answers from the session checker: one answer shared by coalesced
+   * requests, and the cached ones): its rewritten form is then kept with it instead of being made per request.
+   */
+  sharedBodies?: boolean
 }
 
 type Answer = OryRawResponse<Buffer> | OryRawResponse<Readable>
@@ -90,6 +95,7 @@ class Mirror {
   readonly #httpsPublic: boolean
   readonly #cookieDomain: string | undefined
   readonly #oryUrl: string
+  readonly #rewritten = new WeakMap<Buffer, Buffer>()
 
   constructor (config: Config, isOryCookie: CookieNameMatcher) {
     const publicBase = `${config.publicUrl}${config.oryPathPrefix}`
@@ -151,8 +157,18 @@ class Mirror {
     }
     if (encoded) body = await decodeContent(body, encoding, this.maxBufferBytes, route.operationId)
     if (body.length === 0) return await reply.send()
-    if (isJson(contentType)) body = this.rewriter.json(body, route.from, route.operationId) ?? body
+    if (isJson(contentType)) body = route.sharedBodies === true ? this.#rewriteShared(body, route) : this.rewriter.json(body, route.from, route.operationId) ?? body
     return await reply.send(body)
+  }
+
+  /** Ory's body as the browser gets it, made once per body: the key is the body itself, so it goes when the body does. */
+  #rewriteShared (body: Buffer, route: RouteContext): Buffer {
+    let rewritten = this.#rewritten.get(body)
+    if (rewritten === undefined) {
+      rewritten = this.rewriter.json(body, route.from, route.operationId) ?? body
+      this.#rewritten.set(body, rewritten)
+    }
+    return rewritten
   }
 }
 
@@ -226,7 +242,7 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
     const queryParams = op.params.filter(param => param.in === 'query').map(param => ({ ...param, returnTo: RETURN_TO_NAMES.has(param.name) }))
     const pathParams = op.params.filter(param => param.in === 'path')
     const sessionToken = op.params.some(param => param.in === 'header' && param.name.toLowerCase() === 'x-session-token')
-    const route: RouteContext = { operationId: op.operationId, from: mirror.upstreamUrl(op.path), cacheable: CACHEABLE_OPERATIONS.has(op.operationId) }
+    const route: RouteContext = { operationId: op.operationId, from: mirror.upstreamUrl(op.path), cacheable: CACHEABLE_OPERATIONS.has(op.operationId), sharedBodies: op.operationId === 'toSession' }
     // Whoami goes through the session checker (one call per session at a time, positive answers cached briefly).
     const sessions = op.operationId === 'toSession' && app.hasDecorator('sessions') ? app.sessions : undefined
 

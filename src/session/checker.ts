@@ -173,15 +173,17 @@ export class SessionChecker {
     const raw = await client.call(WHOAMI, {}, { headers, responseType: 'buffer', maxResponseBytes: this.#maxResponseBytes })
 
     const passed: Headers = {}
-    for (const [name, value] of Object.entries(raw.headers)) {
-      if (!WIRE_HEADERS.has(name)) passed[name] = value
+    for (const name in raw.headers) {
+      if (!WIRE_HEADERS.has(name)) passed[name] = raw.headers[name]
     }
     const encoding = typeof raw.headers['content-encoding'] === 'string' ? raw.headers['content-encoding'].trim().toLowerCase() : ''
     const body = encoding === '' || encoding === 'identity' ? raw.body : await decodeContent(raw.body, encoding, this.#maxResponseBytes, WHOAMI.operationId)
     const contentType = typeof raw.headers['content-type'] === 'string' ? raw.headers['content-type'] : 'application/json'
 
     // A 200 that is not a session is handed on as Ory sent it (the mirror passes it through) and never cached;
-    // sessionOf() makes it a 502 for the BFF's own routes.
+    // sessionOf() makes it a 502 for the BFF's own routes. With no cache the body is parsed only when a route asks
+    // for the session: the mirror's whoami hands Ory's bytes on and never needs it.
+    if (this.#store === undefined) return lazyAnswer(raw.status, passed, body, contentType)
     const session = raw.status === 200 ? parseSession(body, contentType) : undefined
     if (session !== undefined) {
       const expiresAt = Math.min(startedAt + this.#ttlMs, expiryOf(session))
@@ -209,6 +211,25 @@ export function sessionOf (answer: WhoamiAnswer | undefined): Session | undefine
     body = JSON.parse(body as string)
   } catch {}
   throw new OryUpstreamError(WHOAMI.operationId, answer.status, answer.headers, body)
+}
+
+function lazyAnswer (status: number, headers: Headers, body: Buffer, contentType: string): WhoamiAnswer {
+  let parsed = false
+  let session: Session | undefined
+  return {
+    operationId: WHOAMI.operationId,
+    status,
+    headers,
+    body,
+    get session () {
+      if (!parsed) {
+        parsed = true
+        session = status === 200 ? parseSession(body, contentType) : undefined
+      }
+      return session
+    },
+    cached: false
+  }
 }
 
 function answerOf (entry: SessionEntry): WhoamiAnswer {
