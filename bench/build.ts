@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { bundleEntries } from '../scripts/bundle.js'
 
 const REPO = fileURLToPath(new URL('../', import.meta.url))
+
+/** Bench entries that run the BFF: started from bench/bundle/ of the build. */
+export const BUNDLED: readonly string[] = ['bff', 'session-bff']
 
 export interface Build {
   dir: string
@@ -41,5 +45,7 @@ export async function buildForBench (): Promise<Build> {
   // The app reads its version from ../package.json; packages resolve through a link to the checkout's node_modules.
   await copyFile(join(REPO, 'package.json'), join(dir, 'package.json'))
   await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  // The BFF's entries bundled as the image bundles the server (npm run build): what production runs.
+  await bundleEntries(dir, BUNDLED.map(name => join(dir, 'bench', `${name}.js`)), join(dir, 'bench', 'bundle'))
   return { dir, remove: async () => await rm(dir, { recursive: true, force: true }) }
 }

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer } from 'node:net'
 
 // What the bench's child processes and the runner share: the message protocol over IPC and the canned traffic.
@@ -49,6 +50,101 @@ export function requiredEnv (name: string): string {
   const value = process.env[name]
   if (value === undefined || value === '') throw new Error(`${name} is not set: run this file through bench/run.ts`)
   return value
+}
+
+/** Listens on the runner's port, answers its start/stop from then on and says it is ready. */
+export async function listenAndReport (app: { listen: (options: { host: string, port: number }) => Promise<unknown> }, port: number): Promise<void> {
+  await app.listen({ host: '127.0.0.1', port })
+  measureOnRequest()
+  send({ type: 'ready', port })
+}
+
+/**
+ * The BFF as in production (NODE_ENV=production, the server's own timeouts) in front of the runner's upstream, on the
+ * runner's port, with `settings` on top.
+ */
+export async function serveBff (settings: { LOG_LEVEL: string, SESSION_CACHE_TTL_MS: string }): Promise<void> {
+  // Imported here, not at the top: the runner and the stand-ins import this file too, and have no use for the app.
+  const [{ buildApp }, { loadConfig }] = await Promise.all([import('../src/app.js'), import('../src/config.js')])
+  const port = Number(requiredEnv('BENCH_PORT'))
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    ORY_URL: requiredEnv('BENCH_UPSTREAM'),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...settings
+  })
+  const app = buildApp(config, { server: { requestTimeout: 30_000, keepAliveTimeout: 72_000 } })
+  await listenAndReport(app, port)
+}
+
+export interface StandIn {
+  /** The answer to GET /schemas (the BFF's readiness probe). */
+  schemas: string
+  /** The session whoami answers when a session cookie arrives, given the stand-in's origin. */
+  session: (origin: string) => string
+  /** How long whoami takes to answer; without it, at once. */
+  whoamiDelayMs?: number
+  /** Called as each whoami call arrives. */
+  onWhoami?: () => void
+  /** Further routes: true when it answered the request. */
+  route?: (req: IncomingMessage, res: ServerResponse, path: string, origin: string) => boolean
+}
+
+/**
+ * A stand-in for Ory on plain node:http with canned answers, on a free loopback port: whoami (the session, or a 401
+ * without a session cookie), GET /schemas, `route`, and a 404 for the rest. Says it is ready to the runner, and exits
+ * when told to or when the runner goes away.
+ */
+export function serveStandIn ({ schemas, session, whoamiDelayMs, onWhoami, route }: StandIn): void {
+  const server = createHttpServer()
+  let origin = ''
+  let sessionAnswer = Buffer.alloc(0)
+  const unauthorized = Buffer.from(SESSION_UNAUTHORIZED)
+  const schemasAnswer = Buffer.from(schemas)
+  const sessionPattern = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE_NAME}=`)
+
+  server.on('request', (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!
+    if (req.method === 'GET' && path === '/sessions/whoami') {
+      onWhoami?.()
+      const authorized = sessionPattern.test(req.headers.cookie ?? '')
+      const body = authorized ? sessionAnswer : unauthorized
+      const answer = (): void => {
+        res.writeHead(authorized ? 200 : 401, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': body.length,
+          'cache-control': 'private, no-cache, no-store, must-revalidate',
+          vary: 'Origin, Cookie'
+        })
+        res.end(body)
+      }
+      if (whoamiDelayMs === undefined) answer()
+      else setTimeout(answer, whoamiDelayMs)
+      return
+    }
+    if (route?.(req, res, path, origin) === true) return
+    if (req.method === 'GET' && path === '/schemas') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': schemasAnswer.length })
+      res.end(schemasAnswer)
+      return
+    }
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+    res.end('{"error":{"code":404,"status":"Not Found","message":"The requested resource could not be found"}}')
+  })
+
+  server.keepAliveTimeout = 72_000
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number }
+    origin = `http://127.0.0.1:${port}`
+    sessionAnswer = Buffer.from(session(origin))
+    send({ type: 'ready', port })
+  })
+  process.on('message', (command: Command) => {
+    if (command.type === 'exit') process.exit(0)
+  })
+  process.on('disconnect', () => process.exit(0))
 }
 
 /** A port that was free a moment ago: the BFF must know its own URL (PUBLIC_URL) before it listens. */

@@ -1,7 +1,7 @@
 import proxy from '@fastify/http-proxy'
 import Fastify from 'fastify'
 import { AccessLogController, createLogger } from '../src/plugins/logging.js'
-import { measureOnRequest, requiredEnv, send } from './common.js'
+import { listenAndReport, requiredEnv } from './common.js'
 
 // The baseline: @fastify/http-proxy in front of the same upstream, doing the same header work the BFF does for these
 // two answers: Set-Cookie without Domain (host-only on our origin) and Location on Ory rewritten to
@@ -35,6 +35,4 @@ await app.register(proxy, {
     }
   }
 })
-await app.listen({ host: '127.0.0.1', port })
-measureOnRequest()
-send({ type: 'ready', port })
+await listenAndReport(app, port)
