@@ -77,11 +77,16 @@ export async function startUpstream (
 
 /** A URL on 127.0.0.1 whose port was listening a moment ago and is closed now: connecting is refused. */
 export async function closedPortUrl (): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`
+}
+
+/** A port on 127.0.0.1 that was free a moment ago, for a server whose own URL must be known before it starts. */
+export async function freePort (): Promise<number> {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   await new Promise<void>(resolve => server.close(() => resolve()))
-  return `http://127.0.0.1:${port}`
+  return port
 }
 
 export function json (res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {

@@ -33,7 +33,7 @@ t.test('/health/ready follows the upstream: up, failing, hanging, unreachable, u
   t.equal(answer.status, 503, 'Ory hanging: not ready once the probe times out')
   t.equal(answer.body.error?.reason, 'Ory did not answer the readiness probe in time.')
 
-  ory.handle((req, res) => { res.destroy(); req.socket.destroy() })
+  ory.handle((_req, res, socket) => { res.destroy(); socket?.destroy() })
   await app.readiness.refresh()
   answer = await ready()
   t.equal(answer.status, 503, 'connection dropped: not ready')

@@ -1,6 +1,5 @@
 import { accessSync, constants } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -8,6 +7,7 @@ import type { Test } from 'tap'
 import { buildApp, type App } from '../../../src/app.js'
 import { loadConfig } from '../../../src/config.js'
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
+import { freePort } from '../../helpers/upstream.js'
 
 // The browser tests drive Debian's own Chromium through playwright-core: no browser is ever downloaded. CI installs
 // it with `apt-get install -y chromium`; CHROMIUM_PATH names another binary.
@@ -84,15 +84,6 @@ export async function openBrowser (t: Test): Promise<BrowserSession> {
   page.on('request', request => requests.push(request.url()))
   page.on('requestfailed', request => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`))
   return { context, page, problems, requests }
-}
-
-/** A port that was free a moment ago, for a server whose own URL must be known before it starts. */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
 }
 
 export interface Stack {

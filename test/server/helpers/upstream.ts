@@ -1,13 +1,13 @@
-import { once } from 'node:events'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { json, startUpstream, type RecordedRequest } from '../../helpers/upstream.js'
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void
+export type Handler = (req: RecordedRequest, res: ServerResponse, socket?: Socket) => void
 
 export interface FakeOry {
   url: string
-  /** Requests received so far (method and URL), in order. */
-  requests: Array<{ method: string, url: string, headers: IncomingMessage['headers'] }>
+  /** Requests received so far, in order. */
+  requests: RecordedRequest[]
   /** Replaces the handler for the requests to come. */
   handle: (handler: Handler) => void
   /** Resolves once `count` requests in all have arrived. */
@@ -15,50 +15,20 @@ export interface FakeOry {
   close: () => Promise<void>
 }
 
-export function answerJson (res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
-  res.end(text)
-}
+export { json as answerJson }
 
 /** The identity schemas answer of a healthy Kratos: what the readiness probe asks for. */
-export const healthy: Handler = (_req, res) => answerJson(res, 200, [{ id: 'default', url: 'http://127.0.0.1/schemas/default' }])
+export const healthy: Handler = (_req, res) => json(res, 200, [{ id: 'default', url: 'http://127.0.0.1/schemas/default' }])
 
-/** A stand-in for Ory on 127.0.0.1:0 whose behaviour the test switches while it runs. */
+/** A stand-in for Ory on 127.0.0.1:0 (the recording upstream of test/helpers) whose behaviour the test switches while it runs. */
 export async function startFakeOry (handler: Handler = healthy): Promise<FakeOry> {
   let current = handler
-  const requests: FakeOry['requests'] = []
-  const waiters: Array<{ count: number, resolve: () => void }> = []
-  const sockets = new Set<Socket>()
-  const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers })
-    for (const waiter of [...waiters]) {
-      if (requests.length >= waiter.count) {
-        waiters.splice(waiters.indexOf(waiter), 1)
-        waiter.resolve()
-      }
-    }
-    req.resume()
-    current(req, res)
-  })
-  server.on('connection', socket => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
+  const upstream = await startUpstream((req, res, socket) => current(req, res, socket))
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    url: upstream.url,
+    requests: upstream.requests,
     handle: next => { current = next },
-    waitForRequests: async count => {
-      if (requests.length >= count) return
-      await new Promise<void>(resolve => waiters.push({ count, resolve }))
-    },
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>(resolve => server.close(() => resolve()))
-    }
+    waitForRequests: upstream.waitForRequests,
+    close: upstream.close
   }
 }
