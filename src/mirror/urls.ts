@@ -1,10 +1,12 @@
 import { OryBadResponseError } from '../ory/errors.js'
+import { JsonSyntaxError, rewriteJsonStrings } from './json-strings.js'
 
 // Ory writes its own URLs into its answers (ui.action, request_url, logout_url, schema_url, redirect_browser_to,
 // continue_with, Location, Link). The browser must follow them to the BFF, not to Ory: each one that points at a path
 // the mirror serves is rewritten to <PUBLIC_URL><prefix>/…, whether Ory wrote it absolute (on ORY_URL or a custom
-// domain), root-relative or with `./` and `../`. JSON is rewritten on the parsed tree, never with a regex over text,
-// and only parsed at all when a cheap byte search finds something to rewrite.
+// domain), root-relative or with `./` and `../`. JSON is rewritten string value by string value, as a JSON scanner
+// (json-strings.ts) finds them with the grammar checked, never with a regex over text; and only scanned at all when a
+// cheap byte search finds something to rewrite.
 
 export interface UrlRewriterOptions {
   /** Where Ory writes its URLs: ORY_URL (with its base path, if any) and the project's custom domains. */
@@ -27,6 +29,11 @@ interface Base {
 const DOTTED = Buffer.from('".')
 /** A string that starts with a root-relative path. */
 const ROOTED = Buffer.from('"/')
+
+/** The first byte of a string that rewrite() may answer for: h, H, / or . (any other string is no URL of Ory's). */
+function mayStartUrl (byte: number): boolean {
+  return byte === 104 || byte === 72 || byte === 47 || byte === 46
+}
 
 /** Characters that may follow a base in a URL on it: the rest starts a path, a query or a fragment, or nothing. */
 function boundary (value: string, at: number): boolean {
@@ -112,21 +119,13 @@ export class UrlRewriter {
    * A JSON body with every mirrored Ory URL in it rewritten, or undefined when there was nothing to rewrite (the
    * caller then sends the bytes it has). A body that mentions Ory but is not JSON is Ory's fault: a 502.
    */
-  json (raw: Buffer, from: string, operationId: string): Buffer | undefined {
+  json (raw: Buffer, from: string, operationId: string): string | undefined {
     if (!this.#mayHoldUrl(raw)) return undefined
-    let tree: unknown
     try {
-      tree = JSON.parse(raw.toString('utf8'))
+      return rewriteJsonStrings(raw, mayStartUrl, value => this.rewrite(value, from))
     } catch (cause) {
+      if (!(cause instanceof JsonSyntaxError)) throw cause
       throw new OryBadResponseError(`Ory's answer to ${operationId} is not valid JSON`, { cause, operationId, reason: 'The upstream response was malformed.' })
-    }
-    const holder = { tree }
-    if (!this.#walk(holder, from)) return undefined
-    try {
-      return Buffer.from(JSON.stringify(holder.tree))
-    } catch (cause) {
-      // JSON.stringify recurses: nesting that JSON.parse took can still be too deep for it. Never a 500 for Ory's answer.
-      throw new OryBadResponseError(`Ory's answer to ${operationId} is nested too deeply to be rewritten`, { cause, operationId, reason: 'The upstream response was malformed.' })
     }
   }
 
@@ -144,37 +143,6 @@ export class UrlRewriter {
       for (const root of this.#rootBytes) if (raw.compare(root, 0, root.length, at + 1, at + 1 + root.length) === 0) return true
     }
     return false
-  }
-
-  /** Rewrites the strings of a parsed tree in place; iterative, so that deep nesting cannot exhaust the stack. */
-  #walk (root: { tree: unknown }, from: string): boolean {
-    let changed = false
-    const stack: Array<Record<string, unknown> | unknown[]> = [root]
-    while (stack.length > 0) {
-      const node = stack.pop()!
-      if (Array.isArray(node)) {
-        for (let i = 0; i < node.length; i++) {
-          const value = node[i]
-          if (typeof value === 'string') {
-            const rewritten = this.rewrite(value, from)
-            if (rewritten !== undefined) { node[i] = rewritten; changed = true }
-          } else if (value !== null && typeof value === 'object') {
-            stack.push(value as Record<string, unknown> | unknown[])
-          }
-        }
-      } else {
-        for (const key of Object.keys(node)) {
-          const value = node[key]
-          if (typeof value === 'string') {
-            const rewritten = this.rewrite(value, from)
-            if (rewritten !== undefined) { node[key] = rewritten; changed = true }
-          } else if (value !== null && typeof value === 'object') {
-            stack.push(value as Record<string, unknown> | unknown[])
-          }
-        }
-      }
-    }
-    return changed
   }
 
   #absolute (value: string): string | undefined {

@@ -95,7 +95,7 @@ class Mirror {
   readonly #httpsPublic: boolean
   readonly #cookieDomain: string | undefined
   readonly #oryUrl: string
-  readonly #rewritten = new WeakMap<Buffer, Buffer>()
+  readonly #rewritten = new WeakMap<Buffer, Buffer | string>()
 
   constructor (config: Config, isOryCookie: CookieNameMatcher) {
     const publicBase = `${config.publicUrl}${config.oryPathPrefix}`
@@ -157,12 +157,13 @@ class Mirror {
     }
     if (encoded) body = await decodeContent(body, encoding, this.maxBufferBytes, route.operationId)
     if (body.length === 0) return await reply.send()
-    if (isJson(contentType)) body = route.sharedBodies === true ? this.#rewriteShared(body, route) : this.rewriter.json(body, route.from, route.operationId) ?? body
-    return await reply.send(body)
+    if (!isJson(contentType)) return await reply.send(body)
+    // Rewritten JSON is a string, written to the socket as it is.
+    return await reply.send(route.sharedBodies === true ? this.#rewriteShared(body, route) : this.rewriter.json(body, route.from, route.operationId) ?? body)
   }
 
   /** Ory's body as the browser gets it, made once per body: the key is the body itself, so it goes when the body does. */
-  #rewriteShared (body: Buffer, route: RouteContext): Buffer {
+  #rewriteShared (body: Buffer, route: RouteContext): Buffer | string {
     let rewritten = this.#rewritten.get(body)
     if (rewritten === undefined) {
       rewritten = this.rewriter.json(body, route.from, route.operationId) ?? body
@@ -271,8 +272,10 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
           bodyType = form ? 'form' : 'json'
         }
         const shared = sessions === undefined || query.tokenize_as !== undefined ? undefined : sessions.credentials(request)
-        if (shared !== undefined) return await mirror.respond(request, reply, await sessions!.lookup(shared, request.ory), route)
-        const answer = await request.ory.call(op, params, {
+        // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
+        if (shared !== undefined) return await mirror.respond(request, reply, await sessions!.lookup(shared, app.ory, request.id), route)
+        const answer = await app.ory.call(op, params, {
+          requestId: request.id,
           headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken, authorization: false }),
           bodyType,
           responseType: 'buffer',
@@ -333,7 +336,8 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
         responses: {},
         paginated: false
       }
-      const answer = await request.ory.call(op, params, {
+      const answer = await app.ory.call(op, params, {
+        requestId: request.id,
         headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken: false, authorization: entry.authorization === true }),
         bodyType,
         responseType: 'stream',
