@@ -32,13 +32,20 @@ function header (request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value
 }
 
+/** The path as sent, percent-decoded (only when it holds a `%`: most paths do not, and need no decoding). */
 function decodedPath (url: string): string {
-  const path = url.split('?', 1)[0] ?? ''
+  const query = url.indexOf('?')
+  const path = query === -1 ? url : url.slice(0, query)
+  if (!path.includes('%')) return path
   try {
     return decodeURIComponent(path)
   } catch {
     return path
   }
+}
+
+function underApi (path: string): boolean {
+  return path.startsWith('/api') && (path.length === 4 || path.charCodeAt(4) === 47 /* / */)
 }
 
 /**
@@ -47,8 +54,7 @@ function decodedPath (url: string): string {
  */
 export function isApiRequest (request: FastifyRequest): boolean {
   const route = request.routeOptions.url
-  const under = (path: string): boolean => path === '/api' || path.startsWith('/api/')
-  return (route !== undefined && under(route)) || under(decodedPath(request.url))
+  return (route !== undefined && underApi(route)) || underApi(decodedPath(request.url))
 }
 
 /**
@@ -90,13 +96,13 @@ function sameOrigin (origin: string, publicOrigin: string): boolean {
  */
 export const csrfPlugin = fp(async function csrf (app: FastifyInstance, options: CsrfOptions) {
   const publicOrigin = new URL(options.publicUrl).origin
-  app.addHook('onRequest', async function checkCsrf (request) {
-    if (SAFE_METHODS.has(request.method) || !isApiRequest(request)) return
-    const problem = csrfProblem(request, publicOrigin)
-    if (problem !== undefined) throw problem
+  // Callback hooks, not async ones: they run on every request, and most of them are not for /api at all.
+  app.addHook('onRequest', function checkCsrf (request, _reply, done) {
+    if (SAFE_METHODS.has(request.method) || !isApiRequest(request)) return done()
+    done(csrfProblem(request, publicOrigin))
   })
-  app.addHook('onSend', async function noCors (request, reply, payload) {
+  app.addHook('onSend', function noCors (request, reply, payload, done) {
     if (isApiRequest(request)) for (const name of CORS_HEADERS) reply.removeHeader(name)
-    return payload
+    done(null, payload)
   })
 }, { name: 'csrf', fastify: '5.x' })

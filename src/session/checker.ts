@@ -88,16 +88,17 @@ export class SessionChecker {
    * Ory's whoami answer for these credentials, from the cache or from one call shared by every concurrent lookup
    * with the same key. Failures to reach Ory throw (502/504 via the error handler), and are never cached.
    */
-  async lookup (credentials: SessionCredentials, client: OryClient): Promise<WhoamiAnswer> {
+  async lookup (credentials: SessionCredentials, client: OryClient, requestId?: string): Promise<WhoamiAnswer> {
     if (this.#store !== undefined) {
       const found = this.#store.get(credentials.key, this.#now())
       const entry = isPromise(found) ? await found : found
       if (entry !== undefined) return answerOf(entry)
     }
-    const key = credentials.key
+    // Joined on the credentials themselves: without a cache, no hash is needed at all.
+    const key = credentials.material
     let flight = this.#inflight.get(key)
     if (flight === undefined) {
-      flight = this.#fetch(credentials, client)
+      flight = this.#fetch(credentials, client, requestId)
       this.#inflight.set(key, flight)
       const done = (): void => {
         if (this.#inflight.get(key) === flight) this.#inflight.delete(key)
@@ -110,7 +111,8 @@ export class SessionChecker {
   /** The request's whoami answer, or undefined when it carries no session credentials (Ory is not asked then). */
   async resolve (request: FastifyRequest): Promise<WhoamiAnswer | undefined> {
     const credentials = this.credentials(request)
-    return credentials === undefined ? undefined : await this.lookup(credentials, request.ory)
+    // The app's client with the request's id, rather than request.ory: no per-request view of the client to make.
+    return credentials === undefined ? undefined : await this.lookup(credentials, request.server.ory, request.id)
   }
 
   /**
@@ -163,14 +165,14 @@ export class SessionChecker {
     this.#inflight.clear()
   }
 
-  async #fetch (credentials: SessionCredentials, client: OryClient): Promise<WhoamiAnswer> {
+  async #fetch (credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
     const epoch = this.#epoch
     const startedAt = this.#now()
     const headers: Record<string, string> = { ...this.#oryHeaders, accept: 'application/json', 'accept-encoding': 'identity' }
     if (credentials.cookie !== undefined) headers.cookie = credentials.cookie
     if (credentials.token !== undefined) headers['x-session-token'] = credentials.token
     // No AbortSignal: the call is shared, and one browser going away must not cut it short for the others.
-    const raw = await client.call(WHOAMI, {}, { headers, responseType: 'buffer', maxResponseBytes: this.#maxResponseBytes })
+    const raw = await client.call(WHOAMI, {}, { headers, requestId, responseType: 'buffer', maxResponseBytes: this.#maxResponseBytes })
 
     const passed: Headers = {}
     for (const name in raw.headers) {
@@ -183,7 +185,7 @@ export class SessionChecker {
     // A 200 that is not a session is handed on as Ory sent it (the mirror passes it through) and never cached;
     // sessionOf() makes it a 502 for the BFF's own routes. With no cache the body is parsed only when a route asks
     // for the session: the mirror's whoami hands Ory's bytes on and never needs it.
-    if (this.#store === undefined) return lazyAnswer(raw.status, passed, body, contentType)
+    if (this.#store === undefined) return new LazyAnswer(raw.status, passed, body, contentType)
     const session = raw.status === 200 ? parseSession(body, contentType) : undefined
     if (session !== undefined) {
       const expiresAt = Math.min(startedAt + this.#ttlMs, expiryOf(session))
@@ -213,22 +215,30 @@ export function sessionOf (answer: WhoamiAnswer | undefined): Session | undefine
   throw new OryUpstreamError(WHOAMI.operationId, answer.status, answer.headers, body)
 }
 
-function lazyAnswer (status: number, headers: Headers, body: Buffer, contentType: string): WhoamiAnswer {
-  let parsed = false
-  let session: Session | undefined
-  return {
-    operationId: WHOAMI.operationId,
-    status,
-    headers,
-    body,
-    get session () {
-      if (!parsed) {
-        parsed = true
-        session = status === 200 ? parseSession(body, contentType) : undefined
-      }
-      return session
-    },
-    cached: false
+/** Ory's answer with the session parsed only when asked for: the mirror's whoami hands the bytes on and never asks. */
+class LazyAnswer implements WhoamiAnswer {
+  readonly operationId = WHOAMI.operationId
+  readonly cached = false
+  readonly status: number
+  readonly headers: Headers
+  readonly body: Buffer
+  readonly #contentType: string
+  #parsed = false
+  #session: Session | undefined = undefined
+
+  constructor (status: number, headers: Headers, body: Buffer, contentType: string) {
+    this.status = status
+    this.headers = headers
+    this.body = body
+    this.#contentType = contentType
+  }
+
+  get session (): Session | undefined {
+    if (!this.#parsed) {
+      this.#parsed = true
+      this.#session = this.status === 200 ? parseSession(this.body, this.#contentType) : undefined
+    }
+    return this.#session
   }
 }
 
