@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import { imageCommand } from '../scripts/lib/image.js'
 import { BUNDLED, buildForBench } from './build.js'
 import type { Command, Report } from './common.js'
 
@@ -10,9 +11,9 @@ import type { Command, Report } from './common.js'
 // measured windows and the tables.
 
 /** The options both runners take; `--json` adds the summary as JSON, `--strict` exits 1 when a target is missed. */
-export function harnessOptions (defaults: { warmup: string, connections: string }) {
+export function harnessOptions (defaults: { warmup: string, connections: string, rounds?: string }) {
   return {
-    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? defaults.rounds ?? '3' },
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '5' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? defaults.warmup },
     connections: { type: 'string', default: defaults.connections },
@@ -51,9 +52,12 @@ export interface Child {
   origin: string
 }
 
-/** Starts a compiled bench file with plain node, as production runs the server, and waits for its ready report. */
-async function startChild (name: string, file: string, env: Record<string, string>, stdout: 'ignore' | 'inherit'): Promise<Child> {
-  const child = fork(file, [], { execArgv: [], env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit', 'ipc'] })
+/**
+ * Starts a compiled bench file with plain node and the image's node options, as production runs the server, and
+ * waits for its ready report.
+ */
+async function startChild (name: string, file: string, env: Record<string, string>, stdout: 'ignore' | 'inherit', nodeOptions: string[]): Promise<Child> {
+  const child = fork(file, [], { execArgv: nodeOptions, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit', 'ipc'] })
   const ready = await new Promise<Report>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill()
@@ -81,6 +85,7 @@ export type Start = (name: string, file: string, env?: Record<string, string>) =
  */
 export async function withCompiledChildren (childStdout: 'ignore' | 'inherit', body: (start: Start) => Promise<void>): Promise<void> {
   const children: Child[] = []
+  const { nodeOptions } = imageCommand()
   const build = await buildForBench()
   process.once('SIGINT', () => {
     for (const child of children) child.process.kill()
@@ -88,8 +93,10 @@ export async function withCompiledChildren (childStdout: 'ignore' | 'inherit', b
     process.exit(130)
   })
   const start: Start = async (name, file, env = {}) => {
+    // The BFF as the image runs it: bundled, with the node options of the Dockerfile's CMD. Every other child gets
+    // the same options, so that the peer runs under the same V8 settings as the BFF.
     const folder = BUNDLED.includes(file) ? join(build.dir, 'bench', 'bundle') : join(build.dir, 'bench')
-    const child = await startChild(name, join(folder, `${file}.js`), env, childStdout)
+    const child = await startChild(name, join(folder, `${file}.js`), env, childStdout, nodeOptions)
     children.push(child)
     return child
   }

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util'
 import type autocannon from 'autocannon'
+import { imageCommand } from '../scripts/lib/image.js'
 import { freePort, LOGIN_HEADERS, WHOAMI_HEADERS, whoamiHeaders } from './common.js'
 import {
-  fixed, harnessOptions, load, mb, measureWindow, roundLine, settings, summarise, table, unexpectedAnswers, verdict,
+  fixed, harnessOptions, load, mb, measureWindow, median, roundLine, settings, summarise, table, unexpectedAnswers, verdict,
   withCompiledChildren, type Child, type Figures, type Sample
 } from './harness.js'
 
@@ -11,7 +12,7 @@ import {
 // reports its own CPU time and RSS over each measured window; rounds interleave the two servers (alternating which
 // goes first) so that drift on a noisy machine hits both alike. Bounded: rounds × scenarios × servers × duration.
 
-const { values: args } = parseArgs({ options: harnessOptions({ warmup: '2', connections: process.env.BENCH_CONNECTIONS ?? '16' }) })
+const { values: args } = parseArgs({ options: harnessOptions({ warmup: '2', rounds: '5', connections: process.env.BENCH_CONNECTIONS ?? '16' }) })
 const { rounds: ROUNDS, durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS } = settings(args)
 
 const TARGETS = { throughput: 1.0, cpuPerRequest: 1.0, p99: 1.2, peakRssMb: 150 }
@@ -74,7 +75,7 @@ async function main (): Promise<void> {
       servers.push(await start(name, name, { BENCH_PORT: String(await freePort()), BENCH_UPSTREAM: upstream.origin }))
     }
 
-    console.log(`ory-bff bench: node ${process.version} (the BFF bundled as the image runs it, the peer compiled; no loader), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s; loopback only`)
+    console.log(`ory-bff bench: node ${process.version} ${imageCommand().nodeOptions.join(' ')} (the image's node options, for every server; the BFF bundled as the image runs it, the peer compiled; no loader), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s; loopback only`)
     const available: Child[] = []
     for (const server of servers) {
       const problems = (await Promise.all(SCENARIOS.map(async scenario => await check(server, scenario, upstream.origin)))).flat()
@@ -120,16 +121,19 @@ async function main (): Promise<void> {
     if (bffMeasured && proxyMeasured) {
       const checks = [['scenario', 'throughput ×', `target ≥ ${TARGETS.throughput}`, 'CPU/req ×', `target ≤ ${TARGETS.cpuPerRequest}`, 'p99 ×', `target ≤ ${TARGETS.p99}`]]
       for (const scenario of SCENARIOS) {
-        const bff = summary[`${scenario.name}/bff`]!
-        const hp = summary[`${scenario.name}/http-proxy`]!
-        const throughput = bff.rps / hp.rps
-        const cpu = bff.cpu / hp.cpu
+        // Paired: each round measures both servers back to back, so a round's ratio compares them under the same
+        // conditions; the median of the rounds' ratios is what is checked (drift between rounds cancels out).
+        const bffSamples = samples.get(`${scenario.name}/bff`) ?? []
+        const hpSamples = samples.get(`${scenario.name}/http-proxy`) ?? []
+        const paired = (of: (sample: Sample) => number): number => median(bffSamples.map((sample, i) => of(sample) / of(hpSamples[i]!)))
+        const throughput = paired(sample => sample.rps)
+        const cpu = paired(sample => sample.cpuMicrosPerRequest)
         // A 0 ms p99 (possible on an idle loopback) is taken as 1 ms so that the ratio stays finite.
-        const p99 = Math.max(bff.p99, 1) / Math.max(hp.p99, 1)
+        const p99 = paired(sample => Math.max(sample.p99, 1))
         failed ||= throughput < TARGETS.throughput || cpu > TARGETS.cpuPerRequest || p99 > TARGETS.p99
         checks.push([scenario.name, fixed(throughput, 2), verdict(throughput >= TARGETS.throughput), fixed(cpu, 2), verdict(cpu <= TARGETS.cpuPerRequest), fixed(p99, 2), verdict(p99 <= TARGETS.p99)])
       }
-      console.log(`\nBFF ÷ @fastify/http-proxy\n${table(checks)}`)
+      console.log(`\nBFF ÷ @fastify/http-proxy: median over the rounds of each round's ratio\n${table(checks)}`)
     } else {
       console.log('\nRatios need both servers measured.')
     }

@@ -1,7 +1,7 @@
 /**
  * Measures how fast the built server starts and how much memory it holds when idle:
  *   npm run build && npm run measure:startup -- [runs] [--entry=dist/server.js] [node options…]
- * Each run spawns `node dist/bundle/server.js` (what the image runs; `--entry` measures another file, such as the
+ * Each run spawns `node <options> dist/bundle/server.js` (what the image runs, options included; `--entry` measures another file, such as the
  * unbundled dist/server.js) against a local stand-in for Ory, and records
  * - spawn → listening: wall time from spawning the process to its "listening" log line;
  * - in-process: performance.now() at listen as the server logs it (Node's own boot included);
@@ -18,14 +18,18 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { imageCommand } from './lib/image.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-// `measure-startup.ts [runs] [--entry=<file>] [node options…]`, e.g. `10 --max-semi-space-size=1`.
+// `measure-startup.ts [runs] [--entry=<file>] [node options…]`, e.g. `10 --max-semi-space-size=1`. Without node
+// options: the image's (the Dockerfile's CMD).
 const runs = Number(process.argv[2] ?? 10)
+const image = imageCommand()
 const entryOption = process.argv.slice(3).find(arg => arg.startsWith('--entry='))
-const entryName = entryOption?.slice('--entry='.length) ?? 'dist/bundle/server.js'
+const entryName = entryOption?.slice('--entry='.length) ?? image.entry
 const entry = fileURLToPath(new URL(entryName, new URL('../', import.meta.url)))
-const nodeOptions = process.argv.slice(3).filter(arg => arg !== entryOption)
+const given = process.argv.slice(3).filter(arg => arg !== entryOption)
+const nodeOptions = given.length > 0 ? given : image.nodeOptions
 
 interface Listening { address: string, startupMs: number, startupCpuMs: number }
 interface Run { spawnToListeningMs: number, inProcessMs: number, cpuMs: number, idleRssMb: number, idleRssAnonMb: number }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import t from 'tap'
 import ts from 'typescript'
 import { bundle } from '../../scripts/bundle.js'
+import { execForm, imageCommand } from '../../scripts/lib/image.js'
 import { get } from './helpers/http.js'
 import { isListening, listeningPort, REPO, startServer } from './helpers/process.js'
 
@@ -48,19 +49,14 @@ async function build (outDir: string): Promise<void> {
   await bundle(outDir)
 }
 
-/** The exec-form array of a Dockerfile instruction (CMD, HEALTHCHECK … CMD). */
-function execForm (dockerfile: string, instruction: RegExp): string[] {
-  const joined = dockerfile.replace(/\\\n\s*/g, ' ')
-  const match = joined.match(instruction)
-  if (match === null) throw new Error(`no ${String(instruction)} in the Dockerfile`)
-  return JSON.parse(match[1]!) as string[]
-}
-
 t.test('what the final image runs works: the bundle alone, node dist/bundle/server.js, health check, SIGTERM', async t => {
   const dockerfile = await readFile(join(REPO, 'Dockerfile'), 'utf8')
-  const cmd = execForm(dockerfile, /^CMD (\[.*\])$/m)
+  const { cmd, nodeOptions, entry } = imageCommand(dockerfile)
   const healthcheck = execForm(dockerfile, /^HEALTHCHECK .*? CMD (\[.*\])$/m)
-  t.same(cmd, ['node', 'dist/bundle/server.js'])
+  t.equal(entry, 'dist/bundle/server.js')
+  t.ok(nodeOptions.every(option => option.startsWith('--')), 'node options only, before the script')
+  const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  t.equal(pkg.scripts.start, cmd.join(' '), 'npm start runs what the image runs')
   t.match(dockerfile, /^FROM node:\d+-slim$/m)
   // The final stage copies the bundle and package.json, and no node_modules.
   const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))

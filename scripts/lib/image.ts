@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+// What the image runs, read from the Dockerfile's CMD, so that whatever measures or tests "the server as the image
+// runs it" (the benchmarks, the start-up measurement, the image test) runs it with the same node options.
+
+const DOCKERFILE = fileURLToPath(new URL('../../Dockerfile', import.meta.url))
+
+/** The exec-form array of a Dockerfile instruction (CMD, HEALTHCHECK … CMD), continuation lines joined. */
+export function execForm (dockerfile: string, instruction: RegExp): string[] {
+  const joined = dockerfile.replace(/\\\n\s*/g, ' ')
+  const match = joined.match(instruction)
+  if (match === null) throw new Error(`no ${String(instruction)} in the Dockerfile`)
+  return JSON.parse(match[1]!) as string[]
+}
+
+export interface ImageCommand {
+  /** The CMD as written. */
+  cmd: string[]
+  /** The options given to node before the entry script (V8's heap settings, say). */
+  nodeOptions: string[]
+  /** The entry script, relative to the image's /app. */
+  entry: string
+}
+
+export function imageCommand (dockerfile: string = readFileSync(DOCKERFILE, 'utf8')): ImageCommand {
+  const cmd = execForm(dockerfile, /^CMD (\[.*\])$/m)
+  if (cmd[0] !== 'node' || cmd.length < 2) throw new Error(`the image's CMD is not node <options…> <script>: ${JSON.stringify(cmd)}`)
+  return { cmd, nodeOptions: cmd.slice(1, -1), entry: cmd[cmd.length - 1]! }
+}
