@@ -1,6 +1,7 @@
-import { serveBff } from './common.js'
+import { failed, serveBff } from './common.js'
 
 // The BFF under test, in a process of its own, configured as in production (NODE_ENV=production, LOG_LEVEL=info with
 // its access-log line per request, metrics on, the server's own timeouts). SESSION_CACHE_TTL_MS=0: whoami must
 // measure the mirror's path to Ory, not the session cache.
-await serveBff({ LOG_LEVEL: 'info', SESSION_CACHE_TTL_MS: '0' })
+// No top-level await: bundled as CommonJS, as the image bundles the server.
+serveBff({ LOG_LEVEL: 'info', SESSION_CACHE_TTL_MS: '0' }).catch(failed)

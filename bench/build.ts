@@ -7,7 +7,7 @@ import { bundleEntries } from '../scripts/bundle.js'
 
 const REPO = fileURLToPath(new URL('../', import.meta.url))
 
-/** Bench entries that run the BFF: started from bench/bundle/ of the build. */
+/** Bench entries that run the BFF: started from bench/bundle/<name>.cjs of the build. */
 export const BUNDLED: readonly string[] = ['bff', 'session-bff']
 
 export interface Build {
@@ -46,6 +46,6 @@ export async function buildForBench (): Promise<Build> {
   await copyFile(join(REPO, 'package.json'), join(dir, 'package.json'))
   await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir')
   // The BFF's entries bundled as the image bundles the server (npm run build): what production runs.
-  await bundleEntries(dir, BUNDLED.map(name => join(dir, 'bench', `${name}.js`)), join(dir, 'bench', 'bundle'))
+  await bundleEntries(dir, BUNDLED.map(name => ({ in: join(dir, 'bench', `${name}.js`), out: name })), join(dir, 'bench', 'bundle'), join(dir, 'src'))
   return { dir, remove: async () => await rm(dir, { recursive: true, force: true }) }
 }

@@ -46,6 +46,12 @@ export function send (report: Report): void {
   process.send(report)
 }
 
+/** A child that cannot start says why and exits 1; the runner then reports that it exited before it was ready. */
+export function failed (err: unknown): void {
+  console.error(err)
+  process.exit(1)
+}
+
 export function requiredEnv (name: string): string {
   const value = process.env[name]
   if (value === undefined || value === '') throw new Error(`${name} is not set: run this file through bench/run.ts`)

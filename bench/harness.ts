@@ -95,8 +95,8 @@ export async function withCompiledChildren (childStdout: 'ignore' | 'inherit', b
   const start: Start = async (name, file, env = {}) => {
     // The BFF as the image runs it: bundled, with the node options of the Dockerfile's CMD. Every other child gets
     // the same options, so that the peer runs under the same V8 settings as the BFF.
-    const folder = BUNDLED.includes(file) ? join(build.dir, 'bench', 'bundle') : join(build.dir, 'bench')
-    const child = await startChild(name, join(folder, `${file}.js`), env, childStdout, nodeOptions)
+    const path = BUNDLED.includes(file) ? join(build.dir, 'bench', 'bundle', `${file}.cjs`) : join(build.dir, 'bench', `${file}.js`)
+    const child = await startChild(name, path, env, childStdout, nodeOptions)
     children.push(child)
     return child
   }

@@ -2,14 +2,21 @@
  * Bundles the compiled server (dist/server.js and everything it imports, dependencies included) into
  * dist/bundle/: what the image runs, `node dist/bundle/server.js`, with no node_modules beside it.
  *   npm run build   (tsc, then this)
- * Why: Node.js 20 spends most of the sidecar's start-up resolving, reading and compiling a few hundred ES and
- * CommonJS modules one by one; one file per lazily loaded part (the emulator, @fastify/static, @fastify/swagger, the
- * Ory models) starts in a fraction of that time and holds less memory.
+ * - dist/bundle/app.cjs: the server and its dependencies in one CommonJS file. Node.js 20 spends most of an
+ *   unbundled start-up resolving, reading and compiling a few hundred ES and CommonJS modules one by one.
+ * - dist/bundle/app.cjs.cache: V8's code cache for it, made by starting and stopping the bundled server once with
+ *   the image's node options (V8 accepts a cache only under the flags it was made with).
+ * - dist/bundle/server.js: the entry (src/bundle-entry.ts), which runs app.cjs with that cache.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
 import { join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
+import { imageCommand } from './lib/image.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -44,6 +51,9 @@ function undiciCore (distDir: string): Plugin {
   }
 }
 
+/** The bundle's own URL, set by its banner: what each module's `import.meta.url` is resolved against. */
+const BUNDLE_URL = '__oryBffBundleUrl'
+
 /**
  * Every module of the server keeps its own `import.meta.url` (the compiled file's place), so that paths found
  * relative to it (package.json, the example SPA) are the same bundled or not.
@@ -57,39 +67,142 @@ function moduleUrls (distDir: string, outDir: string): Plugin {
         const source = await readFile(args.path, 'utf8')
         if (!source.includes('import.meta.url')) return undefined
         const own = relative(outDir, args.path).split(sep).join('/')
-        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, import.meta.url).href`), loader: 'js' }
+        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, ${BUNDLE_URL}).href`), loader: 'js' }
       })
     }
   }
 }
 
-/** Bundles `<distDir>/server.js` into `<distDir>/bundle/`. */
+/** Bundles `<distDir>/server.js` into `<distDir>/bundle/`: app.cjs, its code cache, and the entry server.js. */
 export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   const dist = resolve(distDir)
-  await bundleEntries(dist, [join(dist, 'server.js')], join(dist, 'bundle'))
+  const outDir = join(dist, 'bundle')
+  await bundleEntries(dist, [{ in: join(dist, 'server.js'), out: 'app' }], outDir)
+  await build({
+    entryPoints: [join(dist, 'bundle-entry.js')],
+    outfile: join(outDir, 'server.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.18',
+    minifySyntax: true,
+    logLevel: 'warning'
+  })
+  await writeCodeCache(outDir)
+}
+
+/** A loopback port that nothing listens on: the upstream of the start that makes the code cache. */
+async function closedPort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
 }
 
 /**
- * Bundles compiled entry files of `distDir` (and everything they import) into `outDir` as the image's bundle is made;
- * the benchmark bundles its server entries this way, so that it measures the server as the image runs it.
+ * Starts the bundled server as the image does (its node options, NODE_ENV=production), waits until it listens, and
+ * stops it with SIGTERM; on exit it writes app.cjs.cache. Ory is a closed port: nothing leaves the machine.
  */
-export async function bundleEntries (distDir: string, entryPoints: string[], outDir: string): Promise<void> {
+async function writeCodeCache (outDir: string): Promise<void> {
+  const cacheFile = join(outDir, 'app.cjs.cache')
+  await rm(cacheFile, { force: true })
+  const child = spawn(process.execPath, [...imageCommand().nodeOptions, join(outDir, 'server.js')], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      ORY_URL: `http://127.0.0.1:${await closedPort()}`,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ORY_BFF_WRITE_CODE_CACHE: '1'
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
+  let output = ''
+  let stopping = false
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  child.stderr.setEncoding('utf8').on('data', (text: string) => { output += text })
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    output += text
+    // Once: a second signal makes the server exit at once, before the cache is written.
+    if (!stopping && output.includes('"msg":"ory-bff listening on ')) {
+      stopping = true
+      child.kill('SIGTERM')
+    }
+  })
+  const [code, signal] = await exited
+  clearTimeout(timer)
+  if (code !== 0) throw new Error(`the bundled server did not start and stop cleanly (exit ${code ?? signal}) to make its code cache:\n${output}`)
+  await stat(cacheFile)
+}
+
+/**
+ * Parts of the server loaded only when used (`await import(…)`), each bundled into a file of its own beside the
+ * entries (`<name>.cjs`) and required from there on first use: the bundle that starts holds none of their code.
+ * `module` is a file of the compiled server (relative to its directory, dist/) or a package.
+ */
+const LAZY_PARTS: ReadonlyArray<{ name: string, module: string }> = [
+  // The local Ory emulator: outside production without ORY_URL only.
+  { name: 'emulator', module: './emulator/index.js' },
+  // Response validation: tests only.
+  { name: 'validator', module: './schemas/validator.js' },
+  // STATIC_DIR, or the example SPA outside production.
+  { name: 'static', module: '@fastify/static' },
+  // GET /openapi.json, built on its first request.
+  { name: 'swagger', module: '@fastify/swagger' }
+]
+
+function lazyParts (distDir: string): Plugin {
+  const files = new Map(LAZY_PARTS.filter(part => part.module.startsWith('./')).map(part => [join(distDir, part.module), part.name]))
+  const packages = new Map(LAZY_PARTS.filter(part => !part.module.startsWith('./')).map(part => [part.module, part.name]))
+  return {
+    name: 'lazy-parts',
+    setup (build) {
+      build.onResolve({ filter: /.*/ }, args => {
+        if (args.kind !== 'dynamic-import') return undefined
+        const name = packages.get(args.path) ?? files.get(resolve(args.resolveDir, args.path))
+        return name === undefined ? undefined : { path: `./${name}.cjs`, external: true }
+      })
+    }
+  }
+}
+
+/** An entry of bundleEntries: a compiled file, and the name of its bundle (`<out>.cjs`). */
+export interface BundleEntry {
+  in: string
+  out: string
+}
+
+/**
+ * Bundles compiled entry files of `distDir` (and everything they import) into `outDir`, one CommonJS file each
+ * (`<out>.cjs`), as the image's bundle is made; the benchmark bundles its server entries this way, so that it
+ * measures the server as the image runs it. Dynamic imports stay lazy: a module's code runs when first imported, and
+ * the LAZY_PARTS (files of `serverDir`, where the compiled server is) are not in the entries' bundles at all.
+ */
+export async function bundleEntries (distDir: string, entryPoints: BundleEntry[], outDir: string, serverDir = distDir): Promise<void> {
   const dist = resolve(distDir)
+  const server = resolve(serverDir)
   await rm(outDir, { recursive: true, force: true })
   await mkdir(outDir, { recursive: true })
+  const resolvePackage = createRequire(join(ROOT, 'package.json')).resolve
+  const lazy = LAZY_PARTS.map(part => ({ in: part.module.startsWith('./') ? join(server, part.module) : resolvePackage(part.module), out: part.name }))
   await build({
-    entryPoints,
+    entryPoints: [...entryPoints, ...lazy],
     outdir: outDir,
+    outExtension: { '.js': '.cjs' },
+    // import() becomes a require() of the bundle beside (see LAZY_PARTS), wrapped as import() would wrap it.
+    supported: { 'dynamic-import': false },
     bundle: true,
-    // Dynamic imports become chunks of their own, loaded when first used, as without the bundle.
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     // The repository's dependencies, also for a dist/ built elsewhere (the image test builds one in a temporary directory).
     nodePaths: [join(ROOT, 'node_modules')],
     target: 'node20.18',
-    // The dependencies' CommonJS code calls require() for Node's own modules.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: { js: `var ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
     minifyWhitespace: true,
     minifySyntax: true,
     // Identifiers are not minified, so class and function names stay as written (esbuild renames only on a clash
@@ -98,7 +211,7 @@ export async function bundleEntries (distDir: string, entryPoints: string[], out
     keepNames: false,
     legalComments: 'linked',
     logLevel: 'warning',
-    plugins: [undiciCore(dist), moduleUrls(dist, outDir)]
+    plugins: [undiciCore(dist), moduleUrls(dist, outDir), lazyParts(server)]
   })
 }
 

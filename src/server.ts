@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import closeWithGrace from 'close-with-grace'
 import type { App } from './app.js'
+import { codeCacheState } from './code-cache.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 
 /** One line on standard error, no stack trace: what an operator reading `kubectl logs` needs. */
@@ -86,7 +87,9 @@ async function main (): Promise<void> {
     upstream: config.oryUrl,
     startupMs: Math.round(performance.now()),
     // CPU time, unlike the wall time above, does not grow when other processes compete for the machine.
-    startupCpuMs: Math.round((cpu.user + cpu.system) / 1000)
+    startupCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    // Whether the image's V8 code cache was used (see src/bundle-entry.ts).
+    codeCache: codeCacheState()
   }, `ory-bff listening on ${address}, Ory at ${config.oryUrl}`)
 
   // Work that need not hold up start-up, done now in the background: the mirror's flow-body validators compile
@@ -95,4 +98,8 @@ async function main (): Promise<void> {
   compileFlowBodyValidators().catch((err: unknown) => app.log.error({ err }, 'cannot compile the flow-body validators'))
 }
 
-await main()
+// No top-level await: the image runs this file bundled as CommonJS (see scripts/bundle.ts).
+main().catch((err: unknown) => {
+  fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})

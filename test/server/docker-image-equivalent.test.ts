@@ -35,9 +35,12 @@ async function closedPort (): Promise<number> {
 /**
  * `npm run build` into `outDir`: tsc's output, file by file (tsconfig.json sets isolatedModules, so each file's emit
  * is exactly what tsc emits for it, without the source maps and declarations, in a fraction of the time; type errors
- * are `npm run typecheck`'s business), then the bundle of it in `outDir`/bundle, as the build script makes it.
+ * are `npm run typecheck`'s business), then the bundle of it in `outDir`/bundle, as the build script makes it. The
+ * build stage's package.json sits beside dist/, as in the repository: making the code cache starts the server.
  */
 async function build (outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true })
+  await copyFile(join(REPO, 'package.json'), join(outDir, '..', 'package.json'))
   const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, REPO)
   const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, sourceMap: false, declaration: false }
   await Promise.all(config.fileNames.map(async file => {
@@ -88,6 +91,7 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   const port = listeningPort(listening)
   t.equal(listening.upstream, `http://127.0.0.1:${upstreamPort}`, 'the listening line names the upstream')
   t.type(listening.startupMs, 'number')
+  t.equal(listening.codeCache, 'used', 'the code cache made at build time fits the image\'s node and options')
 
   const alive = await get(port, '/health/alive')
   t.equal(alive.status, 200)
