@@ -92,9 +92,10 @@ async function main (): Promise<void> {
     codeCache: codeCacheState()
   }, `ory-bff listening on ${address}, Ory at ${config.oryUrl}`)
 
-  // Work that need not hold up start-up, done now in the background: the mirror's flow-body validators compile
-  // (a body that arrives first compiles its own model).
-  const { compileFlowBodyValidators } = await import('./mirror/flow-body.js')
+  // Work that need not hold up start-up, done now in the background: the routes' checks and the mirror's flow-body
+  // validators compile (a request that arrives first compiles its own).
+  const [{ compileLazyChecks }, { compileFlowBodyValidators }] = await Promise.all([import('./routes/lazy-check.js'), import('./mirror/flow-body.js')])
+  compileLazyChecks().catch((err: unknown) => app.log.error({ err }, 'cannot compile the routes\' checks'))
   compileFlowBodyValidators().catch((err: unknown) => app.log.error({ err }, 'cannot compile the flow-body validators'))
 }
 

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import type { Config } from '../config.js'
 import { cookieNameMatcher, rewriteSetCookie, type CookieNameMatcher } from '../mirror/cookies.js'
@@ -18,6 +17,7 @@ import type { BodyType } from '../ory/request.js'
 import type { OperationSpec, ParamSpec } from '../ory/operation.js'
 import { isJson, readBody } from '../ory/response.js'
 import { HttpError } from '../plugins/errors.js'
+import { LazyCheck } from './lazy-check.js'
 
 // Ory's browser-facing API on the BFF's own origin, under ORY_PATH_PREFIX: one route per operation of the spec's
 // frontend group and the identity schemas, each with schemas for its query, path and body and each sent through the
@@ -174,7 +174,7 @@ class Mirror {
 }
 
 /**
- * Query and path parameters are checked with TypeBox, compiled once when the routes are built; bodies with the flow
+ * Query and path parameters are checked with TypeBox, compiled once (see lazy-check.ts); bodies with the flow
  * body validators (see src/mirror/flow-body.ts). Either way a problem is a 400 in Ory's shape with its JSON path.
  */
 function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>): FastifySchemaCompiler<TSchema> {
@@ -188,8 +188,9 @@ function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>): Fas
         return issues.length === 0 ? { value: data } : { error: invalid('body', issues) }
       }
     }
-    const check = TypeCompiler.Compile(schema)
+    const lazy = new LazyCheck(schema)
     return (data: unknown) => {
+      const check = lazy.check
       if (check.Check(data)) return { value: data }
       const issues: BodyIssue[] = []
       for (const error of check.Errors(data)) {

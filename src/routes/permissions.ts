@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { LazyCheck } from './lazy-check.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
 import { subjectOf } from '../plugins/permissions.js'
@@ -26,8 +26,9 @@ function validatorCompiler (references: Map<string, TSchema>): FastifySchemaComp
     const id = (schema as { $ref?: unknown }).$ref
     const target = typeof id === 'string' ? references.get(id) : schema
     if (target === undefined) throw new Error(`no schema ${String(id)} for the permission routes`)
-    const check: TypeCheck<TSchema> = TypeCompiler.Compile(target, [...references.values()])
+    const lazy = new LazyCheck(target, [...references.values()])
     return (data: unknown) => {
+      const check = lazy.check
       if (check.Check(data)) return { value: data }
       const issues: InputIssue[] = []
       for (const error of check.Errors(data)) {

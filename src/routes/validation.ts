@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { LazyCheck } from './lazy-check.js'
 import type { FastifySchemaCompiler } from 'fastify'
 import { HttpError } from '../plugins/errors.js'
 
@@ -26,8 +26,9 @@ export function invalidInput (issues: readonly InputIssue[]): HttpError {
  */
 export const typeBoxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const part = httpPart ?? 'body'
-  const check = TypeCompiler.Compile(schema)
+  const lazy = new LazyCheck(schema)
   return (data: unknown) => {
+    const check = lazy.check
     if (check.Check(data)) return { value: data }
     const issues: InputIssue[] = []
     for (const error of check.Errors(data)) {
