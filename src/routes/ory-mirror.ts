@@ -42,8 +42,8 @@ interface RouteContext {
   from: string
   cacheable: boolean
   /**
-   * Whether the same body may come again (whoami answers from the session checker: one answer shared by coalesced
-   * requests, and the cached ones): its rewritten form is then kept with it instead of being made per request.
+   * Whether the same body may come again (whoami answers from the session checker's cache): its rewritten form is
+   * then kept with it instead of being made per request.
    */
   sharedBodies?: boolean
 }
@@ -159,7 +159,10 @@ class Mirror {
     if (body.length === 0) return await reply.send()
     if (!isJson(contentType)) return await reply.send(body)
     // Rewritten JSON is a string, written to the socket as it is.
-    return await reply.send(route.sharedBodies === true ? this.#rewriteShared(body, route) : this.rewriter.json(body, route.from, route.operationId) ?? body)
+    // A body from the session cache comes again and again: its rewritten form is kept with it. A fresh one is not
+    // kept: a WeakMap entry per request would carry every answer into the old generation.
+    const shared = route.sharedBodies === true && (answer as { cached?: unknown }).cached === true
+    return await reply.send(shared ? this.#rewriteShared(body, route) : this.rewriter.json(body, route.from, route.operationId) ?? body)
   }
 
   /** Ory's body as the browser gets it, made once per body: the key is the body itself, so it goes when the body does. */
