@@ -22,8 +22,8 @@ function compile (): Script {
   try {
     cachedData = readFileSync(cacheFile)
   } catch {}
-  // CommonJS's own wrapper, so that the bundle runs exactly as `node app.cjs` would run it.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+  // app.cjs is CommonJS's module wrapper around the bundle (scripts/bundle.ts writes it so), run as node runs a module.
+  const script = new Script(readFileSync(file, 'utf8'), {
     filename: file,
     cachedData
   })
