@@ -2,14 +2,16 @@
 # ory-bff: the sidecar image. Build with `docker build -t ory-bff .`; run with at least ORY_URL set.
 
 # Build: all dependencies (TypeScript, esbuild); `npm run build` compiles to dist/ and bundles the server, its
-# dependencies included, into dist/bundle/ (scripts/bundle.ts): one file per lazily loaded part instead of a few
-# hundred modules, which is most of the start-up time.
+# dependencies included, into dist/bundle/ (scripts/bundle.ts): one file instead of a few hundred modules, and V8's
+# code cache for it, made by starting the bundled server once with the node options of the CMD below (read from this
+# file by scripts/lib/image.ts). Build and runtime stages use the same node image, so that the cache fits.
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json Dockerfile ./
 COPY scripts/bundle.ts ./scripts/
+COPY scripts/lib/image.ts ./scripts/lib/
 COPY src ./src
 RUN npm run build
 

@@ -61,6 +61,14 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   t.equal(pkg.scripts.start, cmd.join(' '), 'npm start runs what the image runs')
   t.match(dockerfile, /^FROM node:\d+-slim$/m)
+  // The build stage gets every file `npm run build` reads (the build script, what it imports, the Dockerfile whose CMD
+  // gives the code cache its node options), through the .dockerignore allowlist and a COPY.
+  const buildStage = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '))
+  const allowed = (await readFile(join(REPO, '.dockerignore'), 'utf8')).split('\n')
+  for (const file of ['Dockerfile', 'scripts/bundle.ts', 'scripts/lib/image.ts', 'tsconfig.json']) {
+    t.ok(allowed.includes(`!${file}`), `.dockerignore lets ${file} into the context`)
+    t.ok(buildStage.split('\n').some(line => line.startsWith('COPY ') && line.split(/\s+/).includes(file)), `the build stage copies ${file}`)
+  }
   // The final stage copies the bundle and package.json, and no node_modules.
   const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
   t.same(final.match(/^COPY .*$/gm), ['COPY --from=build /app/dist/bundle ./dist/bundle', 'COPY package.json ./'])
