@@ -6,6 +6,15 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 // arrives first compiles only its own route's check. Start-up does not wait for the compiler (≈ 60 checks), and no
 // request waits for more than its own.
 
+/** Problems reported per value at most: enough to fix a request, never a flood. */
+const MAX_ISSUES = 10
+
+/** One problem of a value: the JSON Pointer (RFC 6901) into it, and what is wrong there. */
+export interface CheckIssue {
+  path: string
+  message: string
+}
+
 /** Checks not compiled yet. */
 const pending = new Set<LazyCheck>()
 
@@ -24,11 +33,24 @@ export class LazyCheck {
     return this.#check ?? this.compile()
   }
 
+  /** The value's problems, at most MAX_ISSUES of them; none when it passes. */
+  issues (value: unknown): CheckIssue[] {
+    const check = this.check
+    if (check.Check(value)) return []
+    const issues: CheckIssue[] = []
+    for (const error of check.Errors(value)) {
+      issues.push({ path: error.path, message: error.message })
+      if (issues.length >= MAX_ISSUES) break
+    }
+    return issues
+  }
+
   compile (): TypeCheck<TSchema> {
     if (this.#check === undefined) {
+      // Out of the warm-up's list first: a schema the compiler refuses fails its own route, not the warm-up of the rest.
+      pending.delete(this)
       this.#check = TypeCompiler.Compile(this.#schema!, this.#references)
       this.#schema = undefined
-      pending.delete(this)
     }
     return this.#check
   }

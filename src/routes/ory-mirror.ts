@@ -193,14 +193,8 @@ function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>): Fas
     }
     const lazy = new LazyCheck(schema)
     return (data: unknown) => {
-      const check = lazy.check
-      if (check.Check(data)) return { value: data }
-      const issues: BodyIssue[] = []
-      for (const error of check.Errors(data)) {
-        issues.push({ path: error.path, message: error.message })
-        if (issues.length >= 10) break
-      }
-      return { error: invalid(part, issues) }
+      const issues = lazy.issues(data)
+      return issues.length === 0 ? { value: data } : { error: invalid(part, issues) }
     }
   }
 }

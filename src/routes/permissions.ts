@@ -1,5 +1,4 @@
 import type { TSchema } from '@sinclair/typebox'
-import { LazyCheck } from './lazy-check.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
 import { subjectOf } from '../plugins/permissions.js'
@@ -8,12 +7,12 @@ import {
   PermissionCheckBody, permissionBatchCheckBody, permissionBatchCheckBodyRef, permissionBatchCheckResultRef, permissionCheckBodyRef,
   permissionCheckResultRef
 } from './permission-schemas.js'
-import { invalidInput, type InputIssue } from './validation.js'
+import { LazyCheck } from './lazy-check.js'
+import { inputIssue, invalidInput } from './validation.js'
 
 // Keto checks for the signed-in identity, under /api/permissions. The subject is never the SPA's to choose: it is the
 // session's identity, and a body that names one is refused before anything reaches Ory.
 
-const MAX_ISSUES = 10
 const SUBJECT_PROPERTIES = new Set(['subject_id', 'subject_set'])
 
 /**
@@ -28,18 +27,13 @@ function validatorCompiler (references: Map<string, TSchema>): FastifySchemaComp
     if (target === undefined) throw new Error(`no schema ${String(id)} for the permission routes`)
     const lazy = new LazyCheck(target, [...references.values()])
     return (data: unknown) => {
-      const check = lazy.check
-      if (check.Check(data)) return { value: data }
-      const issues: InputIssue[] = []
-      for (const error of check.Errors(data)) {
-        const property = error.path.split('/').at(-1) ?? ''
-        const message = SUBJECT_PROPERTIES.has(property)
-          ? 'Expected no subject: the subject is always the signed-in identity'
-          : error.message
-        issues.push({ in: part, path: error.path === '' ? '/' : error.path, message })
-        if (issues.length >= MAX_ISSUES) break
+      const issues = lazy.issues(data)
+      if (issues.length === 0) return { value: data }
+      return {
+        error: invalidInput(issues.map(issue => inputIssue(part, SUBJECT_PROPERTIES.has(issue.path.split('/').at(-1) ?? '')
+          ? { path: issue.path, message: 'Expected no subject: the subject is always the signed-in identity' }
+          : issue)))
       }
-      return { error: invalidInput(issues) }
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
-import { LazyCheck } from './lazy-check.js'
 import type { FastifySchemaCompiler } from 'fastify'
 import { HttpError } from '../plugins/errors.js'
+import { LazyCheck, type CheckIssue } from './lazy-check.js'
 
 /** One problem with a request: where (`querystring`, `params`, `body`, `headers`), the JSON path, and what. */
 export interface InputIssue {
@@ -10,7 +10,10 @@ export interface InputIssue {
   message: string
 }
 
-const MAX_ISSUES = 10
+/** A check's problem as a problem of the request's `part`; the root of the value is `/`. */
+export function inputIssue (part: string, { path, message }: CheckIssue): InputIssue {
+  return { in: part, path: path === '' ? '/' : path, message }
+}
 
 /** 400 in Ory's error shape, the JSON path of each problem in `details.errors`. */
 export function invalidInput (issues: readonly InputIssue[]): HttpError {
@@ -28,13 +31,7 @@ export const typeBoxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const part = httpPart ?? 'body'
   const lazy = new LazyCheck(schema)
   return (data: unknown) => {
-    const check = lazy.check
-    if (check.Check(data)) return { value: data }
-    const issues: InputIssue[] = []
-    for (const error of check.Errors(data)) {
-      issues.push({ in: part, path: error.path === '' ? '/' : error.path, message: error.message })
-      if (issues.length >= MAX_ISSUES) break
-    }
-    return { error: invalidInput(issues) }
+    const issues = lazy.issues(data)
+    return issues.length === 0 ? { value: data } : { error: invalidInput(issues.map(issue => inputIssue(part, issue))) }
   }
 }
