@@ -37,7 +37,10 @@ const DevicesQuery = Type.Object({
 
 const DeviceParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'The session\'s id.' }) })
 
-/** The serialized answer of GET /api/session per cached entry: a warm cache costs no serialization. */
+/**
+ * The serialized answer of GET /api/session per cached session: a warm cache costs no serialization. Only with the
+ * cache on: a WeakMap entry per fresh session would carry each one into V8's old generation (as in the mirror).
+ */
 const serialized = new WeakMap<Session, string>()
 
 function spaSession (session: Session): SpaSessionBody {
@@ -80,6 +83,8 @@ function deviceSession (session: Session, current: boolean): SessionDevicesBody[
 export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async function sessionRoutes (app, { config }) {
   app.setValidatorCompiler(typeBoxValidatorCompiler)
   const sessions = app.sessions
+  // With the cache on, the sessions the route sees are the cache's own, long-lived objects; without it, new every time.
+  const caching = sessions.caching
   const publicBase = `${config.publicUrl}${config.oryPathPrefix}`
   const headerOptions: UpstreamHeaderOptions = { isOryCookie: cookieNameMatcher(config.oryCookiePattern), rewriteBase: publicBase, apiKey: config.oryApiKey }
   const aal2Url = `${publicBase}/self-service/login/browser?aal=aal2`
@@ -118,10 +123,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       // Sent as built: Kratos puts redirect_browser_to next to `error`, outside the generic shape.
       return await (reply as FastifyReply).code(403).type('application/json; charset=utf-8').serializer(JSON.stringify).send({ ...body, redirect_browser_to: aal2Url })
     }
-    let text = serialized.get(session)
+    let text = caching ? serialized.get(session) : undefined
     if (text === undefined) {
       text = JSON.stringify(spaSession(session))
-      serialized.set(session, text)
+      if (caching) serialized.set(session, text)
     }
     return await reply.type('application/json; charset=utf-8').serializer(identity).send(text as unknown as SpaSessionBody)
   })
