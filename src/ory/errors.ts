@@ -1,48 +1,7 @@
+import { BffError, ErrorCodes, type ErrorCode, type Issue, type OryErrorBody } from '../errors.js'
 import type { Headers } from './operation.js'
 
-/** Stable codes of every error the client throws. */
-export const ErrorCodes = {
-  UPSTREAM_STATUS: 'ORY_BFF_UPSTREAM_STATUS',
-  UPSTREAM_TIMEOUT: 'ORY_BFF_UPSTREAM_TIMEOUT',
-  UPSTREAM_UNAVAILABLE: 'ORY_BFF_UPSTREAM_UNAVAILABLE',
-  UPSTREAM_BAD_RESPONSE: 'ORY_BFF_UPSTREAM_BAD_RESPONSE',
-  ABORTED: 'ORY_BFF_ABORTED',
-  INVALID_ARGUMENT: 'ORY_BFF_INVALID_ARGUMENT',
-  INVALID_CONFIG: 'ORY_BFF_INVALID_CONFIG'
-} as const
-
-export type ErrorCode = typeof ErrorCodes[keyof typeof ErrorCodes]
-
-/** Ory's generic error body, `{ "error": { … } }`. */
-export interface OryErrorBody {
-  error: {
-    id?: string
-    code: number
-    status: string
-    reason?: string
-    message: string
-    request?: string
-    details?: Record<string, unknown>
-  }
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  499: 'Client Closed Request',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout'
-}
-
-export function statusText (status: number): string {
-  return STATUS_TEXT[status] ?? 'Error'
-}
+export { BffError, ErrorCodes, statusText, type ErrorCode, type OryErrorBody } from '../errors.js'
 
 export interface OryBffErrorOptions {
   cause?: unknown
@@ -50,34 +9,15 @@ export interface OryBffErrorOptions {
   reason?: string
 }
 
-/** The base of every error of the client; `statusCode` is what a server should answer with. */
-export class OryBffError extends Error {
+/** The base of the client's errors, a member of the BFF's one error family; its `id` in Ory's shape comes from its code. */
+export class OryBffError extends BffError {
   override name = 'OryBffError'
-  readonly code: ErrorCode
-  readonly statusCode: number
+  declare readonly code: ErrorCode
   readonly operationId: string | undefined
-  readonly reason: string | undefined
 
   constructor (code: ErrorCode, statusCode: number, message: string, options: OryBffErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.code = code
-    this.statusCode = statusCode
+    super(code, statusCode, message, { cause: options.cause, reason: options.reason, id: code.toLowerCase().replace(/^ory_bff_/, '') })
     this.operationId = options.operationId
-    this.reason = options.reason
-  }
-
-  /** The error in Ory's generic error shape. */
-  toOryError (requestId?: string): OryErrorBody {
-    return {
-      error: {
-        id: this.code.toLowerCase().replace(/^ory_bff_/, ''),
-        code: this.statusCode,
-        status: statusText(this.statusCode),
-        ...(this.reason === undefined ? {} : { reason: this.reason }),
-        message: this.message,
-        ...(requestId === undefined ? {} : { request: requestId })
-      }
-    }
   }
 }
 
@@ -116,13 +56,18 @@ function oryMessage (body: unknown): string | undefined {
   return undefined
 }
 
-/** No answer in time: connect, headers, body or the whole call. */
-export class OryTimeoutError extends OryBffError {
-  override name = 'OryTimeoutError'
-  constructor (message: string, options: OryBffErrorOptions = {}) {
-    super(ErrorCodes.UPSTREAM_TIMEOUT, 504, message, options)
+/** A member whose code and status are fixed: only the message, the reason and the cause vary. */
+function fixedMember (name: string, code: ErrorCode, statusCode: number) {
+  return class extends OryBffError {
+    override name = name
+    constructor (message: string, options: OryBffErrorOptions = {}) {
+      super(code, statusCode, message, options)
+    }
   }
 }
+
+/** No answer in time: connect, headers, body or the whole call. */
+export class OryTimeoutError extends fixedMember('OryTimeoutError', ErrorCodes.UPSTREAM_TIMEOUT, 504) {}
 
 /** Ory could not be reached, or the connection broke. */
 export class OryUnavailableError extends OryBffError {
@@ -139,8 +84,8 @@ export class OryUnavailableError extends OryBffError {
 export class OryBadResponseError extends OryBffError {
   override name = 'OryBadResponseError'
   readonly status: number | undefined
-  readonly errors: ReadonlyArray<{ path: string, message: string }>
-  constructor (message: string, options: OryBffErrorOptions & { status?: number, errors?: Array<{ path: string, message: string }> } = {}) {
+  readonly errors: readonly Issue[]
+  constructor (message: string, options: OryBffErrorOptions & { status?: number, errors?: Issue[] } = {}) {
     super(ErrorCodes.UPSTREAM_BAD_RESPONSE, 502, message, options)
     this.status = options.status
     this.errors = options.errors ?? []
@@ -148,25 +93,10 @@ export class OryBadResponseError extends OryBffError {
 }
 
 /** The caller's `AbortSignal` ended the call. */
-export class OryAbortError extends OryBffError {
-  override name = 'OryAbortError'
-  constructor (message: string, options: OryBffErrorOptions = {}) {
-    super(ErrorCodes.ABORTED, 499, message, options)
-  }
-}
+export class OryAbortError extends fixedMember('OryAbortError', ErrorCodes.ABORTED, 499) {}
 
 /** The call's arguments do not fit the operation (a missing path parameter, say). */
-export class OryArgumentError extends OryBffError {
-  override name = 'OryArgumentError'
-  constructor (message: string, options: OryBffErrorOptions = {}) {
-    super(ErrorCodes.INVALID_ARGUMENT, 400, message, options)
-  }
-}
+export class OryArgumentError extends fixedMember('OryArgumentError', ErrorCodes.INVALID_ARGUMENT, 400) {}
 
 /** The client's configuration is unusable. */
-export class OryConfigError extends OryBffError {
-  override name = 'OryConfigError'
-  constructor (message: string) {
-    super(ErrorCodes.INVALID_CONFIG, 500, message)
-  }
-}
+export class OryConfigError extends fixedMember('OryConfigError', ErrorCodes.INVALID_CONFIG, 500) {}

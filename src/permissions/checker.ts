@@ -1,5 +1,5 @@
 import { ErrorCodes, OryBadResponseError, OryBffError, OryUpstreamError, permission, type CallOptions, type OryClient } from '../ory/index.js'
-import { HttpError } from '../plugins/errors.js'
+import { HttpError } from '../errors.js'
 import { PermissionCache, type PermissionCacheOptions, type PermissionTuple } from './cache.js'
 
 export type { PermissionTuple } from './cache.js'

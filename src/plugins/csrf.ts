@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from './errors.js'
+import { ErrorCodes, HttpError } from '../errors.js'
 
 export interface CsrfOptions {
   /** The origin the browser sees (PUBLIC_URL): the only origin state-changing /api/* calls may come from. */
@@ -24,7 +24,7 @@ const CORS_HEADERS = [
 ]
 
 function refuse (check: CsrfCheck, reason: string): HttpError {
-  return new HttpError(403, CSRF_MESSAGE, { id: CSRF_ID, reason, details: { check } })
+  return new HttpError(403, CSRF_MESSAGE, { code: ErrorCodes.CROSS_SITE_REQUEST, id: CSRF_ID, reason, details: { check } })
 }
 
 function header (request: FastifyRequest, name: string): string | undefined {

@@ -1,57 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ErrorCodes, OryBffError, OryUpstreamError, statusText } from '../ory/errors.js'
-import { OryErrorResponse, type OryErrorResponseBody } from '../routes/schemas.js'
-
-export interface OryErrorOptions {
-  id?: string
-  reason?: string
-  request?: string
-  details?: Record<string, unknown>
-}
-
-/** Ory's generic error body for a status the BFF answers with itself. */
-export function oryErrorBody (status: number, message: string, options: OryErrorOptions = {}): OryErrorResponseBody {
-  return {
-    error: {
-      ...(options.id === undefined ? {} : { id: options.id }),
-      code: status,
-      status: statusText(status),
-      ...(options.reason === undefined ? {} : { reason: options.reason }),
-      message,
-      ...(options.request === undefined ? {} : { request: options.request }),
-      ...(options.details === undefined ? {} : { details: options.details })
-    }
-  }
-}
-
-/** An answer the BFF decided on (draining, overloaded, not ready …), thrown from hooks or handlers. */
-export class HttpError extends Error {
-  override name = 'HttpError'
-  readonly statusCode: number
-  readonly id: string | undefined
-  readonly reason: string | undefined
-  readonly headers: Record<string, string>
-  /** Ory's `details`: the problems of an invalid request, one per JSON path, say. */
-  readonly details: Record<string, unknown> | undefined
-
-  constructor (
-    statusCode: number,
-    message: string,
-    options: { id?: string, reason?: string, headers?: Record<string, string>, details?: Record<string, unknown> } = {}
-  ) {
-    super(message)
-    this.statusCode = statusCode
-    this.id = options.id
-    this.reason = options.reason
-    this.headers = options.headers ?? {}
-    this.details = options.details
-  }
-}
+import { BffError, ErrorCodes, HttpError, INVALID_INPUT_MESSAGE, statusText } from '../errors.js'
+import { OryBffError, OryUpstreamError } from '../ory/errors.js'
+import { OryErrorResponse } from '../routes/schemas.js'
 
 // Ory's own wording for its generic errors.
 const MESSAGES: Record<number, string> = {
-  400: 'The request was malformed or contained invalid parameters',
+  400: INVALID_INPUT_MESSAGE,
   404: 'The requested resource could not be found',
   413: 'The request body is too large',
   415: 'The request body has a media type this endpoint does not accept',
@@ -76,7 +31,7 @@ function describe (err: FastifyError | Error, requestId: string): ErrorReply {
   if (err instanceof HttpError) {
     return {
       status: err.statusCode,
-      body: oryErrorBody(err.statusCode, err.message, { id: err.id, reason: err.reason, request: requestId, details: err.details }),
+      body: err.toOryError(requestId),
       headers: err.headers,
       log: { level: 'debug', reason: err.reason ?? err.message }
     }
@@ -86,17 +41,16 @@ function describe (err: FastifyError | Error, requestId: string): ErrorReply {
     if (err.body !== null && typeof err.body === 'object') {
       return { status: err.status, body: err.body, passthrough: true, log: { level: err.status >= 500 ? 'warn' : 'debug', reason: err.message } }
     }
-    const body = oryErrorBody(502, `Ory answered ${err.operationId ?? 'a call'} with status ${err.status}`, {
+    const body = new BffError(ErrorCodes.UPSTREAM_STATUS, 502, `Ory answered ${err.operationId ?? 'a call'} with status ${err.status}`, {
       id: 'upstream_status',
-      reason: 'The upstream service answered with an unexpected status.',
-      request: requestId
-    })
+      reason: 'The upstream service answered with an unexpected status.'
+    }).toOryError(requestId)
     return { status: 502, body, log: { level: 'error', err } }
   }
-  if (err instanceof OryBffError) {
+  if (err instanceof BffError) {
     const body = err.toOryError(requestId)
     // The undici message names the upstream's address; the SPA needs to know what failed, not where it lives.
-    if (err.code === ErrorCodes.UPSTREAM_UNAVAILABLE) body.error.message = `Ory could not be reached for ${err.operationId ?? 'a call'}`
+    if (err instanceof OryBffError && err.code === ErrorCodes.UPSTREAM_UNAVAILABLE) body.error.message = `Ory could not be reached for ${err.operationId ?? 'a call'}`
     return { status: err.statusCode, body, log: { level: err.statusCode >= 500 ? 'error' : 'debug', err } }
   }
 
@@ -105,24 +59,24 @@ function describe (err: FastifyError | Error, requestId: string): ErrorReply {
   if ((err as FastifyError).validation !== undefined) {
     return {
       status: 400,
-      body: oryErrorBody(400, MESSAGES[400]!, { reason: err.message, request: requestId }),
+      body: new HttpError(400, MESSAGES[400]!, { reason: err.message }).toOryError(requestId),
       log: { level: 'debug', reason: err.message }
     }
   }
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (statusCode === 400 && err instanceof SyntaxError)) {
     const reason = 'The request body is not valid JSON.'
-    return { status: 400, body: oryErrorBody(400, MESSAGES[400]!, { reason, request: requestId }), log: { level: 'debug', reason } }
+    return { status: 400, body: new HttpError(400, MESSAGES[400]!, { reason }).toOryError(requestId), log: { level: 'debug', reason } }
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     // Fastify's client errors (body too large, media type, empty JSON body …) carry messages fit for the client.
     const reason = err.message
     return {
       status: statusCode,
-      body: oryErrorBody(statusCode, MESSAGES[statusCode] ?? statusText(statusCode), { reason, request: requestId }),
+      body: new HttpError(statusCode, MESSAGES[statusCode] ?? statusText(statusCode), { reason }).toOryError(requestId),
       log: { level: 'debug', reason: typeof code === 'string' ? code : statusText(statusCode) }
     }
   }
-  return { status: 500, body: oryErrorBody(500, MESSAGES[500]!, { request: requestId }), log: { level: 'error', err } }
+  return { status: 500, body: new BffError(ErrorCodes.INTERNAL, 500, MESSAGES[500]!).toOryError(requestId), log: { level: 'error', err } }
 }
 
 /** Sends an error in Ory's shape; the one place where errors become answers. */
@@ -146,6 +100,6 @@ export const errorsPlugin = fp(async function errors (app: FastifyInstance) {
     return sendError(err, request, reply)
   })
   app.setNotFoundHandler(function notFound (request, reply) {
-    return reply.code(404).type('application/json; charset=utf-8').send(oryErrorBody(404, MESSAGES[404]!, { request: request.id }))
+    return reply.code(404).type('application/json; charset=utf-8').send(new HttpError(404, MESSAGES[404]!).toOryError(request.id))
   })
 }, { name: 'errors', fastify: '5.x' })

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from './errors.js'
+import { ErrorCodes, HttpError } from '../errors.js'
 
 export interface Lifecycle {
   /** True from the moment the server starts to close: readiness fails and new requests are turned away. */
@@ -41,6 +41,7 @@ export const lifecyclePlugin = fp(async function lifecycle (app: FastifyInstance
     }
     reply.header('connection', 'close')
     done(new HttpError(503, 'The server is shutting down', {
+      code: ErrorCodes.DRAINING,
       id: 'shutting_down',
       reason: 'This instance is draining; send the request again to reach another one.',
       headers: { 'retry-after': '1' }

@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from './errors.js'
+import { ErrorCodes, HttpError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -40,6 +40,7 @@ export const loadSheddingPlugin = fp(async function loadShedding (app: FastifyIn
     pressureHandler: async (request, _reply, type) => {
       if (request.routeOptions.config.loadShedding === false) return
       throw new HttpError(503, 'The server is too busy to answer; retry later', {
+        code: ErrorCodes.OVERLOADED,
         id: 'overloaded',
         reason: REASONS[type] ?? 'The server is under pressure.',
         headers: { 'retry-after': String(retryAfter) }

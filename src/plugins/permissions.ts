@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { PermissionChecker, type PermissionTuple } from '../permissions/checker.js'
-import { HttpError } from './errors.js'
+import { ErrorCodes, HttpError } from '../errors.js'
 import { requireSession, sessionInactive } from './session.js'
 
 /** A part of the tuple a guard asks about: fixed, or taken from the request (a path parameter, say). */
@@ -63,6 +63,7 @@ export function requirePermission (namespace: TuplePart, object: TuplePart, rela
     }
     if (!await checker.check(request.ory, subject, tuple)) {
       throw new HttpError(403, FORBIDDEN, {
+        code: ErrorCodes.PERMISSION_DENIED,
         id: 'permission_denied',
         reason: `The signed-in identity does not have the relation ${JSON.stringify(tuple.relation)} on ${tuple.namespace}:${tuple.object}.`
       })

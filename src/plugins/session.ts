@@ -6,7 +6,7 @@ import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
 import { SessionChecker, sessionOf } from '../session/checker.js'
 import { isSessionCookieName, type SessionCredentials } from '../session/key.js'
-import { HttpError } from './errors.js'
+import { ErrorCodes, HttpError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,7 +44,7 @@ const EVICTING_OPERATIONS = new Set([
 
 /** Kratos's answer to whoami without a valid session (session_inactive), with the request id added. */
 export function sessionInactive (): HttpError {
-  return new HttpError(401, 'The request could not be authorized', { id: 'session_inactive', reason: 'No valid session credentials found in the request.' })
+  return new HttpError(401, 'The request could not be authorized', { code: ErrorCodes.SESSION_INACTIVE, id: 'session_inactive', reason: 'No valid session credentials found in the request.' })
 }
 
 /** What a logout or revocation through the mirror must evict once Ory has answered. */

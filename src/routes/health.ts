@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { HttpError } from '../plugins/errors.js'
+import { ErrorCodes, HttpError } from '../errors.js'
 import { healthStatusRef } from './schemas.js'
 
 /**
@@ -28,7 +28,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRout
     config: { accessLogLevel: 'debug' }
   }, async function ready () {
     const state = await app.readiness.current()
-    if (!state.ready) throw new HttpError(503, 'The upstream Ory is not ready', { id: 'upstream_not_ready', reason: state.reason })
+    if (!state.ready) throw new HttpError(503, 'The upstream Ory is not ready', { code: ErrorCodes.NOT_READY, id: 'upstream_not_ready', reason: state.reason })
     return { status: 'ok' as const }
   })
 }

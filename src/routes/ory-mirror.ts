@@ -16,7 +16,7 @@ import type { OryRawResponse } from '../ory/client.js'
 import type { BodyType } from '../ory/request.js'
 import type { OperationSpec, ParamSpec } from '../ory/operation.js'
 import { isJson, readBody } from '../ory/response.js'
-import { HttpError } from '../plugins/errors.js'
+import { HttpError } from '../errors.js'
 import { LazyCheck } from './lazy-check.js'
 
 // Ory's browser-facing API on the BFF's own origin, under ORY_PATH_PREFIX: one route per operation of the spec's

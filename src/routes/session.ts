@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
+import { HttpError } from '../errors.js'
 import { cookieNameMatcher, oryCookieHeader, rewriteSetCookie } from '../mirror/cookies.js'
 import { upstreamHeaders, type UpstreamHeaderOptions } from '../mirror/headers.js'
 import { frontend, nextPageToken, OryUpstreamError } from '../ory/index.js'
-import { oryErrorBody } from '../plugins/errors.js'
 import { requireSession } from '../plugins/session.js'
 import type { Session } from '../schemas/index.js'
 import type { SessionCredentials } from '../session/key.js'
@@ -114,12 +114,11 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     const wanted = request.query.aal
     if (wanted !== undefined && (AAL_LEVELS[session.authenticator_assurance_level ?? 'aal0'] ?? 0) < AAL_LEVELS[wanted]!) {
       // Kratos's ErrAALNotSatisfied, with where to step up.
-      const body = oryErrorBody(403, 'Session does not fulfill the requested Authenticator Assurance Level', {
+      const body = new HttpError(403, 'Session does not fulfill the requested Authenticator Assurance Level', {
         id: 'session_aal2_required',
         reason: 'An active session was found but it does not fulfill the requested Authenticator Assurance Level. Please verify yourself using the second factor to resolve this issue.',
-        request: request.id,
         details: { redirect_browser_to: aal2Url }
-      })
+      }).toOryError(request.id)
       // Sent as built: Kratos puts redirect_browser_to next to `error`, outside the generic shape.
       return await (reply as FastifyReply).code(403).type('application/json; charset=utf-8').serializer(JSON.stringify).send({ ...body, redirect_browser_to: aal2Url })
     }

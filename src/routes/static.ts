@@ -4,7 +4,7 @@ import { join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
-import { HttpError } from '../plugins/errors.js'
+import { HttpError } from '../errors.js'
 
 /**
  * The example SPA, found from the package root: `src/routes/` and `dist/routes/` are both two levels below it, so

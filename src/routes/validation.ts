@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifySchemaCompiler } from 'fastify'
-import { HttpError } from '../plugins/errors.js'
+import { HttpError } from '../errors.js'
 import { LazyCheck, type CheckIssue } from './lazy-check.js'
 
 /** One problem with a request: where (`querystring`, `params`, `body`, `headers`), the JSON path, and what. */
