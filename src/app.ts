@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
+import { VERSION } from './constants.js'
 import type { OryClient } from './ory/index.js'
 import { csrfPlugin } from './plugins/csrf.js'
 import { AccessLogController, createLogger } from './plugins/logging.js'
@@ -48,9 +48,6 @@ export interface BuildAppOptions {
   /** The session cache's store and clock, instead of an in-process LRU and Date.now (shared stores, tests). */
   session?: Omit<SessionPluginOptions, 'config'>
 }
-
-// Read once; the package file sits next to src/ and dist/ alike.
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 function stringify (data: unknown): string {
   return JSON.stringify(data)

@@ -3,6 +3,9 @@ import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { DEFAULT_CONSOLE_URL } from './constants.js'
+
+export { DEFAULT_CONSOLE_URL }
 
 /**
  * The upstream used outside production when `ORY_URL` is not set: the local Ory emulator (src/emulator), which the
@@ -10,7 +13,6 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
  * known place.
  */
 export const DEVELOPMENT_ORY_URL = 'http://127.0.0.1:4433'
-export const DEFAULT_CONSOLE_URL = 'https://api.console.ory.sh'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
+import { DEFAULT_CONSOLE_URL, USER_AGENT } from '../constants.js'
 import {
   OryAbortError, OryArgumentError, OryBadResponseError, OryBffError, OryConfigError, OryTimeoutError, OryUnavailableError,
   OryUpstreamError
@@ -41,7 +42,7 @@ export type CallResult<Op extends OperationSpec, R extends ResponseType> =
     : R extends 'stream' ? OryRawResponse<Readable>
       : OryResult<Op>
 
-export const DEFAULT_CONSOLE_URL = 'https://api.console.ory.sh'
+export { DEFAULT_CONSOLE_URL }
 
 export interface OryClientOptions {
   /**
@@ -112,8 +113,6 @@ interface Api {
   basePath: string
   dispatcher: Dispatcher
 }
-
-const PACKAGE_VERSION = '0.1.0'
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 /** Failures to reach Ory or to keep the connection: safe to retry when the request is idempotent. */
@@ -239,7 +238,7 @@ export class OryClient {
     }
     this.#maxResponseBytes = positive('maxResponseBytes', options.maxResponseBytes, 16 * 1024 * 1024)
     this.#retry = options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry }
-    this.#userAgent = options.userAgent ?? `ory-bff/${PACKAGE_VERSION}`
+    this.#userAgent = options.userAgent ?? USER_AGENT
     this.#validate = options.validateResponses ?? false
     this.#credentials = { apiKey: options.apiKey, workspaceApiKey: options.workspaceApiKey }
 
