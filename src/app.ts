@@ -26,7 +26,7 @@ import { permissionRoutes } from './routes/permissions.js'
 import { sessionRoutes } from './routes/session.js'
 import { SESSION_SCHEMAS } from './routes/session-schemas.js'
 import { staticRoutes } from './routes/static.js'
-import { HealthStatus } from './routes/schemas.js'
+import { HealthStatus } from './schemas/bff.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { BffError, ErrorCodes, HttpError, INVALID_INPUT_MESSAGE, statusText } from '../errors.js'
 import { OryBffError, OryUpstreamError } from '../ory/errors.js'
-import { OryErrorResponse } from '../routes/schemas.js'
+import { OryErrorResponse } from '../schemas/bff.js'
 
 // Ory's own wording for its generic errors.
 const MESSAGES: Record<number, string> = {

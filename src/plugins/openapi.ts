@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifySchema, HTTPMethods } from 'fastify'
 import fp from 'fastify-plugin'
-import { errorResponses } from '../routes/schemas.js'
+import { errorResponses } from '../schemas/bff.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorCodes, HttpError } from '../errors.js'
-import { healthStatusRef } from './schemas.js'
+import { healthStatusRef } from '../schemas/bff.js'
 
 /**
  * Ory's own health paths, for orchestrators: `alive` says the process can serve (no upstream call), `ready` says the

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ref } from '../schemas/ref.js'
+import { ref } from './ref.js'
 
 /**
  * Ory's generic error shape, which every error the BFF itself answers with takes, so that an SPA handles one format.
