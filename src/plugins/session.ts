@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { cookieNameMatcher, rewriteSetCookie } from '../mirror/cookies.js'
+import { cookieNameMatcher, rewriteSetCookie } from '../http/cookies.js'
+import { oryHeaders } from '../http/headers.js'
 import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
 import { SessionChecker, sessionOf } from '../session/checker.js'
@@ -80,12 +81,6 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   const { config } = options
   const ttlMs = config.sessionCacheTtlMs
   const store = options.store ?? (ttlMs > 0 && config.sessionCacheMax > 0 ? new InProcessSessionStore(config.sessionCacheMax) : undefined)
-  const oryHeaders: Record<string, string> = { 'ory-no-custom-domain-redirect': 'true' }
-  if (config.oryApiKey !== undefined) {
-    // As the mirror does: Ory writes its URLs (identity.schema_url) for the BFF's origin.
-    oryHeaders['ory-base-url-rewrite'] = `${config.publicUrl}${config.oryPathPrefix}`
-    oryHeaders['ory-base-url-rewrite-token'] = config.oryApiKey
-  }
   // A session cookie is one of Ory's (ORY_COOKIE_PATTERN): a cookie the operator says is not Ory's never goes to Ory.
   const isOryCookie = cookieNameMatcher(config.oryCookiePattern)
   const sessions = new SessionChecker({
@@ -93,14 +88,15 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     isSessionCookie: name => isSessionCookieName(name) && isOryCookie(name),
     ttlMs: store === undefined ? 0 : ttlMs,
     now: options.now,
-    oryHeaders,
+    // As the mirror's: Ory writes its URLs (identity.schema_url) for the BFF's origin.
+    oryHeaders: oryHeaders({ rewriteBase: `${config.publicUrl}${config.oryPathPrefix}`, apiKey: config.oryApiKey }),
     maxResponseBytes: config.mirrorMaxBufferBytes
   })
 
   app.decorate('sessions', sessions)
   app.decorateRequest('session', undefined)
   app.decorate('requireSession', async function requireSession (request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const answer = await sessions.resolve(request)
+    const answer = await sessions.resolve(request.headers, app.ory, request.id)
     passSetCookies(request, reply, answer?.headers['set-cookie'] as string[] | undefined, config)
     const found = sessionOf(answer)
     if (found === undefined) throw sessionInactive()
@@ -114,7 +110,7 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   const planEviction: preHandlerHookHandler = async function planEviction (request) {
     if (!sessions.caching) return
     const operationId = (request.routeOptions.config as { operationId?: string }).operationId
-    let credentials = sessions.credentials(request)
+    let credentials = sessions.credentials(request.headers)
     if (operationId === 'performNativeLogout') {
       const token = (request.body as { session_token?: unknown } | undefined)?.session_token
       credentials = typeof token === 'string' && token !== '' ? sessions.tokenCredentials(token) : undefined

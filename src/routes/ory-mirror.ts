@@ -3,11 +3,11 @@ import type { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import type { Config } from '../config.js'
-import { cookieNameMatcher, rewriteSetCookie, type CookieNameMatcher } from '../mirror/cookies.js'
-import { decodeContent } from '../mirror/content.js'
+import { cookieNameMatcher, rewriteSetCookie, type CookieNameMatcher } from '../http/cookies.js'
+import { decodeContent } from '../http/content.js'
 import { FlowBodyValidator, type BodyIssue } from '../mirror/flow-body.js'
 import { FORM_MEDIA_TYPE, isForm, parseForm } from '../mirror/form.js'
-import { PASSED_RESPONSE_HEADERS, upstreamHeaders, type UpstreamHeaderOptions } from '../mirror/headers.js'
+import { PASSED_RESPONSE_HEADERS, upstreamHeaders, type UpstreamHeaderOptions } from '../http/headers.js'
 import { CACHEABLE_OPERATIONS, mirroredOperations, routePath } from '../mirror/operations.js'
 import { mirroredRoots, PassThroughAllowlist, passThroughEntries, plainSegments } from '../mirror/allowlist.js'
 import { createReturnToCheck, RETURN_TO_NAMES, type ReturnToCheck } from '../mirror/return-to.js'
@@ -269,12 +269,12 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
           params.body = checkBodyReturnTo(request.body as Record<string, unknown>, mirror)
           bodyType = form ? 'form' : 'json'
         }
-        const shared = sessions === undefined || query.tokenize_as !== undefined ? undefined : sessions.credentials(request)
+        const shared = sessions === undefined || query.tokenize_as !== undefined ? undefined : sessions.credentials(request.headers)
         // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
         if (shared !== undefined) return await mirror.respond(request, reply, await sessions!.lookup(shared, app.ory, request.id), route)
         const answer = await app.ory.call(op, params, {
           requestId: request.id,
-          headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken, authorization: false }),
+          headers: upstreamHeaders(request.headers, request.ip, mirror.headerOptions, { sessionToken, authorization: false }),
           bodyType,
           responseType: 'buffer',
           maxResponseBytes: mirror.maxBufferBytes,
@@ -336,7 +336,7 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
       }
       const answer = await app.ory.call(op, params, {
         requestId: request.id,
-        headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken: false, authorization: entry.authorization === true }),
+        headers: upstreamHeaders(request.headers, request.ip, mirror.headerOptions, { sessionToken: false, authorization: entry.authorization === true }),
         bodyType,
         responseType: 'stream',
         // A callback carries a one-time code: sent once, never again after a broken connection.

@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { HttpError } from '../errors.js'
-import { cookieNameMatcher, oryCookieHeader, rewriteSetCookie } from '../mirror/cookies.js'
-import { upstreamHeaders, type UpstreamHeaderOptions } from '../mirror/headers.js'
+import { cookieNameMatcher, oryCookieHeader, rewriteSetCookie } from '../http/cookies.js'
+import { upstreamHeaders, type UpstreamHeaderOptions } from '../http/headers.js'
 import { frontend, nextPageToken, OryUpstreamError } from '../ory/index.js'
 import { requireSession } from '../plugins/session.js'
 import type { Session } from '../schemas/index.js'
@@ -91,7 +91,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
 
   /** What every call to Ory for the SPA carries: the session credentials, and Ory's headers the mirror sends too. */
   function sessionHeaders (request: FastifyRequest, credentials: SessionCredentials | undefined): Record<string, string> {
-    const headers = upstreamHeaders(request, headerOptions, { sessionToken: true, authorization: false })
+    const headers = upstreamHeaders(request.headers, request.ip, headerOptions, { sessionToken: true, authorization: false })
     headers.accept = 'application/json'
     delete headers.cookie
     delete headers['x-session-token']
@@ -144,7 +144,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     const result = await frontend.listMySessions(request.ory, {
       ...(pageSize === undefined ? {} : { page_size: Number(pageSize) }),
       ...(pageToken === undefined ? {} : { page_token: pageToken })
-    }, { headers: sessionHeaders(request, sessions.credentials(request)) })
+    }, { headers: sessionHeaders(request, sessions.credentials(request.headers)) })
     const current = request.session!
     const others = result.body.filter(other => other.id !== current.id).map(other => deviceSession(other, false))
     const next = nextPageToken(result)
@@ -166,7 +166,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   }, async function revokeDevice (request, reply) {
     const { id } = request.params
     try {
-      await frontend.disableMySession(request.ory, { id }, { headers: sessionHeaders(request, sessions.credentials(request)) })
+      await frontend.disableMySession(request.ory, { id }, { headers: sessionHeaders(request, sessions.credentials(request.headers)) })
     } finally {
       await sessions.evictSession(id)
     }
@@ -182,7 +182,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
     preHandler: requireSession
   }, async function revokeOtherDevices (request) {
-    const credentials = sessions.credentials(request)
+    const credentials = sessions.credentials(request.headers)
     const identityId = request.session!.identity?.id
     try {
       const result = await frontend.disableMyOtherSessions(request.ory, {}, { headers: sessionHeaders(request, credentials) })
@@ -200,12 +200,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       response: { 204: Type.Null({ description: 'Logged out.' }) }
     }
   }, async function logout (request, reply) {
-    const credentials = sessions.credentials(request)
+    const credentials = sessions.credentials(request.headers)
     let setCookies: string[] = []
     if (credentials !== undefined) {
       // Which session ends, so that all its keys are evicted (Ory re-issues a session's cookie with another value).
       const sessionId = (await sessions.peek(credentials.key))?.session.id
-      const headers = upstreamHeaders(request, headerOptions, { sessionToken: false, authorization: false })
+      const headers = upstreamHeaders(request.headers, request.ip, headerOptions, { sessionToken: false, authorization: false })
       headers.accept = 'application/json'
       try {
         if (credentials.cookie !== undefined) {

@@ -1,6 +1,6 @@
-import type { FastifyRequest } from 'fastify'
-import { decodeContent } from '../mirror/content.js'
-import type { CookieNameMatcher } from '../mirror/cookies.js'
+import type { IncomingHttpHeaders } from 'node:http'
+import { decodeContent } from '../http/content.js'
+import type { CookieNameMatcher } from '../http/cookies.js'
 import type { OryClient, OryRawResponse } from '../ory/client.js'
 import { OryBadResponseError, OryUpstreamError } from '../ory/errors.js'
 import { operations } from '../ory/generated/operations.js'
@@ -80,9 +80,9 @@ export class SessionChecker {
     return this.#store !== undefined
   }
 
-  /** The request's session credentials (cookie, `X-Session-Token`), or undefined when it carries none. */
-  credentials (request: FastifyRequest): SessionCredentials | undefined {
-    return sessionCredentials(request.headers, this.#isSessionCookie)
+  /** The session credentials in a request's headers (cookie, `X-Session-Token`), or undefined when it carries none. */
+  credentials (headers: IncomingHttpHeaders): SessionCredentials | undefined {
+    return sessionCredentials(headers, this.#isSessionCookie)
   }
 
   tokenCredentials (token: string): SessionCredentials {
@@ -112,11 +112,10 @@ export class SessionChecker {
     }
   }
 
-  /** The request's whoami answer, or undefined when it carries no session credentials (Ory is not asked then). */
-  async resolve (request: FastifyRequest): Promise<WhoamiAnswer | undefined> {
-    const credentials = this.credentials(request)
-    // The app's client with the request's id, rather than request.ory: no per-request view of the client to make.
-    return credentials === undefined ? undefined : await this.lookup(credentials, request.server.ory, request.id)
+  /** The whoami answer for a request's headers, or undefined when they carry no session credentials (Ory is not asked then). */
+  async resolve (headers: IncomingHttpHeaders, client: OryClient, requestId?: string): Promise<WhoamiAnswer | undefined> {
+    const credentials = this.credentials(headers)
+    return credentials === undefined ? undefined : await this.lookup(credentials, client, requestId)
   }
 
   /**
@@ -124,8 +123,8 @@ export class SessionChecker {
    * `session_aal2_required` when the project asks for the highest available AAL, 5xx) throw as OryUpstreamError and
    * pass through to the browser.
    */
-  async check (request: FastifyRequest): Promise<Session | undefined> {
-    return sessionOf(await this.resolve(request))
+  async check (headers: IncomingHttpHeaders, client: OryClient, requestId?: string): Promise<Session | undefined> {
+    return sessionOf(await this.resolve(headers, client, requestId))
   }
 
   /** The cached entry for a key, without asking Ory. */
@@ -135,9 +134,9 @@ export class SessionChecker {
     return isPromise(found) ? await found : found
   }
 
-  /** Forgets the request's session: its key, and every other key of the same session. */
-  async evict (request: FastifyRequest): Promise<void> {
-    const credentials = this.credentials(request)
+  /** Forgets the session of a request's headers: its key, and every other key of the same session. */
+  async evict (headers: IncomingHttpHeaders): Promise<void> {
+    const credentials = this.credentials(headers)
     if (credentials !== undefined) await this.evictCredentials(credentials)
   }
 

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { cookieNameMatcher, oryCookieHeader, type CookieNameMatcher } from '../mirror/cookies.js'
+import { cookieNameMatcher, oryCookieHeader, type CookieNameMatcher } from '../http/cookies.js'
 
 /** Ory's session cookies: `ory_session_<slug>` on Ory Network, `ory_kratos_session` for self-hosted Kratos. */
 export const SESSION_COOKIE_PATTERN: readonly string[] = ['ory_session_*', 'ory_kratos_session']

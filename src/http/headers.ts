@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { CookieNameMatcher } from './cookies.js'
 import { oryCookieHeader } from './cookies.js'
 
@@ -9,12 +9,15 @@ import { oryCookieHeader } from './cookies.js'
 /** The browser's headers that Ory reads in browser flows, passed on as they came. */
 const FORWARDED = ['accept', 'accept-language', 'user-agent', 'x-csrf-token'] as const
 
-export interface UpstreamHeaderOptions {
-  isOryCookie: CookieNameMatcher
+export interface OryHeaderOptions {
   /** <PUBLIC_URL><prefix>: where Ory is to write its links (Ory-Base-URL-Rewrite), when there is an API key. */
   rewriteBase: string
   /** ORY_API_KEY: proves to Ory Network that the rewrite is the project owner's wish. */
   apiKey: string | undefined
+}
+
+export interface UpstreamHeaderOptions extends OryHeaderOptions {
+  isOryCookie: CookieNameMatcher
 }
 
 export interface UpstreamHeaderChoices {
@@ -24,9 +27,11 @@ export interface UpstreamHeaderChoices {
   authorization: boolean
 }
 
-/** The headers of the request to Ory (lower-case names). X-Request-Id is added by the request's Ory client. */
-export function upstreamHeaders (request: FastifyRequest, options: UpstreamHeaderOptions, choices: UpstreamHeaderChoices): Record<string, string> {
-  const incoming = request.headers
+/**
+ * The headers of the request to Ory (lower-case names), from the browser's headers and its address (the socket's
+ * peer, or the client that trusted proxies name: never a forged header). X-Request-Id is added by the Ory client.
+ */
+export function upstreamHeaders (incoming: IncomingHttpHeaders, clientIp: string, options: UpstreamHeaderOptions, choices: UpstreamHeaderChoices): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const name of FORWARDED) {
     const value = incoming[name]
@@ -36,9 +41,20 @@ export function upstreamHeaders (request: FastifyRequest, options: UpstreamHeade
   if (cookie !== undefined) headers.cookie = cookie
   if (choices.sessionToken && typeof incoming['x-session-token'] === 'string') headers['x-session-token'] = incoming['x-session-token']
   if (choices.authorization && typeof incoming.authorization === 'string') headers.authorization = incoming.authorization
-  // request.ip is the socket's peer, or the client that trusted proxies (TRUST_PROXY) name: never a forged header.
-  headers['x-forwarded-for'] = request.ip
-  headers['true-client-ip'] = request.ip
+  headers['x-forwarded-for'] = clientIp
+  headers['true-client-ip'] = clientIp
+  setOryHeaders(headers, options)
+  // Bodies are read to rewrite their URLs: ask for them uncompressed (a compressed answer is still decoded).
+  headers['accept-encoding'] = 'identity'
+  return headers
+}
+
+/** Ory's own headers that the BFF sends with every call to Ory's browser API, the mirror's and the session checker's. */
+export function oryHeaders (options: OryHeaderOptions): Record<string, string> {
+  return setOryHeaders({}, options)
+}
+
+function setOryHeaders (headers: Record<string, string>, options: OryHeaderOptions): Record<string, string> {
   // Ory Network would otherwise redirect a browser to the project's custom domain, away from the BFF's origin.
   headers['ory-no-custom-domain-redirect'] = 'true'
   if (options.apiKey !== undefined) {
@@ -46,8 +62,6 @@ export function upstreamHeaders (request: FastifyRequest, options: UpstreamHeade
     headers['ory-base-url-rewrite'] = options.rewriteBase
     headers['ory-base-url-rewrite-token'] = options.apiKey
   }
-  // Bodies are read to rewrite their URLs: ask for them uncompressed (a compressed answer is still decoded).
-  headers['accept-encoding'] = 'identity'
   return headers
 }
 
