@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { VERSION } from './constants.js'
 import type { OryClient } from './ory/index.js'
+import { checksPlugin } from './plugins/checks.js'
 import { csrfPlugin } from './plugins/csrf.js'
 import { AccessLogController, createLogger } from './plugins/logging.js'
 import { errorsPlugin } from './plugins/errors.js'
@@ -87,6 +88,8 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   // Order matters for the onRequest hooks: the request id is echoed even on answers that shedding or draining give.
   app.register(requestIdPlugin)
   app.register(errorsPlugin)
+  // Before the routes: their input checks are registered with it, and compiled once the server listens.
+  app.register(checksPlugin)
   app.register(securityHeadersPlugin, { hsts: config.publicUrl.startsWith('https:') })
   app.register(lifecyclePlugin)
   app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })

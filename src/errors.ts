@@ -42,11 +42,8 @@ export interface OryErrorBody {
   }
 }
 
-/** One problem of a value: where (a part of the request, when there is one), the JSON Pointer (RFC 6901), and what. */
+/** One problem of a value: the JSON Pointer (RFC 6901) into it, `''` for the whole value, and what is wrong there. */
 export interface Issue {
-  /** The part of the request (`querystring`, `params`, `body`, `headers`); absent for a value on its own. */
-  in?: string
-  /** Into the value; `''` is the whole value. */
   path: string
   message: string
 }
@@ -147,11 +144,12 @@ export class HttpError extends BffError {
 export const INVALID_INPUT_MESSAGE = 'The request was malformed or contained invalid parameters'
 
 /**
- * The one 400 for invalid input, whatever found the problems: Ory's error shape, each problem with its part of the
- * request and its JSON path in `details.errors` (the root of a value is `/` there), all of them in `reason`.
+ * The one 400 for invalid input, whatever found the problems: Ory's error shape, each problem with the part of the
+ * request it is in (`querystring`, `params`, `body`, `headers`) and its JSON path in `details.errors` (the root of
+ * the value is `/` there), all of them in `reason`.
  */
-export function invalidInput (issues: readonly Issue[]): HttpError {
-  const errors = issues.map(({ in: part = 'body', path, message }) => ({ in: part, path: path === '' ? '/' : path, message }))
+export function invalidInput (part: string, issues: readonly Issue[]): HttpError {
+  const errors = issues.map(({ path, message }) => ({ in: part, path: path === '' ? '/' : path, message }))
   return new HttpError(400, INVALID_INPUT_MESSAGE, {
     reason: errors.map(issue => `${issue.in}${issue.path === '/' ? '' : issue.path} ${issue.message}`).join('; '),
     details: { errors }

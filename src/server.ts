@@ -91,12 +91,6 @@ async function main (): Promise<void> {
     // Whether the image's V8 code cache was used (see src/bundle-entry.ts).
     codeCache: codeCacheState()
   }, `ory-bff listening on ${address}, Ory at ${config.oryUrl}`)
-
-  // Work that need not hold up start-up, done now in the background: the routes' checks and the mirror's flow-body
-  // validators compile (a request that arrives first compiles its own).
-  const [{ compileLazyChecks }, { compileFlowBodyValidators }] = await Promise.all([import('./routes/lazy-check.js'), import('./mirror/flow-body.js')])
-  compileLazyChecks().catch((err: unknown) => app.log.error({ err }, 'cannot compile the routes\' checks'))
-  compileFlowBodyValidators().catch((err: unknown) => app.log.error({ err }, 'cannot compile the flow-body validators'))
 }
 
 // No top-level await: the image runs this file bundled as CommonJS (see scripts/bundle.ts).

@@ -1,5 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox'
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { TypeCheck } from '@sinclair/typebox/compiler'
+import type { Issue } from '../errors.js'
+import { compileCheck, escapeToken, issuesOf, type CheckRegistry, type Compilable } from '../schemas/check.js'
 import { discriminators, models } from '../schemas/generated/models.js'
 import { registerFormats } from '../schemas/formats.js'
 import { isForm, unflatten } from './form.js'
@@ -10,16 +12,8 @@ registerFormats()
 // model, and a body that is not an object, names an unknown method or has a value of the wrong type is refused with
 // the JSON path of each problem. A field that is merely missing is not: Ory reports that itself as a message on the
 // form field (4000002 "Property … is missing"), which is what the SPA wants to show. Each branch is compiled once:
-// in the background right after the server listens (compileFlowBodyValidators), or by the first body that needs it,
+// in the background right after the server listens (the app's CheckRegistry), or by the first body that needs it,
 // whichever comes first. So start-up does not wait for the compiler, and a request waits at most for its own model.
-
-export interface BodyIssue {
-  /** JSON Pointer into the body (RFC 6901). */
-  path: string
-  message: string
-}
-
-const MAX_ISSUES = 10
 
 type Scalar = 'boolean' | 'number' | 'integer'
 
@@ -48,16 +42,9 @@ class LazyBranch {
   }
 }
 
-/** Validators whose branches have not all been compiled yet. */
-const uncompiled = new Set<FlowBodyValidator>()
-
-function escapeToken (token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1')
-}
-
 function compileBranch (model: TSchema): Branch {
   // Every property optional (missing ones are Ory's to report); types, formats and nested shapes still checked.
-  const check = TypeCompiler.Compile(Type.Partial(model))
+  const check = compileCheck(Type.Partial(model))
   const scalars = new Map<string, Scalar>()
   for (const [name, property] of Object.entries((model.properties ?? {}) as Record<string, TSchema>)) {
     if (property.type === 'boolean' || property.type === 'number' || property.type === 'integer') scalars.set(name, property.type)
@@ -73,13 +60,15 @@ function coerce (value: unknown, type: Scalar): unknown {
 }
 
 /** The validator for one request body model of the spec (a discriminated union or a plain object). */
-export class FlowBodyValidator {
+export class FlowBodyValidator implements Compilable {
   readonly modelId: string
+  readonly #registry: CheckRegistry | undefined
   readonly #tag: string | undefined
   readonly #branches: ReadonlyMap<string, LazyBranch>
   readonly #single: LazyBranch | undefined
 
-  constructor (modelId: string) {
+  /** `registry`: the app's, which compiles every branch once the server listens. */
+  constructor (modelId: string, registry?: CheckRegistry) {
     const model = (models as Record<string, TSchema>)[modelId]
     if (model === undefined) throw new Error(`no model ${modelId}`)
     this.modelId = modelId
@@ -95,14 +84,15 @@ export class FlowBodyValidator {
         return [tag, new LazyBranch(branch)]
       }))
     }
-    uncompiled.add(this)
+    this.#registry = registry
+    registry?.add(this)
   }
 
   /** Compiles every branch now (the background warm-up). */
   compile (): void {
     this.#single?.compile()
     for (const branch of this.#branches.values()) branch.compile()
-    uncompiled.delete(this)
+    this.#registry?.delete(this)
   }
 
   /** The tags the discriminator accepts (the values of `method`). */
@@ -111,7 +101,7 @@ export class FlowBodyValidator {
   }
 
   /** The problems of a body (a parsed form or JSON value); an empty list when it may go to Ory. */
-  validate (body: unknown): BodyIssue[] {
+  validate (body: unknown): Issue[] {
     let value = body
     const form = isForm(body)
     if (form) {
@@ -140,24 +130,6 @@ export class FlowBodyValidator {
       for (const [name, type] of branch.scalars) if (name in converted) converted[name] = coerce(converted[name], type)
       value = converted
     }
-    const { check } = branch
-    if (check.Check(value)) return []
-    const issues: BodyIssue[] = []
-    for (const error of check.Errors(value)) {
-      issues.push({ path: error.path, message: error.message })
-      if (issues.length >= MAX_ISSUES) break
-    }
-    return issues
-  }
-}
-
-/**
- * Compiles every flow-body validator built so far, one model per turn of the event loop so that requests arriving
- * meanwhile are not held up; the server calls it once it listens. Validators compile on first use in any case.
- */
-export async function compileFlowBodyValidators (): Promise<void> {
-  for (const validator of [...uncompiled]) {
-    await new Promise(resolve => setImmediate(resolve))
-    validator.compile()
+    return issuesOf(branch.check, value)
   }
 }

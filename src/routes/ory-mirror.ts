@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, Fast
 import type { Config } from '../config.js'
 import { cookieNameMatcher, rewriteSetCookie, type CookieNameMatcher } from '../http/cookies.js'
 import { decodeContent } from '../http/content.js'
-import { FlowBodyValidator, type BodyIssue } from '../mirror/flow-body.js'
+import { FlowBodyValidator } from '../mirror/flow-body.js'
 import { FORM_MEDIA_TYPE, isForm, parseForm } from '../mirror/form.js'
 import { PASSED_RESPONSE_HEADERS, upstreamHeaders, type UpstreamHeaderOptions } from '../http/headers.js'
 import { CACHEABLE_OPERATIONS, mirroredOperations, routePath } from '../mirror/operations.js'
@@ -16,8 +16,8 @@ import type { OryRawResponse } from '../ory/client.js'
 import type { BodyType } from '../ory/request.js'
 import type { OperationSpec, ParamSpec } from '../ory/operation.js'
 import { isJson, readBody } from '../ory/response.js'
-import { HttpError } from '../errors.js'
-import { LazyCheck } from './lazy-check.js'
+import { HttpError, invalidInput } from '../errors.js'
+import { LazyCheck, type CheckRegistry } from '../schemas/check.js'
 
 // Ory's browser-facing API on the BFF's own origin, under ORY_PATH_PREFIX: one route per operation of the spec's
 // frontend group and the identity schemas, each with schemas for its query, path and body and each sent through the
@@ -49,14 +49,6 @@ interface RouteContext {
 }
 
 type Answer = OryRawResponse<Buffer> | OryRawResponse<Readable>
-
-/** 400 in Ory's shape, with the JSON path of each problem in `details.errors`. */
-function invalid (part: string, issues: readonly BodyIssue[]): HttpError {
-  return new HttpError(400, BAD_REQUEST, {
-    reason: issues.map(issue => `${part}${issue.path} ${issue.message}`).join('; '),
-    details: { errors: issues.map(issue => ({ in: part, path: issue.path === '' ? '/' : issue.path, message: issue.message })) }
-  })
-}
 
 function returnToForbidden (value: string): HttpError {
   const shown = value.length > 200 ? `${value.slice(0, 197)}...` : value
@@ -177,10 +169,10 @@ class Mirror {
 }
 
 /**
- * Query and path parameters are checked with TypeBox, compiled once (see lazy-check.ts); bodies with the flow
+ * Query and path parameters are checked with TypeBox, compiled once (see src/schemas/check.ts); bodies with the flow
  * body validators (see src/mirror/flow-body.ts). Either way a problem is a 400 in Ory's shape with its JSON path.
  */
-function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>): FastifySchemaCompiler<TSchema> {
+function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>, checks: CheckRegistry): FastifySchemaCompiler<TSchema> {
   return ({ schema, httpPart }) => {
     const part = httpPart ?? 'body'
     if (part === 'body') {
@@ -188,13 +180,13 @@ function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>): Fas
       if (validator === undefined) throw new Error(`the body schema names no Ory model (${BODY_MODEL})`)
       return (data: unknown) => {
         const issues = validator.validate(data)
-        return issues.length === 0 ? { value: data } : { error: invalid('body', issues) }
+        return issues.length === 0 ? { value: data } : { error: invalidInput('body', issues) }
       }
     }
-    const lazy = new LazyCheck(schema)
+    const lazy = new LazyCheck(schema, [], checks)
     return (data: unknown) => {
       const issues = lazy.issues(data)
-      return issues.length === 0 ? { value: data } : { error: invalid(part, issues) }
+      return issues.length === 0 ? { value: data } : { error: invalidInput(part, issues) }
     }
   }
 }
@@ -229,13 +221,13 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
   const bodies = new Map<string, FlowBodyValidator>()
   for (const op of operations) {
     const model = (op.body?.schema as { $ref?: string } | undefined)?.$ref
-    if (model !== undefined && !bodies.has(model)) bodies.set(model, new FlowBodyValidator(model))
+    if (model !== undefined && !bodies.has(model)) bodies.set(model, new FlowBodyValidator(model, app.checks))
   }
 
   app.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: 'string' }, function parseFormBody (_request, body, done) {
     done(null, parseForm(body as string))
   })
-  app.setValidatorCompiler(validatorCompiler(bodies))
+  app.setValidatorCompiler(validatorCompiler(bodies, app.checks))
 
   for (const op of operations) {
     const queryParams = op.params.filter(param => param.in === 'query').map(param => ({ ...param, returnTo: RETURN_TO_NAMES.has(param.name) }))
@@ -354,7 +346,7 @@ function checkBodyReturnTo (body: Record<string, unknown>, mirror: Mirror): Reco
   for (const name of RETURN_TO_NAMES) {
     const value = body[name]
     if (value === undefined) continue
-    if (typeof value !== 'string') throw invalid('body', [{ path: `/${name}`, message: 'Expected string' }])
+    if (typeof value !== 'string') throw invalidInput('body', [{ path: `/${name}`, message: 'Expected string' }])
     const allowed = mirror.returnTo(value)
     if (allowed !== value) checked = isForm(body) ? Object.assign(body, { [name]: allowed }) : { ...checked, [name]: allowed }
   }

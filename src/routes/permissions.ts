@@ -1,14 +1,14 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifySchemaCompiler } from 'fastify'
+import type { Issue } from '../errors.js'
 import { subjectOf } from '../plugins/permissions.js'
 import { requireSession } from '../plugins/session.js'
 import {
   PermissionCheckBody, permissionBatchCheckBody, permissionBatchCheckBodyRef, permissionBatchCheckResultRef, permissionCheckBodyRef,
   permissionCheckResultRef
 } from './permission-schemas.js'
-import { LazyCheck } from './lazy-check.js'
-import { inputIssue, invalidInput } from './validation.js'
+import { LazyCheck, type CheckRegistry } from '../schemas/check.js'
+import { validatorCompiler } from './validation.js'
 
 // Keto checks for the signed-in identity, under /api/permissions. The subject is never the SPA's to choose: it is the
 // session's identity, and a body that names one is refused before anything reaches Ory.
@@ -16,25 +16,18 @@ import { inputIssue, invalidInput } from './validation.js'
 const SUBJECT_PROPERTIES = new Set(['subject_id', 'subject_set'])
 
 /**
- * Bodies checked with TypeBox, compiled once per route, like the other routes of the BFF (see validation.ts); the
- * route schemas are `$ref`s to the registered models, resolved here. Each problem a 400 with its JSON path.
+ * Bodies checked with TypeBox like the other routes of the BFF (see validation.ts); the route schemas are `$ref`s to
+ * the registered models, resolved here. Each problem a 400 with its JSON path.
  */
-function validatorCompiler (references: Map<string, TSchema>): FastifySchemaCompiler<TSchema> {
-  return ({ schema, httpPart }) => {
-    const part = httpPart ?? 'body'
+function checkOf (references: Map<string, TSchema>, checks: CheckRegistry): (schema: TSchema) => (value: unknown) => Issue[] {
+  return schema => {
     const id = (schema as { $ref?: unknown }).$ref
     const target = typeof id === 'string' ? references.get(id) : schema
     if (target === undefined) throw new Error(`no schema ${String(id)} for the permission routes`)
-    const lazy = new LazyCheck(target, [...references.values()])
-    return (data: unknown) => {
-      const issues = lazy.issues(data)
-      if (issues.length === 0) return { value: data }
-      return {
-        error: invalidInput(issues.map(issue => inputIssue(part, SUBJECT_PROPERTIES.has(issue.path.split('/').at(-1) ?? '')
-          ? { path: issue.path, message: 'Expected no subject: the subject is always the signed-in identity' }
-          : issue)))
-      }
-    }
+    const lazy = new LazyCheck(target, [...references.values()], checks)
+    return value => lazy.issues(value).map(issue => SUBJECT_PROPERTIES.has(issue.path.split('/').at(-1) ?? '')
+      ? { path: issue.path, message: 'Expected no subject: the subject is always the signed-in identity' }
+      : issue)
   }
 }
 
@@ -44,10 +37,10 @@ export interface PermissionRoutesOptions {
 
 export const permissionRoutes: FastifyPluginAsyncTypebox<PermissionRoutesOptions> = async function permissionRoutes (app, options) {
   const batchBody = permissionBatchCheckBody(options.batchMax)
-  app.setValidatorCompiler(validatorCompiler(new Map<string, TSchema>([
+  app.setValidatorCompiler(validatorCompiler(checkOf(new Map<string, TSchema>([
     [PermissionCheckBody.$id!, PermissionCheckBody],
     [batchBody.$id!, batchBody]
-  ])))
+  ]), app.checks)))
 
   app.post('/check', {
     schema: {

@@ -81,7 +81,7 @@ function deviceSession (session: Session, current: boolean): SessionDevicesBody[
 }
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async function sessionRoutes (app, { config }) {
-  app.setValidatorCompiler(typeBoxValidatorCompiler)
+  app.setValidatorCompiler(typeBoxValidatorCompiler(app.checks))
   const sessions = app.sessions
   // With the cache on, the sessions the route sees are the cache's own, long-lived objects; without it, new every time.
   const caching = sessions.caching

@@ -1,37 +1,34 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifySchemaCompiler } from 'fastify'
-import { HttpError } from '../errors.js'
-import { LazyCheck, type CheckIssue } from './lazy-check.js'
+import { invalidInput, type Issue } from '../errors.js'
+import { LazyCheck, type CheckRegistry } from '../schemas/check.js'
 
-/** One problem with a request: where (`querystring`, `params`, `body`, `headers`), the JSON path, and what. */
-export interface InputIssue {
-  in: string
-  path: string
-  message: string
-}
+/** The problems of a value of one part of a request; none when it passes. */
+export type IssuesOf = (value: unknown) => Issue[]
 
-/** A check's problem as a problem of the request's `part`; the root of the value is `/`. */
-export function inputIssue (part: string, { path, message }: CheckIssue): InputIssue {
-  return { in: part, path: path === '' ? '/' : path, message }
-}
-
-/** 400 in Ory's error shape, the JSON path of each problem in `details.errors`. */
-export function invalidInput (issues: readonly InputIssue[]): HttpError {
-  return new HttpError(400, 'The request was malformed or contained invalid parameters', {
-    reason: issues.map(issue => `${issue.in}${issue.path === '/' ? '' : issue.path} ${issue.message}`).join('; '),
-    details: { errors: issues }
-  })
+/**
+ * A validator compiler for the BFF's routes: `checkOf` makes the check of a route's schema for a part of the request,
+ * and a value with problems is refused with the one 400 for invalid input (src/errors.ts), so that nothing invalid
+ * reaches Ory.
+ */
+export function validatorCompiler (checkOf: (schema: TSchema, part: string) => IssuesOf): FastifySchemaCompiler<TSchema> {
+  return ({ schema, httpPart }) => {
+    const part = httpPart ?? 'body'
+    const issuesOf = checkOf(schema, part)
+    return (data: unknown) => {
+      const issues = issuesOf(data)
+      return issues.length === 0 ? { value: data } : { error: invalidInput(part, issues) }
+    }
+  }
 }
 
 /**
- * A validator compiler for the BFF's own routes: TypeBox's compiler (no coercion, no defaults: what the schema says
- * is what passes), and a refusal that names the JSON path of each problem, so that nothing invalid reaches Ory.
+ * TypeBox's checks (no coercion, no defaults: what the schema says is what passes), in the app's registry: compiled
+ * once the server listens, or by the first request that needs one.
  */
-export const typeBoxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
-  const part = httpPart ?? 'body'
-  const lazy = new LazyCheck(schema)
-  return (data: unknown) => {
-    const issues = lazy.issues(data)
-    return issues.length === 0 ? { value: data } : { error: invalidInput(issues.map(issue => inputIssue(part, issue))) }
-  }
+export function typeBoxValidatorCompiler (checks: CheckRegistry, references: TSchema[] = []): FastifySchemaCompiler<TSchema> {
+  return validatorCompiler(schema => {
+    const lazy = new LazyCheck(schema, references, checks)
+    return value => lazy.issues(value)
+  })
 }

@@ -1,6 +1,8 @@
 import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler, ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler'
+import { ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
+import type { Issue } from '../errors.js'
+import { compileCheck, escapeToken, issuesOf, MAX_ISSUES } from './check.js'
 import { registerFormats } from './formats.js'
 import { discriminators, models } from './generated/models.js'
 
@@ -9,24 +11,16 @@ registerFormats()
 const references: TSchema[] = Object.values(models)
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
 
-export interface ValidationIssue {
-  /** JSON Pointer to the offending value. */
-  path: string
-  message: string
-}
+/** The name this module's callers know the one issue type by. */
+export type ValidationIssue = Issue
 
 function checker (schema: TSchema): TypeCheck<TSchema> {
   let check = compiled.get(schema)
   if (check === undefined) {
-    check = TypeCompiler.Compile(schema, references)
+    check = compileCheck(schema, references)
     compiled.set(schema, check)
   }
   return check
-}
-
-// RFC 6901 §3: `~` and `/` in a reference token are written `~0` and `~1`.
-function escapeToken (token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
 /**
@@ -36,7 +30,7 @@ function escapeToken (token: string): string {
  *   selects; a missing or unknown tag is reported at the tag itself.
  * - A nullable value (`nullable: true` becomes a union with null) that is not null: the non-null branch.
  */
-function * explain (error: ValueError): Generator<ValidationIssue> {
+function * explain (error: ValueError): Generator<Issue> {
   if (error.type === ValueErrorType.Union) {
     const explained = explainUnion(error)
     if (explained !== undefined) {
@@ -47,7 +41,7 @@ function * explain (error: ValueError): Generator<ValidationIssue> {
   yield { path: error.path === '' ? '/' : error.path, message: error.message }
 }
 
-function explainUnion (error: ValueError): Iterable<ValidationIssue> | undefined {
+function explainUnion (error: ValueError): Iterable<Issue> | undefined {
   const variants = (error.schema.anyOf ?? []) as TSchema[]
   const { value } = error
   const id = error.schema.$id
@@ -74,20 +68,11 @@ function explainUnion (error: ValueError): Iterable<ValidationIssue> | undefined
   return undefined
 }
 
-function * explainAll (errors: Iterable<ValueError>): Generator<ValidationIssue> {
+function * explainAll (errors: Iterable<ValueError>): Generator<Issue> {
   for (const error of errors) yield * explain(error)
 }
 
 /** Checks a value against a schema (which may refer to any of Ory's models); an empty list means valid. */
-export function validate (schema: TSchema, value: unknown, maxIssues = 10): ValidationIssue[] {
-  const check = checker(schema)
-  if (check.Check(value)) return []
-  const issues: ValidationIssue[] = []
-  for (const error of check.Errors(value)) {
-    for (const issue of explain(error)) {
-      issues.push(issue)
-      if (issues.length >= maxIssues) return issues
-    }
-  }
-  return issues
+export function validate (schema: TSchema, value: unknown, maxIssues = MAX_ISSUES): Issue[] {
+  return issuesOf(checker(schema), value, maxIssues, explain)
 }
