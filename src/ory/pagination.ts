@@ -46,6 +46,14 @@ export interface PaginateOptions extends CallOptions {
   maxPages?: number
 }
 
+/** A generated list operation (`identity.listIdentities`, say), the first page's parameters, and the call's options. */
+type PageArguments<P, R> = [
+  client: OryClient,
+  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<R>,
+  params: NoInfer<NonNullable<P>>,
+  options?: PaginateOptions
+]
+
 // The result is inferred whole: from `OryResult<Op>`, a conditional type, TypeScript cannot infer `Op` and the pages
 // would be `unknown`. `P` may include `undefined` because a function whose params are optional takes `P | undefined`;
 // `NoInfer` lets the generated function, not the literal, decide what `params` may hold.
@@ -55,10 +63,7 @@ export interface PaginateOptions extends CallOptions {
  *   for await (const page of paginate(client, identity.listIdentities, { page_size: 250 })) { … page.body … }
  */
 export async function * paginate<P extends { page_token?: string } | undefined, R extends OryResponse<number, unknown>> (
-  client: OryClient,
-  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<R>,
-  params: NoInfer<NonNullable<P>>,
-  options: PaginateOptions = {}
+  ...[client, fn, params, options = {}]: PageArguments<P, R>
 ): AsyncGenerator<R, void, undefined> {
   const { maxPages = 1000, ...callOptions } = options
   let token = params.page_token
@@ -76,10 +81,7 @@ export async function * paginate<P extends { page_token?: string } | undefined, 
 
 /** Like `paginate`, but yields the items of list bodies one by one. */
 export async function * paginateItems<P extends { page_token?: string } | undefined, R extends OryResponse<number, unknown>> (
-  client: OryClient,
-  fn: (client: OryClient, params: P, options?: CallOptions) => Promise<R>,
-  params: NoInfer<NonNullable<P>>,
-  options: PaginateOptions = {}
+  ...[client, fn, params, options = {}]: PageArguments<P, R>
 ): AsyncGenerator<unknown, void, undefined> {
   for await (const page of paginate(client, fn, params, options)) {
     const body = page.body as unknown
