@@ -1,5 +1,70 @@
 import neostandard from 'neostandard'
 
+// The layers of src/ point one way, each importing only the ones below it, so that the typed client and the feature
+// modules never depend on Fastify's routes or plugins:
+//   server → app → routes → plugins → session | permissions | mirror → http → ory → schemas
+// errors.ts, constants.ts and config.ts are leaves anyone may import (below the plugins, config for its types only:
+// feature modules take plain values). The emulator stands apart: only server.ts starts it, and it takes nothing of
+// ours but types from src/schemas. src/boot (the image's bundle loader) is server.ts's alone. Tests import anything.
+const LAYERS = [['routes'], ['plugins'], ['session', 'permissions', 'mirror'], ['http'], ['ory'], ['schemas']]
+const ORDER = 'server → app → routes → plugins → session | permissions | mirror → http → ory → schemas'
+const APART = ['emulator', 'boot']
+
+function restricted (...patterns) {
+  return { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] }
+}
+
+function layerRules (rank, folder) {
+  const forbidden = [...LAYERS.slice(0, rank).flat(), ...LAYERS[rank].filter(peer => peer !== folder), ...APART]
+  const patterns = [{
+    regex: `^\\.\\./((${forbidden.join('|')})/|(app|server)\\.js$)`,
+    message: `src/${folder} may import only the layers below it (${ORDER}); src/emulator and src/boot are server.ts's.`
+  }]
+  if (rank >= 2) {
+    patterns.push({
+      regex: '^\\.\\./config\\.js$',
+      allowTypeImports: true,
+      message: `src/${folder} takes plain values, not the config: import its types only (import type).`
+    })
+  }
+  return { files: [`src/${folder}/**/*.ts`], rules: restricted(...patterns) }
+}
+
+const layers = [
+  ...LAYERS.flatMap((folders, rank) => folders.map(folder => layerRules(rank, folder))),
+  {
+    files: ['src/app.ts'],
+    rules: restricted({ regex: '^\\./(server\\.js$|emulator/|boot/)', message: 'Only server.ts starts the emulator, loads src/boot, or listens.' })
+  },
+  {
+    files: ['src/errors.ts', 'src/constants.ts'],
+    rules: restricted({ regex: '^\\.\\.?/', message: 'A leaf module, which every layer imports: it imports nothing of ours.' })
+  },
+  {
+    files: ['src/config.ts'],
+    rules: restricted({ regex: '^\\.\\.?/(?!constants\\.js$)', message: 'A leaf module, which every layer imports: it imports nothing of ours but constants.ts.' })
+  },
+  {
+    files: ['src/emulator/*.ts'],
+    rules: restricted(
+      { regex: '^\\.\\./(?!schemas/)', message: 'The emulator stands apart: it imports nothing of the BFF\'s.' },
+      { regex: '^\\.\\./schemas/', allowTypeImports: true, message: 'The emulator takes only types from src/schemas (import type).' }
+    )
+  },
+  {
+    files: ['src/emulator/*/**/*.ts'],
+    rules: restricted(
+      { regex: '^\\.\\./\\.\\./(?!schemas/)', message: 'The emulator stands apart: it imports nothing of the BFF\'s.' },
+      { regex: '^\\.\\./\\.\\./schemas/', allowTypeImports: true, message: 'The emulator takes only types from src/schemas (import type).' }
+    )
+  },
+  {
+    files: ['src/boot/**/*.ts'],
+    rules: restricted({ regex: '^\\.\\./', message: 'src/boot loads the bundled server: it imports nothing else of ours.' })
+  }
+]
+
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'src/**/generated/**'] })
+  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'src/**/generated/**'] }),
+  ...layers
 ]
