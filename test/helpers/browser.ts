@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
-import { buildApp, type App } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config.js'
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
-import { freePort } from '../../helpers/upstream.js'
+import { buildApp, type App } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
+import { freePort } from './upstream.js'
 
 // The browser tests drive Debian's own Chromium through playwright-core: no browser is ever downloaded. CI installs
 // it with `apt-get install -y chromium`; CHROMIUM_PATH names another binary.

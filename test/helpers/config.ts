@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
-import { buildApp, type App, type BuildAppOptions } from '../../../src/app.js'
-import { loadConfig, type Config } from '../../../src/config.js'
+import { buildApp, type App, type BuildAppOptions } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
 
 /** A valid config for tests: a real upstream on 127.0.0.1 (or a closed port), quiet logs, background probe rare. */
 export function testConfig (env: Record<string, string> = {}): Config {

@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
-import type { App } from '../../../src/app.js'
-import { buildTestApp, testConfig } from '../../server/helpers/app.js'
+import type { App } from '../../src/app.js'
+import { buildTestApp, testConfig } from './config.js'
 
 export const PUBLIC_URL = 'https://app.example.com'
 

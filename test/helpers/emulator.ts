@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap'
-import { courier, createOryClient, frontend, operations, OryUpstreamError, type OperationSpec, type OryClient } from '../../../src/ory/index.js'
+import { courier, createOryClient, frontend, operations, OryUpstreamError, type OperationSpec, type OryClient } from '../../src/ory/index.js'
 import type { TSchema } from '@sinclair/typebox'
-import { ErrorGeneric, GenericError, validate, type ValidationIssue } from '../../../src/schemas/index.js'
-import type { LoginFlow, RecoveryFlow, RegistrationFlow, SettingsFlow, UiNode, VerificationFlow } from '../../../src/schemas/index.js'
-import { startEmulator, type EmulatorOptions, type ObservedResponse, type RunningEmulator } from '../../../src/emulator/index.js'
+import { ErrorGeneric, GenericError, validate, type ValidationIssue } from '../../src/schemas/index.js'
+import type { LoginFlow, RecoveryFlow, RegistrationFlow, SettingsFlow, UiNode, VerificationFlow } from '../../src/schemas/index.js'
+import { startEmulator, type EmulatorOptions, type ObservedResponse, type RunningEmulator } from '../../src/emulator/index.js'
 
 // Every emulator test runs through emulatorTest(): an emulator of its own on 127.0.0.1:0, a typed client that checks
 // each 2xx body against its model (validateResponses), and a recorder that holds EVERY response the emulator sends,

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { json, startUpstream, type RecordedRequest } from '../../helpers/upstream.js'
+import { json, startUpstream, type RecordedRequest } from './upstream.js'
 
 export type Handler = (req: RecordedRequest, res: ServerResponse, socket?: Socket) => void
 

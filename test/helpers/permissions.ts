@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http'
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildApp, type App } from '../../../src/app.js'
-import { loadConfig, type Config } from '../../../src/config.js'
-import { startEmulator, type RunningEmulator, type SeedRelationship } from '../../../src/emulator/index.js'
-import { startUpstream, type RecordedRequest } from '../../helpers/upstream.js'
-import { Browser, csrfToken, PASSWORD } from '../../mirror/helpers/mirror.js'
+import { buildApp, type App } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { startEmulator, type RunningEmulator, type SeedRelationship } from '../../src/emulator/index.js'
+import { startUpstream, type RecordedRequest } from './upstream.js'
+import { Browser, csrfToken, PASSWORD } from './mirror.js'
 
 export const PUBLIC_URL = 'http://localhost:4000'
 

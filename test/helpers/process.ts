@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 
-export const REPO = fileURLToPath(new URL('../../../', import.meta.url))
+export const REPO = fileURLToPath(new URL('../../', import.meta.url))
 
 type LogLine = Record<string, unknown>
 type Match = (line: LogLine) => boolean

@@ -3,8 +3,8 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Test } from 'tap'
-import type { App } from '../../../src/app.js'
-import { buildTestApp, testConfig } from '../../server/helpers/app.js'
+import type { App } from '../../src/app.js'
+import { buildTestApp, testConfig } from './config.js'
 
 export const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json, loginFlow, oryError } from './helpers/flows.js'
-import { openBrowser, startStack } from './helpers/browser.js'
+import { json, loginFlow, oryError } from '../../helpers/browser-flows.js'
+import { openBrowser, startStack } from '../../helpers/browser.js'
 
 // Ory's answers that mean "this flow is no good, take another": 410 (expired, with the replacement's id) on fetch,
 // and 403 security_csrf_violation on submit (the flow belongs to another browser or its cookie is gone).

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { flow, input, json, loginFlow, oryError, text } from './helpers/flows.js'
-import { openBrowser, startStack } from './helpers/browser.js'
+import { flow, input, json, loginFlow, oryError, text } from '../../helpers/browser-flows.js'
+import { openBrowser, startStack } from '../../helpers/browser.js'
 
 // 422 browser_location_change_required: Ory tells an AJAX client where the browser must go next (after recovery:
 // the settings page of the SPA, on Ory's configured UI URL). The SPA follows it, and a UI URL of its own

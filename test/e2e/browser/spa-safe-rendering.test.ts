@@ -1,6 +1,6 @@
 import t from 'tap'
-import { flow, input, json, text } from './helpers/flows.js'
-import { openBrowser, startStack } from './helpers/browser.js'
+import { flow, input, json, text } from '../../helpers/browser-flows.js'
+import { openBrowser, startStack } from '../../helpers/browser.js'
 
 // Ory's flows carry text that users and identity schemas choose (labels, messages, trait values): the SPA must show
 // it as text, never run it, and load nothing from an address Ory's nodes name unless it is this origin.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { openBrowser, startStack } from './helpers/browser.js'
+import { openBrowser, startStack } from '../../helpers/browser.js'
 
 const EMAIL = 'ada@example.com'
 const PASSWORD = 'correct horse battery staple 42'

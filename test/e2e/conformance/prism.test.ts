@@ -13,11 +13,11 @@
  * reject valid update*Flow bodies that match several branches of a plain `oneOf`.
  */
 import t from 'tap'
-import { DEFAULT_SPEC } from '../../scripts/generate.js'
-import { listOperations, loadSpec, normalizeSpec, type OpenApiDocument } from '../../scripts/lib/spec.js'
-import { createOryClient, operations, OryUpstreamError, type OperationSpec } from '../../src/ory/index.js'
-import { startPrism } from '../helpers/prism.js'
-import { sample, type SchemaLike } from '../helpers/sample.js'
+import { DEFAULT_SPEC } from '../../../scripts/generate.js'
+import { listOperations, loadSpec, normalizeSpec, type OpenApiDocument } from '../../../scripts/lib/spec.js'
+import { createOryClient, operations, OryUpstreamError, type OperationSpec } from '../../../src/ory/index.js'
+import { startPrism } from '../../helpers/prism.js'
+import { sample, type SchemaLike } from '../../helpers/sample.js'
 
 const doc: OpenApiDocument = normalizeSpec(await loadSpec(DEFAULT_SPEC))
 const resolve = (ref: string): SchemaLike => {

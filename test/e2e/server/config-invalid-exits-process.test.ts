@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startServer } from './helpers/process.js'
+import { startServer } from '../../helpers/process.js'
 
 t.test('the server refuses a bad configuration: exit code 1 and one clear line on stderr, no stack trace', async t => {
   const server = startServer({ ORY_URL: 'https://example.projects.oryapis.com', PORT: '70000' })

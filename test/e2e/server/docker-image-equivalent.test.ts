@@ -6,10 +6,10 @@ import { dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import ts from 'typescript'
-import { bundle } from '../../scripts/bundle.js'
-import { execForm, imageCommand } from '../../scripts/lib/image.js'
-import { get } from './helpers/http.js'
-import { isListening, listeningPort, REPO, startServer } from './helpers/process.js'
+import { bundle } from '../../../scripts/bundle.js'
+import { execForm, imageCommand } from '../../../scripts/lib/image.js'
+import { get } from '../../helpers/http.js'
+import { isListening, listeningPort, REPO, startServer } from '../../helpers/process.js'
 
 const run = promisify(execFile)
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { DEVELOPMENT_ORY_URL } from '../../src/config.js'
-import { isListening, listeningPort, startServer } from './helpers/process.js'
+import { DEVELOPMENT_ORY_URL } from '../../../src/config.js'
+import { isListening, listeningPort, startServer } from '../../helpers/process.js'
 
 t.test('outside production with no ORY_URL the server starts the local emulator and is ready in front of it', async t => {
   const server = startServer({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' })

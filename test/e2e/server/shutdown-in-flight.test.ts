@@ -1,7 +1,7 @@
 import t from 'tap'
-import { get, splitRequest } from './helpers/http.js'
-import { isListening, listeningPort, startServer } from './helpers/process.js'
-import { healthy, startFakeOry, type Handler } from './helpers/upstream.js'
+import { get, splitRequest } from '../../helpers/http.js'
+import { isListening, listeningPort, startServer } from '../../helpers/process.js'
+import { healthy, startFakeOry, type Handler } from '../../helpers/fake-ory.js'
 
 t.test('on SIGTERM, requests in flight finish with their real answers, new ones are refused, and the process exits 0', async t => {
   // Ory holds its answer to the readiness probe until the test lets it go: the readiness requests are in flight.

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { get } from './helpers/http.js'
-import { isListening, listeningPort, startServer } from './helpers/process.js'
-import { startFakeOry } from './helpers/upstream.js'
+import { get } from '../../helpers/http.js'
+import { isListening, listeningPort, startServer } from '../../helpers/process.js'
+import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('a second signal during the drain exits at once', async t => {
   // Ory never answers the probe: the readiness request stays in flight, and the drain cannot finish on its own.

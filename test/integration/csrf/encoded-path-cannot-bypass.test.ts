@@ -1,5 +1,5 @@
 import t from 'tap'
-import { assertCsrfRefusal, csrfApp, PUBLIC_URL } from './helpers/app.js'
+import { assertCsrfRefusal, csrfApp, PUBLIC_URL } from '../../helpers/csrf.js'
 
 t.test('a percent-encoded /api path that the router decodes is still held to the CSRF checks', async t => {
   const { post, handled } = await csrfApp(t)

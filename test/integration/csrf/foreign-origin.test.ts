@@ -1,5 +1,5 @@
 import t from 'tap'
-import { assertCsrfRefusal, csrfApp, PUBLIC_URL, SAME_ORIGIN } from './helpers/app.js'
+import { assertCsrfRefusal, csrfApp, PUBLIC_URL, SAME_ORIGIN } from '../../helpers/csrf.js'
 
 t.test('a state-changing /api call whose Origin is not PUBLIC_URL is refused, even with the custom header', async t => {
   const { post, handled } = await csrfApp(t)

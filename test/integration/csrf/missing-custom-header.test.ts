@@ -1,5 +1,5 @@
 import t from 'tap'
-import { assertCsrfRefusal, csrfApp, PUBLIC_URL } from './helpers/app.js'
+import { assertCsrfRefusal, csrfApp, PUBLIC_URL } from '../../helpers/csrf.js'
 
 t.test('a state-changing /api call without X-Requested-With or X-CSRF is refused with 403', async t => {
   const { post, handled, app } = await csrfApp(t)

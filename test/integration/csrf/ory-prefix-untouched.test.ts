@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from '../mirror/helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 t.test('Ory\'s flows under /.ory keep Kratos\'s own CSRF mechanism: the /api defence does not touch them', async t => {
   const { app, calls } = await mirrorOfUpstream(t, (_req, res) => json(res, 200, { id: 'flow' }), { LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0' })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { csrfApp } from './helpers/app.js'
+import { csrfApp } from '../../helpers/csrf.js'
 
 t.test('GET, HEAD and OPTIONS under /api are not held to the CSRF checks; OPTIONS gets no CORS headers', async t => {
   const { app, handled } = await csrfApp(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { csrfApp, PUBLIC_URL, SAME_ORIGIN } from './helpers/app.js'
+import { csrfApp, PUBLIC_URL, SAME_ORIGIN } from '../../helpers/csrf.js'
 
 t.test('a proper same-origin call of the SPA passes the CSRF defence', async t => {
   const { post, handled } = await csrfApp(t)

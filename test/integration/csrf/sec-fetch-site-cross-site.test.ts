@@ -1,5 +1,5 @@
 import t from 'tap'
-import { assertCsrfRefusal, csrfApp, SAME_ORIGIN } from './helpers/app.js'
+import { assertCsrfRefusal, csrfApp, SAME_ORIGIN } from '../../helpers/csrf.js'
 
 t.test('a state-changing /api call with Sec-Fetch-Site other than same-origin or none is refused', async t => {
   const { post, handled } = await csrfApp(t)

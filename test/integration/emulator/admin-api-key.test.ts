@@ -1,5 +1,5 @@
-import { createOryClient, frontend, identity, permission } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { createOryClient, frontend, identity, permission } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // With apiKey set, the emulator guards admin, permission and courier APIs like Ory Network guards them with a
 // project API key; the self-service and session APIs stay public.

@@ -1,6 +1,6 @@
-import { frontend, identity } from '../../src/ory/index.js'
-import { hashPassword } from '../../src/emulator/index.js'
-import { emulatorTest, oryError, PASSWORD } from './helpers/emulator.js'
+import { frontend, identity } from '../../../src/ory/index.js'
+import { hashPassword } from '../../../src/emulator/index.js'
+import { emulatorTest, oryError, PASSWORD } from '../../helpers/emulator.js'
 
 async function canSignIn (client: Parameters<typeof frontend.createNativeLoginFlow>[0], email: string, password: string): Promise<boolean> {
   const flow = await frontend.createNativeLoginFlow(client)

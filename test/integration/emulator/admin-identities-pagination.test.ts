@@ -1,5 +1,5 @@
-import { identity, paginate, parseLinkHeader } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { identity, paginate, parseLinkHeader } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // Kratos' keyset pagination: page_size and an opaque page_token, with Link: <…>; rel="first" and, while there is
 // more, <…>; rel="next" (relative URLs, as Kratos writes them).

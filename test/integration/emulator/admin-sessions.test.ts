@@ -1,5 +1,5 @@
-import { frontend, identity } from '../../src/ory/index.js'
-import { emulatorTest, oryError, signUpNative } from './helpers/emulator.js'
+import { frontend, identity } from '../../../src/ory/index.js'
+import { emulatorTest, oryError, signUpNative } from '../../helpers/emulator.js'
 
 // The session admin API: list (with expand), get, disable, extend, and an identity's sessions.
 emulatorTest('admin sessions: list, get, disable, extend, per identity', async (t, emu) => {

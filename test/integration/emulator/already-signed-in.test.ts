@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, emulatorTest, oryError, signInBrowser, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, emulatorTest, oryError, signInBrowser, signUpNative } from '../../helpers/emulator.js'
 
 // Starting a login or registration while signed in: AJAX and native get 400 session_already_available; a browser is
 // sent on to where it was going.

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { emulatorTest, oryError, PASSWORD, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { emulatorTest, oryError, PASSWORD, signUpNative } from '../../helpers/emulator.js'
 
 // API flows have no CSRF protection, so Kratos refuses them when the request looks like a browser's (Origin or
 // Cookie headers): a page cannot make a browser complete a native flow.

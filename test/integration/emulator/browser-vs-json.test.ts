@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, PASSWORD, queryOf, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, PASSWORD, queryOf, signUpNative } from '../../helpers/emulator.js'
 
 // Kratos answers a browser navigating (Accept: text/html, or no Accept) with 303 redirects and an AJAX call
 // (Accept: application/json, or fetch's */*) with JSON.

@@ -1,5 +1,5 @@
-import { courier, frontend, parseLinkHeader } from '../../src/ory/index.js'
-import { emulatorTest, oryError, signUpNative } from './helpers/emulator.js'
+import { courier, frontend, parseLinkHeader } from '../../../src/ory/index.js'
+import { emulatorTest, oryError, signUpNative } from '../../helpers/emulator.js'
 
 // Every code the emulator "sends" is a courier message, readable through the courier admin API, newest first.
 emulatorTest('courier messages: listed newest first, filtered, paginated, fetched by id', async (t, emu) => {

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, oryError, PASSWORD, queryOf, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, oryError, PASSWORD, queryOf, signUpNative } from '../../helpers/emulator.js'
 
 // security_csrf_violation: a browser flow is only completed by the browser holding the anti-CSRF cookie it was made
 // for, with the csrf_token its form carried.

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, messageIds, oryError, PASSWORD, queryOf, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, messageIds, oryError, PASSWORD, queryOf, signUpNative } from '../../helpers/emulator.js'
 
 // A flow lives an hour (Kratos' default). Fetched after that: 410 self_service_flow_expired. Submitted after that:
 // a replacement flow carrying an "expired" message, named in the 410 (use_flow_id), or, for a browser form, opened.

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, lastCode, messageIds, oryError, PASSWORD, queryOf } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, lastCode, messageIds, oryError, PASSWORD, queryOf } from '../../helpers/emulator.js'
 
 // The same life as a browser lives it: a cookie jar of the test's own, the anti-CSRF cookie and the csrf_token field
 // carried from each flow to its submit, AJAX (JSON) calls as an SPA makes them and form posts (303) as a plain HTML

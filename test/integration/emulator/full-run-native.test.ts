@@ -1,5 +1,5 @@
-import { courier, frontend } from '../../src/ory/index.js'
-import { emulatorTest, lastCode, messageIds, node, oryError, PASSWORD } from './helpers/emulator.js'
+import { courier, frontend } from '../../../src/ory/index.js'
+import { emulatorTest, lastCode, messageIds, node, oryError, PASSWORD } from '../../helpers/emulator.js'
 
 // A native app's whole life with one account, through the typed client only: sign up, sign in, change profile and
 // password, sign out, recover the account with the code from the courier, verify the email. Each success body is

@@ -1,5 +1,5 @@
-import { metadata } from '../../src/ory/index.js'
-import { emulatorTest } from './helpers/emulator.js'
+import { metadata } from '../../../src/ory/index.js'
+import { emulatorTest } from '../../helpers/emulator.js'
 
 emulatorTest('health endpoints answer ok and the version names the emulator', async (t, emu) => {
   for (const path of ['/health/alive', '/health/ready']) {

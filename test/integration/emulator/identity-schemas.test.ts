@@ -1,5 +1,5 @@
-import { identity } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { identity } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // The bundled schema: email (password identifier, verified and recovered by email) and a first and last name.
 emulatorTest('identity schemas: listed, and fetched by id or by the base64 id identities link to', async (t, emu) => {

@@ -1,5 +1,5 @@
-import { permission, relationship } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { permission, relationship } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 emulatorTest('batch check answers each tuple in order, with an error for an invalid one', async (t, emu) => {
   const { client } = emu

@@ -1,6 +1,6 @@
-import { permission, relationship } from '../../src/ory/index.js'
-import type { Relationship } from '../../src/schemas/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { permission, relationship } from '../../../src/ory/index.js'
+import type { Relationship } from '../../../src/schemas/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // Checks follow direct tuples and subject sets (up to max-depth, Keto's default limit 5). The /openapi variants
 // always answer 200 {allowed}; the plain ones mirror the answer in the status: 403 {"allowed": false}.

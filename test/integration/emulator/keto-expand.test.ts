@@ -1,5 +1,5 @@
-import { permission, relationship } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { permission, relationship } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // Expand shows who is in a subject set: leaves for subject ids, unions for subject sets, as deep as max-depth allows.
 emulatorTest('expand builds the tree of subject ids and subject sets', async (t, emu) => {

@@ -1,5 +1,5 @@
-import { paginate, relationship } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { paginate, relationship } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // Keto pages with page_size and page_token and says where to go on in the body (next_page_token, "" at the end).
 emulatorTest('relation tuples are listed page by page with next_page_token', async (t, emu) => {

@@ -1,5 +1,5 @@
-import { relationship } from '../../src/ory/index.js'
-import { emulatorTest, oryError } from './helpers/emulator.js'
+import { relationship } from '../../../src/ory/index.js'
+import { emulatorTest, oryError } from '../../helpers/emulator.js'
 
 // Writing relation tuples: create (idempotent), patch (all or nothing), delete by query.
 emulatorTest('relation tuples: create, patch and delete', async (t, emu) => {

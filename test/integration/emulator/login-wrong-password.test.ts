@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, messageIds, node, oryError, PASSWORD, queryOf, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, messageIds, node, oryError, PASSWORD, queryOf, signUpNative } from '../../helpers/emulator.js'
 
 // Wrong password or unknown account: 400 with the flow and message 4000006, the same either way (no enumeration);
 // the identifier stays in the form, the password does not.

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, emulatorTest, oryError, queryOf, signInBrowser, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, emulatorTest, oryError, queryOf, signInBrowser, signUpNative } from '../../helpers/emulator.js'
 
 // Browser logout: GET /self-service/logout/browser gives a URL with the session's logout token; opening it ends the
 // session, clears the cookie and redirects (or answers 204 to AJAX).

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { emulatorTest, oryError, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { emulatorTest, oryError, signUpNative } from '../../helpers/emulator.js'
 
 emulatorTest('native logout revokes the session token (204); unknown tokens get 403', async (t, emu) => {
   const { client } = emu

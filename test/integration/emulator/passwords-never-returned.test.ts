@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
-import { courier, frontend, identity } from '../../src/ory/index.js'
-import { hashPassword } from '../../src/emulator/index.js'
-import { CookieJar, emulatorTest, lastCode, oryError, signInBrowser } from './helpers/emulator.js'
+import { courier, frontend, identity } from '../../../src/ory/index.js'
+import { hashPassword } from '../../../src/emulator/index.js'
+import { CookieJar, emulatorTest, lastCode, oryError, signInBrowser } from '../../helpers/emulator.js'
 
 const logs: string[] = []
 const stream = new Writable({ write (chunk: Buffer, _encoding, callback) { logs.push(chunk.toString()); callback() } })

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, lastCode, messageIds, oryError, queryOf, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, lastCode, messageIds, oryError, queryOf, signUpNative } from '../../helpers/emulator.js'
 
 async function codeSent (emu: Parameters<Parameters<typeof emulatorTest>[1]>[1], jar: CookieJar) {
   const flow = await frontend.createBrowserRecoveryFlow(emu.client)

@@ -1,5 +1,5 @@
-import { courier, frontend } from '../../src/ory/index.js'
-import { emulatorTest, lastCode, messageIds, oryError, signUpNative } from './helpers/emulator.js'
+import { courier, frontend } from '../../../src/ory/index.js'
+import { emulatorTest, lastCode, messageIds, oryError, signUpNative } from '../../helpers/emulator.js'
 
 // Recovery by code: sent as a courier message to known addresses only (same answer for unknown ones), wrong codes
 // are 4060006, and a code dies after five wrong guesses.

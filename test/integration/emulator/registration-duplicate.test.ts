@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { emulatorTest, messageIds, oryError, PASSWORD, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { emulatorTest, messageIds, oryError, PASSWORD, signUpNative } from '../../helpers/emulator.js'
 
 emulatorTest('registering an identifier that exists answers 400 with message 4000007', async (t, emu) => {
   const { client } = emu

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { emulatorTest, messageIds, node, oryError, PASSWORD } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { emulatorTest, messageIds, node, oryError, PASSWORD } from '../../helpers/emulator.js'
 
 // Form validation against the identity schema and the password policy: 400 with the flow, each message on its node.
 emulatorTest('a registration missing a required field answers 400 with message 4000002 on that field', async (t, emu) => {

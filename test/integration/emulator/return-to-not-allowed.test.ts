@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, oryError, PASSWORD, queryOf, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, oryError, PASSWORD, queryOf, signUpNative } from '../../helpers/emulator.js'
 
 // return_to is checked against the allowed list (default: the UI's origin) when the flow starts: no open redirects.
 emulatorTest('a return_to outside the allowed list is refused with 400 self_service_flow_return_to_forbidden', async (t, emu) => {

@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { frontend, identity, permission } from '../../src/ory/index.js'
-import { startEmulator } from '../../src/emulator/index.js'
-import { emulatorTest } from './helpers/emulator.js'
+import { frontend, identity, permission } from '../../../src/ory/index.js'
+import { startEmulator } from '../../../src/emulator/index.js'
+import { emulatorTest } from '../../helpers/emulator.js'
 
-const seedFile = join(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/emulator/seed.json')
+const seedFile = join(fileURLToPath(new URL('.', import.meta.url)), '../../fixtures/emulator/seed.json')
 
 async function signIn (client: Parameters<typeof frontend.createNativeLoginFlow>[0], email: string, password: string): Promise<number> {
   const flow = await frontend.createNativeLoginFlow(client)

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, emulatorTest, signInBrowser, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, emulatorTest, signInBrowser, signUpNative } from '../../helpers/emulator.js'
 
 // Behind https (baseUrl), cookies are Secure and scoped to the public host, and every URL Ory writes uses baseUrl.
 emulatorTest('with an https base URL, cookies are Secure with Domain=<host> and URLs are absolute on it', async (t, emu) => {

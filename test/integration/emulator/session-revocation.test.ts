@@ -1,5 +1,5 @@
-import { frontend, identity } from '../../src/ory/index.js'
-import { emulatorTest, oryError, PASSWORD } from './helpers/emulator.js'
+import { frontend, identity } from '../../../src/ory/index.js'
+import { emulatorTest, oryError, PASSWORD } from '../../helpers/emulator.js'
 
 async function signIn (client: Parameters<typeof frontend.createNativeLoginFlow>[0], email: string): Promise<string> {
   const flow = await frontend.createNativeLoginFlow(client)

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, oryError, PASSWORD, queryOf, signInBrowser, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, oryError, PASSWORD, queryOf, signInBrowser, signUpNative } from '../../helpers/emulator.js'
 
 // Changing the password or the email needs a privileged session: signed in within the last 15 minutes (Kratos'
 // privileged_session_max_age). Later, Kratos asks to sign in again with refresh=true; other traits stay editable.

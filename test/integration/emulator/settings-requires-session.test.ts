@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, emulatorTest, oryError, signInBrowser, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, emulatorTest, oryError, signInBrowser, signUpNative } from '../../helpers/emulator.js'
 
 emulatorTest('settings flows need a session, and only their own identity\'s', async (t, emu) => {
   const { client } = emu

@@ -1,5 +1,5 @@
-import { courier, frontend, identity } from '../../src/ory/index.js'
-import { CookieJar, csrfToken, emulatorTest, messageIds, oryError, PASSWORD, queryOf } from './helpers/emulator.js'
+import { courier, frontend, identity } from '../../../src/ory/index.js'
+import { CookieJar, csrfToken, emulatorTest, messageIds, oryError, PASSWORD, queryOf } from '../../helpers/emulator.js'
 
 // Registration sends a verification code at once (continue_with show_verification_ui); the code, typed in or
 // followed as the email's link, marks the address verified.

@@ -1,5 +1,5 @@
-import { frontend } from '../../src/ory/index.js'
-import { CookieJar, emulatorTest, oryError, signInBrowser, signUpNative } from './helpers/emulator.js'
+import { frontend } from '../../../src/ory/index.js'
+import { CookieJar, emulatorTest, oryError, signInBrowser, signUpNative } from '../../helpers/emulator.js'
 
 // /sessions/whoami finds the session by X-Session-Token (or a bearer token) and by the session cookie; anything else
 // is 401 session_inactive.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Security regression: nothing below the prefix reaches Ory's admin API, the console's project, workspace or event
 // APIs, or Keto, whatever the method; each is a 404 in Ory's shape and Ory never hears of it.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 t.test('the headers Ory reads in browser flows go along; the rest stays', async t => {
   const { app, calls } = await mirrorOfUpstream(t, (_req, res) => json(res, 200, {}))

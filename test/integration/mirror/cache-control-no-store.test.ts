@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Sessions, flows and everything that sets a cookie must never be kept by a cache (a shared one would hand one
 // user's session to the next); public documents may be cached as Ory says.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 t.test('without TRUST_PROXY the client IP is the peer\'s: a forged X-Forwarded-For is not believed', async t => {
   const { app, calls } = await mirrorOfUpstream(t, (_req, res) => json(res, 200, {}))

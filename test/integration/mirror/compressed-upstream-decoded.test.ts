@@ -1,6 +1,6 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 for (const [coding, compress] of [['gzip', gzipSync], ['br', brotliCompressSync]] as const) {
   t.test(`a ${coding} answer (despite Accept-Encoding: identity) is decoded, rewritten and sent uncompressed`, async t => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Browser, cookieAttributes, csrfToken, mirrorOfEmulator, PASSWORD, setCookies } from './helpers/mirror.js'
+import { Browser, cookieAttributes, csrfToken, mirrorOfEmulator, PASSWORD, setCookies } from '../../helpers/mirror.js'
 
 // Ory (here the emulator on its public URL https://ory.example.test) sets Secure cookies for its own domain. Behind
 // the BFF on plain-http local development, the browser must get them host-only and without Secure, or it would

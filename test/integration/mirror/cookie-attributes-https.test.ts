@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Browser, cookieAttributes, csrfToken, mirrorOfEmulator, PASSWORD, setCookies } from './helpers/mirror.js'
+import { Browser, cookieAttributes, csrfToken, mirrorOfEmulator, PASSWORD, setCookies } from '../../helpers/mirror.js'
 
 // Behind TLS (PUBLIC_URL https), every cookie is Secure, even one Ory sent without it (the emulator on plain http
 // does), and COOKIE_DOMAIN shares it with the sibling hosts of the BFF's domain.

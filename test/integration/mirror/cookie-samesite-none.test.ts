@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream, setCookies } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream, setCookies } from '../../helpers/mirror.js'
 
 const fromOry = [
   'ory_hydra_session=h; Path=/; Domain=project.oryapis.com; HttpOnly; Secure; SameSite=None; Partitioned',

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream, setCookies } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream, setCookies } from '../../helpers/mirror.js'
 
 const cookie = 'ory_kratos_session=k; Path=/; HttpOnly; SameSite=Lax'
 

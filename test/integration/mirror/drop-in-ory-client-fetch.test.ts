@@ -2,10 +2,10 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Configuration, FrontendApi, ResponseError, type UiNodeInputAttributes } from '@ory/client-fetch'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { startEmulator } from '../../src/emulator/index.js'
-import { CookieJar, PASSWORD } from './helpers/mirror.js'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { startEmulator } from '../../../src/emulator/index.js'
+import { CookieJar, PASSWORD } from '../../helpers/mirror.js'
 
 // The drop-in promise: an SPA written against Ory's own SDK only changes its basePath to `<origin>/.ory`. Here the
 // SDK is the real @ory/client-fetch, its fetch a Node fetch with a cookie jar standing in for the browser's, and the

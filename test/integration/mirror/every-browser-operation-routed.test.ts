@@ -1,8 +1,8 @@
 import t from 'tap'
-import { operations, type OperationSpec } from '../../src/ory/index.js'
-import { mirroredOperations } from '../../src/mirror/operations.js'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { operations, type OperationSpec } from '../../../src/ory/index.js'
+import { mirroredOperations } from '../../../src/mirror/operations.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 const bodies: Record<string, unknown> = {
   performNativeLogoutBody: { session_token: 'ory_st_x' },

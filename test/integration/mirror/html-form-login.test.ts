@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Browser, csrfToken, mirrorOfEmulator, PASSWORD, pathOf } from './helpers/mirror.js'
+import { Browser, csrfToken, mirrorOfEmulator, PASSWORD, pathOf } from '../../helpers/mirror.js'
 
 // A page without JavaScript: links and <form method="POST" action="{ui.action}"> posting
 // application/x-www-form-urlencoded, following Ory's 303s. The browser only ever talks to the BFF's origin.

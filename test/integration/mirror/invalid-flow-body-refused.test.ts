@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 const cases: Array<{ name: string, url: string, contentType: string, payload: string, paths: string[] }> = [
   { name: 'not an object', url: '/.ory/self-service/login?flow=f', contentType: 'application/json', payload: '["password"]', paths: ['/'] },

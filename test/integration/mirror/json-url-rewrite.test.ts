@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from './helpers/mirror.js'
+import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from '../../helpers/mirror.js'
 
 const PUBLIC = 'http://localhost:4000/.ory'
 

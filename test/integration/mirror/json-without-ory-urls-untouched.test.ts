@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Bytes that a parse and re-serialise would change: spacing, escapes, a duplicate key, a number's form.
 const body = '{ "error" : {"code":401,  "message":"no session \\u003cfor you\\u003e", "x": 1.50, "x": 2e3 } }\n'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfEmulator } from './helpers/mirror.js'
+import { mirrorOfEmulator } from '../../helpers/mirror.js'
 
 t.test('pagination links (Link) point at the mirror and lead to the next page through it', async t => {
   const { app } = await mirrorOfEmulator(t, {}, { identitySchemas: { default: { type: 'object', properties: { traits: { type: 'object', properties: { email: { type: 'string', format: 'email', 'ory.sh/kratos': { credentials: { password: { identifier: true } } } } } } } }, other: { type: 'object' } } })

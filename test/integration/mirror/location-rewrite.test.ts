@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfEmulator, mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfEmulator, mirrorOfUpstream } from '../../helpers/mirror.js'
 
 t.test('a browser starting a flow is sent to the SPA\'s page (not Ory\'s) as Ory decided', async t => {
   const { app } = await mirrorOfEmulator(t)

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 const browserCookies = [
   '_ga=GA1.1.123', 'app_session=secret-of-the-app', 'ory_kratos_session=k1', 'theme=dark', 'csrf_token_0a1b=c1',

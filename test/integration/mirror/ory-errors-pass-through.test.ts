@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from './helpers/mirror.js'
+import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from '../../helpers/mirror.js'
 
 // Ory's own errors are the SPA's to read: status and body as Ory sent them, only Ory's URLs rewritten.
 t.test('401, 403, 400, 410 and 422 from Ory reach the browser unchanged apart from the URLs', async t => {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Ory trusts its Ory-* headers: Ory-Base-URL-Rewrite decides where its links point (e-mails included). A browser
 // that could send them could have Ory write recovery links to a host of its choosing.

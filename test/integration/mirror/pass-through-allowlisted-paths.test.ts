@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 function redirect (to: string) {
   return (_req: unknown, res: import('node:http').ServerResponse): void => {

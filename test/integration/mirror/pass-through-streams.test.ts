@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Only bodies that may need rewriting (JSON, or compressed) are read into memory; anything else streams through,
 // so the buffering cap does not apply to it.

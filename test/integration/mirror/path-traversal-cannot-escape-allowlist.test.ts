@@ -1,8 +1,8 @@
 import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Security regression: normalisation tricks cannot turn an allowed path into another one on the way to Ory. Sent
 // over a real socket, so that no client library tidies the path first.

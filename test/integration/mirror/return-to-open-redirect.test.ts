@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Security regression: no open redirect through return_to. Each attack is refused by the BFF before Ory sees it.
 const attacks = [

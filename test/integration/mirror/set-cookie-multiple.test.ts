@@ -1,8 +1,8 @@
 import { get } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { json } from '../../helpers/upstream.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Each Set-Cookie stays a line of its own from Ory to the browser. Joined with commas (as some proxies do) the
 // Expires dates, which contain commas, would split cookies in the wrong places.

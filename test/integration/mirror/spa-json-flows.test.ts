@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from './helpers/mirror.js'
+import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from '../../helpers/mirror.js'
 
 // What an SPA does with fetch: JSON in, JSON out, the cookies handled by the browser.
 t.test('registration, whoami, settings, sessions and logout as JSON calls through the mirror', async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { closedPortUrl } from '../helpers/upstream.js'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { closedPortUrl } from '../../helpers/upstream.js'
 
 t.test('Ory unreachable: 502 in Ory\'s shape with the request id, not the upstream\'s address', async t => {
   const ory = await closedPortUrl()

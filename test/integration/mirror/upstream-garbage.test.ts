@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 t.test('bytes that are not HTTP: 502', async t => {
   const { app } = await mirrorOfUpstream(t, (_req, _res, socket) => {

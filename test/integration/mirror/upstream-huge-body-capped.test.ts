@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib'
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 const LIMIT = 4096
 

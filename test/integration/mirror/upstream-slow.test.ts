@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mirrorOfUpstream } from './helpers/mirror.js'
+import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 t.test('Ory not answering within UPSTREAM_TIMEOUT_MS: 504 in Ory\'s shape', async t => {
   // Headers never come; the test's upstream closes the socket at teardown.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, OryAbortError, OryTimeoutError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, OryAbortError, OryTimeoutError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('aborting while Ory has not answered ends the call with an OryAbortError', async t => {
   const upstream = await startUpstream(() => {})

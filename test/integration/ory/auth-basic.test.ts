@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, oauth2 } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, oauth2 } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 /** Decodes Basic credentials the way RFC 6749 §2.3.1 says a server must: split, then form-decode each half. */
 function decodeBasic (header: string | undefined): { username: string, password: string, raw: string } {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, oidc } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, oidc } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('getOidcDynamicClient sends the registration access token as a Bearer token', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, { client_id: 'c1' }))

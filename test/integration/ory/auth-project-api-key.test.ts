@@ -1,7 +1,7 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, operations, project, type OperationSpec } from '../../src/ory/index.js'
-import { authHeaders } from '../../src/ory/request.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, operations, project, type OperationSpec } from '../../../src/ory/index.js'
+import { authHeaders } from '../../../src/ory/request.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('the project API key goes as a Bearer token to an operation that names oryAccessToken', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, []))

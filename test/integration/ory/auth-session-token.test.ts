@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a session token is sent as X-Session-Token to updateSettingsFlow', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

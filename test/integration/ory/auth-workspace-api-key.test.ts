@@ -1,7 +1,7 @@
 import t from 'tap'
-import { createOryClient, identity, operations, project, type OperationSpec } from '../../src/ory/index.js'
-import { authHeaders } from '../../src/ory/request.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, operations, project, type OperationSpec } from '../../../src/ory/index.js'
+import { authHeaders } from '../../../src/ory/request.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('the workspace API key goes to console operations only, and those go to consoleUrl', async t => {
   const projectApi = await startUpstream((_req, res) => json(res, 200, []))

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryTimeoutError } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryTimeoutError } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('a body that stalls after the headers ends the call with a 504 OryTimeoutError', async t => {
   const upstream = await startUpstream((_req, res) => {

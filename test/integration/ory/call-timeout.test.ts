@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryTimeoutError } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryTimeoutError } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('the whole-call timeout ends a call that trickles on with a 504 OryTimeoutError', async t => {
   // Each byte arrives well within the body timeout, so only the deadline of the whole call can end it.

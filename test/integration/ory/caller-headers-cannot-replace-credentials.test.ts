@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('an Authorization header from the caller, in any case, cannot replace the project key', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, []))

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import t from 'tap'
-import { createOryClient, frontend, OryUnavailableError, project } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryUnavailableError, project } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('close() closes the connections of the pools the client created, for both APIs', async t => {
   const projectApi = await startUpstream((_req, res) => json(res, 200, {}))

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Pool } from 'undici'
-import { createOryClient, frontend, identity, OryUnavailableError } from '../../src/ory/index.js'
-import { closedPortUrl } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, OryUnavailableError } from '../../../src/ory/index.js'
+import { closedPortUrl } from '../../helpers/upstream.js'
 
 t.test('a refused connection becomes a 502 OryUnavailableError', async t => {
   const client = createOryClient({ url: await closedPortUrl(), retry: false })

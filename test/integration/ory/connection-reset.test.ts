@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryUnavailableError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryUnavailableError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const retry = { retries: 2, minDelayMs: 1, maxDelayMs: 2 }
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('a 204 has an undefined body', async t => {
   const upstream = await startUpstream((_req, res) => {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryBffError, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryBffError, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a non-success answer becomes an OryUpstreamError carrying status, headers and Ory\'s error body', async t => {
   const oryError = {

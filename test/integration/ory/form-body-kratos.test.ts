@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, OryArgumentError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, OryArgumentError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('updateLoginFlow with bodyType form flattens nested objects into dotted keys, the way Kratos reads them', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

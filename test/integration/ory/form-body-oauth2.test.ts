@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, oauth2 } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, oauth2 } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('oauth2TokenExchange sends its body as application/x-www-form-urlencoded', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, { access_token: 'at', token_type: 'bearer', expires_in: 3600 }))

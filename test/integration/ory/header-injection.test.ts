@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, oidc, OryArgumentError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, oidc, OryArgumentError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a line break in any header value is refused with an OryArgumentError before anything is sent', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

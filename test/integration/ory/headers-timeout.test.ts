@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryBffError, OryTimeoutError } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryBffError, OryTimeoutError } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('Ory that never sends the response headers ends the call with a 504 OryTimeoutError', async t => {
   // The request is read and never answered; close() destroys the hanging socket.

@@ -1,8 +1,8 @@
 import { once } from 'node:events'
 import t from 'tap'
 import { Agent, Pool, request } from 'undici'
-import { createOryClient, frontend, project } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, project } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('an injected dispatcher carries the calls and is not closed by client.close()', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

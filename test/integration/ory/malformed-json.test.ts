@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryBadResponseError, OryUpstreamError } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryBadResponseError, OryUpstreamError } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('a body labelled application/json that is not JSON becomes a 502 OryBadResponseError', async t => {
   const upstream = await startUpstream((_req, res) => {

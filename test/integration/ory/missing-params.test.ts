@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, operations, OryArgumentError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, operations, OryArgumentError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a missing required parameter is an OryArgumentError, and nothing is sent', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

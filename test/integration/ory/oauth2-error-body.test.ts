@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, oauth2, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, oauth2, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('an OAuth2 error body (RFC 6749 §5.2) becomes the message of the OryUpstreamError', async t => {
   const oauthError = {

@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap'
 import {
   createOryClient, frontend, identity, OryArgumentError, OryBffError, OryTimeoutError, OryUpstreamError, type OryErrorBody
-} from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+} from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 /** The keys and types of Ory's generic error (`errorGeneric` in the spec). */
 function assertGenericShape (t: Test, body: OryErrorBody): void {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, paginate, relationship } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, paginate, relationship } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 async function count (pages: AsyncIterable<unknown>): Promise<number> {
   const all: unknown[] = []

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, paginate, paginateItems, relationship } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, paginate, paginateItems, relationship } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const tuple = (object: string): Record<string, string> => ({ namespace: 'Doc', object, relation: 'viewer', subject_id: 'u1' })
 

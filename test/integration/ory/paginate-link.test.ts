@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, paginate, paginateItems } from '../../src/ory/index.js'
-import { json, startUpstream, type Upstream } from '../helpers/upstream.js'
+import { createOryClient, identity, paginate, paginateItems } from '../../../src/ory/index.js'
+import { json, startUpstream, type Upstream } from '../../helpers/upstream.js'
 
 /** Three pages of identities, linked the way Ory links them: absolute URLs in a Link header. */
 const pages: Record<string, { items: Array<{ id: string }>, next?: string }> = {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryArgumentError, project } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryArgumentError, project } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a path parameter cannot climb out of or add to its path segment', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

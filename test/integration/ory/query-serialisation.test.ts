@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, operations, relationship } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, operations, relationship } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('query parameters: arrays repeat the name, booleans and numbers as text, Dates as ISO 8601', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, []))

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import t from 'tap'
-import { createOryClient, frontend, operations, OryBadResponseError, type OryRawResponse } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, operations, OryBadResponseError, type OryRawResponse } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 async function collect (stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('a 303 is returned as a result, not followed, with its Location and cookies', async t => {
   const location = 'https://app.example/ui/login?flow=9f3a'

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('the request id goes as X-Request-Id and the user agent names the client', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, {}))

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryBadResponseError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryBadResponseError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const limit = 1024
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const invalid = { id: 'not-a-uuid', schema_id: 42, traits: 'x', state: 'some-state-ory-added-later', extra: { a: null } }
 

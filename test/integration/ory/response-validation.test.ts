@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryBadResponseError, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryBadResponseError, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const validIdentity = {
   id: '9f425a8d-7efc-4768-8f23-7647a74fdf13',

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { createOryClient, identity } from '../../src/ory/index.js'
-import { retryAfter } from '../../src/ory/retry.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity } from '../../../src/ory/index.js'
+import { retryAfter } from '../../../src/ory/retry.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('retryAfter reads seconds and HTTP dates, and caps them', async t => {
   const now = Date.parse('2025-01-01T00:00:00Z')

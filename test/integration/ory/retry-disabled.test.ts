@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('retry: false on the client sends an idempotent call once', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 503, {}))

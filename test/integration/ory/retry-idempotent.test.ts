@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const fast = { minDelayMs: 1, maxDelayMs: 2 }
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, identity, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, identity, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a POST answered 503 is not retried and throws OryUpstreamError', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 503, { error: { code: 503, status: 'Service Unavailable', message: 'try later' } }, { 'retry-after': '0' }))

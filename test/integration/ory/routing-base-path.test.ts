@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, identity, project, workspace } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, identity, project, workspace } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('project operations go to url, below its base path', async t => {
   const upstream = await startUpstream((_req, res) => json(res, 200, []))

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryUpstreamError } from '../../src/ory/index.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryUpstreamError } from '../../../src/ory/index.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 const cookies = [
   'ory_session_abc=MTY4; Path=/; Expires=Fri, 01 Jan 2100 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax',

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createOryClient, frontend, OryUpstreamError } from '../../src/ory/index.js'
-import { startUpstream } from '../helpers/upstream.js'
+import { createOryClient, frontend, OryUpstreamError } from '../../../src/ory/index.js'
+import { startUpstream } from '../../helpers/upstream.js'
 
 t.test('a body that is not JSON is returned as text: the WebAuthn script', async t => {
   const script = 'window.__oryWebAuthnLogin = function (opt) { return JSON.parse("{}") };\n'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, permissionsApp, signIn, spaPost } from './helpers/app.js'
+import { ADA, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
 
 const tuple = (i: number) => ({ namespace: 'Document', object: `doc-${i}`, relation: 'view' })
 

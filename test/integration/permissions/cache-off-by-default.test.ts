@@ -1,6 +1,6 @@
 import t from 'tap'
-import { loadConfig } from '../../src/config.js'
-import { ADA, permissionsApp, signIn, spaPost } from './helpers/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { ADA, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
 
 t.test('answers are not cached unless PERMISSION_CACHE_TTL_MS is set: every check asks Keto', async t => {
   const defaults = loadConfig({ ORY_URL: 'http://127.0.0.1:9' })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, GRACE, permissionsApp, signIn, spaPost, subjectsOf } from './helpers/app.js'
+import { ADA, GRACE, permissionsApp, signIn, spaPost, subjectsOf } from '../../helpers/permissions.js'
 
 t.test('with the cache on, an answer is reused only for the same identity and tuple: two users never share one', async t => {
   const { app, ketoCalls } = await permissionsApp(t, {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, permissionsApp, signIn, spaPost } from './helpers/app.js'
+import { ADA, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
 
 t.test('a malformed tuple is a 400 naming the JSON path of each problem; nothing reaches Keto', async t => {
   const { app, ketoCalls } = await permissionsApp(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, permissionsApp, signIn, spaPost } from './helpers/app.js'
+import { ADA, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
 
 t.test('Keto down is a 502 in Ory\'s shape, and the failure is not cached', async t => {
   const { app, ketoCalls, setKetoDown } = await permissionsApp(t, {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, permissionsApp, signIn, spaPost } from './helpers/app.js'
+import { ADA, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
 
 t.test('Keto refusing the BFF\'s API key is a 502 for the operator, not a 401 the SPA would take for "signed out"', async t => {
   const { app, ketoCalls } = await permissionsApp(t, { apiKey: 'ory_pat_right', bffApiKey: 'ory_pat_wrong' })

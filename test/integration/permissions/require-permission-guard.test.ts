@@ -1,6 +1,6 @@
 import t from 'tap'
-import { Browser } from '../mirror/helpers/mirror.js'
-import { ADA, GRACE, permissionsApp, signIn, subjectsOf } from './helpers/app.js'
+import { Browser } from '../../helpers/mirror.js'
+import { ADA, GRACE, permissionsApp, signIn, subjectsOf } from '../../helpers/permissions.js'
 
 t.test('requirePermission guards any route: 401 signed out, 403 without the relation, the handler only when allowed', async t => {
   const { app, ketoCalls } = await permissionsApp(t, {

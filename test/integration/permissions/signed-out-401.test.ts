@@ -1,6 +1,6 @@
 import t from 'tap'
-import { Browser } from '../mirror/helpers/mirror.js'
-import { permissionsApp, spaPost } from './helpers/app.js'
+import { Browser } from '../../helpers/mirror.js'
+import { permissionsApp, spaPost } from '../../helpers/permissions.js'
 
 t.test('the permission routes answer 401 in Ory\'s shape when nobody is signed in, without asking Keto', async t => {
   const { app, ketoCalls } = await permissionsApp(t)

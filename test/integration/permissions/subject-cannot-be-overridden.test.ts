@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, GRACE, permissionsApp, signIn, spaPost } from './helpers/app.js'
+import { ADA, GRACE, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
 
 t.test('a subject_id or subject_set in the body is refused with 400 and never reaches Keto', async t => {
   const { app, ketoCalls } = await permissionsApp(t, {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, GRACE, permissionsApp, signIn, spaPost, subjectsOf } from './helpers/app.js'
+import { ADA, GRACE, permissionsApp, signIn, spaPost, subjectsOf } from '../../helpers/permissions.js'
 
 t.test('the subject sent to Keto is the signed-in identity\'s id, and Keto\'s answer is passed on', async t => {
   const { app, ketoCalls } = await permissionsApp(t, {

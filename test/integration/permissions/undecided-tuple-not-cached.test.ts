@@ -1,8 +1,8 @@
 import t from 'tap'
-import { createOryClient, OryBadResponseError } from '../../src/ory/index.js'
-import { PermissionChecker } from '../../src/permissions/checker.js'
-import { HttpError } from '../../src/plugins/errors.js'
-import { json, startUpstream } from '../helpers/upstream.js'
+import { createOryClient, OryBadResponseError } from '../../../src/ory/index.js'
+import { PermissionChecker } from '../../../src/permissions/checker.js'
+import { HttpError } from '../../../src/plugins/errors.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
 
 t.test('a tuple Keto could not decide is passed on with its error and not cached; a short answer is a 502', async t => {
   let answer: unknown = { results: [{ allowed: true }, { allowed: false, error: 'namespace Nope not found' }] }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import Fastify from 'fastify'
-import { models } from '../../src/schemas/index.js'
-import { formats } from '../../src/schemas/formats.js'
+import { models } from '../../../src/schemas/index.js'
+import { formats } from '../../../src/schemas/formats.js'
 
 // The way routes use the models: each registered once with addSchema, then referred to by `{ $ref: '<spec name>#' }`.
 t.test('models registered with fastify.addSchema validate route bodies by $ref', async t => {

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { buildTestApp, captureLogs, testConfig } from './helpers/app.js'
-import { startFakeOry } from './helpers/upstream.js'
+import { buildTestApp, captureLogs, testConfig } from '../../helpers/config.js'
+import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('one JSON line per request with request id, method, route, status and duration; health and metrics stay off the info log', async t => {
   const ory = await startFakeOry()

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import t from 'tap'
-import { buildTestApp, testConfig } from './helpers/app.js'
+import { buildTestApp, testConfig } from '../../helpers/config.js'
 
 t.test('a body over BODY_LIMIT_BYTES is refused with 413 in Ory\'s error shape', async t => {
   const app = buildTestApp(t, testConfig({ BODY_LIMIT_BYTES: '1024' }))

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from './helpers/app.js'
-import { startFakeOry } from './helpers/upstream.js'
+import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('GET /health/alive answers 200 {"status":"ok"} without calling the upstream', async t => {
   const ory = await startFakeOry()

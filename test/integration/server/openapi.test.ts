@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
-import { buildTestApp, testConfig } from './helpers/app.js'
+import { buildTestApp, testConfig } from '../../helpers/config.js'
 
 interface OpenApiDocument {
   openapi: string
@@ -32,7 +32,7 @@ t.test('/openapi.json lists every route the server adds, later features included
   const doc = res.json<OpenApiDocument>()
   t.match(doc.openapi, /^3\.1\./)
   t.equal(doc.info.title, 'ory-bff')
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
   t.equal(doc.info.version, pkg.version)
 
   const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map(method => `${method.toUpperCase()} ${path}`))

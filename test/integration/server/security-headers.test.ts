@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from './helpers/app.js'
+import { buildTestApp, testConfig } from '../../helpers/config.js'
 
 const EXPECTED = {
   'x-content-type-options': 'nosniff',

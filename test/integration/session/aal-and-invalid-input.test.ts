@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { body, SAME_ORIGIN, sessionJson, withUpstream } from './helpers/session.js'
+import { json } from '../../helpers/upstream.js'
+import { body, SAME_ORIGIN, sessionJson, withUpstream } from '../../helpers/session.js'
 
 // ?aal=aal2 on a weaker session: 403 session_aal2_required as Kratos answers it. Bad input: 400 in Ory's shape
 // with the JSON path of the problem, and Ory never hears of it.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { body, SESSION_INACTIVE, withEmulator } from './helpers/session.js'
+import { body, SESSION_INACTIVE, withEmulator } from '../../helpers/session.js'
 
 // GET /api/session answers the SPA's view of the session, and Kratos's 401 (with the request id) without one.
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { body, sessionJson, withUpstream } from './helpers/session.js'
+import { json } from '../../helpers/upstream.js'
+import { body, sessionJson, withUpstream } from '../../helpers/session.js'
 
 // 100 concurrent checks of one session make one call to Ory: the first starts it, the others wait for its answer.
 // The stand-in holds its answer until all 100 checks have reached the checker, so that none can arrive late.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { CookieJar, signInBrowser } from '../emulator/helpers/emulator.js'
-import { body, SAME_ORIGIN, withEmulator } from './helpers/session.js'
+import { CookieJar, signInBrowser } from '../../helpers/emulator.js'
+import { body, SAME_ORIGIN, withEmulator } from '../../helpers/session.js'
 
 // Every way out through /api/session evicts the cached session at once: with a TTL of an hour and a clock that does
 // not move, a session still served after its logout could only come from the cache.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { CookieJar, signInBrowser } from '../emulator/helpers/emulator.js'
-import { withEmulator } from './helpers/session.js'
+import { CookieJar, signInBrowser } from '../../helpers/emulator.js'
+import { withEmulator } from '../../helpers/session.js'
 
 // The logout paths of Ory's own API through the /.ory mirror evict too: updateLogoutFlow (the browser's logout link),
 // performNativeLogout, disableMySession and disableMyOtherSessions. The TTL is an hour and the clock stands still.

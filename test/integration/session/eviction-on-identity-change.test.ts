@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { body, SAME_ORIGIN, sessionJson, withUpstream } from './helpers/session.js'
+import { json } from '../../helpers/upstream.js'
+import { body, SAME_ORIGIN, sessionJson, withUpstream } from '../../helpers/session.js'
 
 // Flows that change what whoami answers for the same cookie (settings change traits, a second factor raises the AAL,
 // verification marks an address, recovery) evict the cached session once Ory has answered, so that the SPA's next

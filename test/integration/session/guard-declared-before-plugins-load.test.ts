@@ -1,10 +1,10 @@
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { requirePermission } from '../../src/plugins/permissions.js'
-import { requireSession } from '../../src/plugins/session.js'
-import { json, startUpstream } from '../helpers/upstream.js'
-import { sessionJson } from './helpers/session.js'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { requirePermission } from '../../../src/plugins/permissions.js'
+import { requireSession } from '../../../src/plugins/session.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
+import { sessionJson } from '../../helpers/session.js'
 
 // `app.requireSession` is undefined until the plugins have loaded, and Fastify takes an undefined hook for none: a
 // route declared right after buildApp would be left open. The exported guards look the plugins up per request.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { sessionJson, withUpstream } from './helpers/session.js'
+import { json } from '../../helpers/upstream.js'
+import { sessionJson, withUpstream } from '../../helpers/session.js'
 
 // Through /.ory a cached whoami answer is what Ory's would be for the browser: Ory's JSON with its URLs rewritten
 // for the BFF's origin, Cache-Control: no-store. Ory's 401 passes through as Ory sent it.

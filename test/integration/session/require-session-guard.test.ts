@@ -1,8 +1,8 @@
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { json, startUpstream } from '../helpers/upstream.js'
-import { body, SESSION_INACTIVE, sessionJson } from './helpers/session.js'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { json, startUpstream } from '../../helpers/upstream.js'
+import { body, SESSION_INACTIVE, sessionJson } from '../../helpers/session.js'
 
 // Any route of the app can ask for a signed-in user with `preHandler: app.requireSession` and read the typed
 // `request.session`; without a session it answers Kratos's 401 and the handler never runs.

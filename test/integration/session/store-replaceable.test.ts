@@ -1,6 +1,6 @@
 import t from 'tap'
-import { InProcessSessionStore, type SessionEntry, type SessionStore } from '../../src/session/cache.js'
-import { SAME_ORIGIN, withEmulator } from './helpers/session.js'
+import { InProcessSessionStore, type SessionEntry, type SessionStore } from '../../../src/session/cache.js'
+import { SAME_ORIGIN, withEmulator } from '../../helpers/session.js'
 
 // A store of the caller's replaces the in-process one (a shared store for several replicas): asynchronous methods
 // work, positive answers go into it, and a logout deletes from it.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { sessionJson, withUpstream } from './helpers/session.js'
+import { json } from '../../helpers/upstream.js'
+import { sessionJson, withUpstream } from '../../helpers/session.js'
 
 // A positive answer is kept for SESSION_CACHE_TTL_MS at most, and never past the session's expires_at. The clock is
 // the test's: time moves when the test says so, no sleeping.

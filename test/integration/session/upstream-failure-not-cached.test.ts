@@ -1,6 +1,6 @@
 import t from 'tap'
-import { json } from '../helpers/upstream.js'
-import { body, sessionJson, withUpstream } from './helpers/session.js'
+import { json } from '../../helpers/upstream.js'
+import { body, sessionJson, withUpstream } from '../../helpers/session.js'
 
 // Ory unreachable or broken: 502 in Ory's shape; Ory too slow: 504. Neither is remembered: the next check asks again
 // and, Ory being back, gets the session.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { body, withEmulator } from './helpers/session.js'
+import { body, withEmulator } from '../../helpers/session.js'
 
 // The security property of the cache: a session is found by its own credentials only. Many users at once, their
 // requests interleaved, the same app cookies and Ory CSRF cookies on all of them: each gets exactly their own session,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HTML, staticApp, tempTree } from './helpers/static.js'
+import { HTML, staticApp, tempTree } from '../../helpers/static.js'
 
 t.test('dotfiles and dot-directories in the static root are never served', async t => {
   const dir = await tempTree(t, {

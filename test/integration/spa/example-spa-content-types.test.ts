@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import { EXAMPLE_SPA_DIR } from '../../src/routes/static.js'
-import { HTML, staticApp } from './helpers/static.js'
+import { EXAMPLE_SPA_DIR } from '../../../src/routes/static.js'
+import { HTML, staticApp } from '../../helpers/static.js'
 
 t.test('outside production the example SPA is served at / with the right media types', async t => {
   const app = staticApp(t)

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import { EXAMPLE_SPA_DIR, HTML_CSP } from '../../src/routes/static.js'
-import { HTML, staticApp } from './helpers/static.js'
+import { EXAMPLE_SPA_DIR, HTML_CSP } from '../../../src/routes/static.js'
+import { HTML, staticApp } from '../../helpers/static.js'
 
 function directives (policy: string): Map<string, string[]> {
   return new Map(policy.split(';').map(part => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { staticApp } from './helpers/static.js'
+import { staticApp } from '../../helpers/static.js'
 
 t.test('the static catch-all route is not part of the API description', async t => {
   const app = staticApp(t)

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { HTML, listen, rawGet, staticApp, tempTree } from './helpers/static.js'
+import { HTML, listen, rawGet, staticApp, tempTree } from '../../helpers/static.js'
 
 // The paths go out byte for byte on a socket: a client library would normalise `..` and `%2e` before sending.
 t.test('no path escapes the static root', async t => {

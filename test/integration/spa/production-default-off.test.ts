@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HTML, staticApp } from './helpers/static.js'
+import { HTML, staticApp } from '../../helpers/static.js'
 
 t.test('in production nothing is served at / unless STATIC_DIR says so', async t => {
   const app = staticApp(t, { NODE_ENV: 'production' })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HTML, staticApp, tempTree } from './helpers/static.js'
+import { HTML, staticApp, tempTree } from '../../helpers/static.js'
 
 // A static directory that happens to hold files under the BFF's own prefixes must not shadow them, and an unknown
 // path below them is the API's JSON 404, never the SPA's page.

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import { EXAMPLE_SPA_DIR } from '../../src/routes/static.js'
-import { HTML, staticApp } from './helpers/static.js'
+import { EXAMPLE_SPA_DIR } from '../../../src/routes/static.js'
+import { HTML, staticApp } from '../../helpers/static.js'
 
 t.test('an unknown path asked for as a page gets index.html, so SPA routes and Ory\'s UI URLs load the app', async t => {
   const app = staticApp(t)

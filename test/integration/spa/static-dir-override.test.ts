@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HTML, staticApp, tempTree } from './helpers/static.js'
+import { HTML, staticApp, tempTree } from '../../helpers/static.js'
 
 t.test('STATIC_DIR replaces the example SPA, in development and in production', async t => {
   const dir = await tempTree(t, {

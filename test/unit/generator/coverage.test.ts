@@ -1,9 +1,9 @@
 import t from 'tap'
-import { DEFAULT_SPEC } from '../scripts/generate.js'
-import { groupOf } from '../scripts/lib/operations.js'
-import { listOperations, loadSpec } from '../scripts/lib/spec.js'
-import * as ory from '../src/ory/index.js'
-import { models } from '../src/schemas/index.js'
+import { DEFAULT_SPEC } from '../../../scripts/generate.js'
+import { groupOf } from '../../../scripts/lib/operations.js'
+import { listOperations, loadSpec } from '../../../scripts/lib/spec.js'
+import * as ory from '../../../src/ory/index.js'
+import { models } from '../../../src/schemas/index.js'
 
 const doc = await loadSpec(DEFAULT_SPEC)
 const specOperations = listOperations(doc)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DEFAULT_SPEC, drift, generate } from '../scripts/generate.js'
+import { DEFAULT_SPEC, drift, generate } from '../../../scripts/generate.js'
 
 t.test('the committed generated code is what the generator makes from the spec', async t => {
   const files = await generate(DEFAULT_SPEC)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { PassThroughAllowlist, passThroughEntries, plainSegments } from '../../src/mirror/allowlist.js'
+import { PassThroughAllowlist, passThroughEntries, plainSegments } from '../../../src/mirror/allowlist.js'
 
 t.test('plain paths split into segments', async t => {
   t.same(plainSegments('self-service/methods/oidc/callback/google'), ['self-service', 'methods', 'oidc', 'callback', 'google'])

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, DEFAULT_ORY_COOKIE_PATTERN, loadConfig } from '../../src/config.js'
+import { ConfigError, DEFAULT_ORY_COOKIE_PATTERN, loadConfig } from '../../../src/config.js'
 
 const base = { ORY_URL: 'https://example.projects.oryapis.com' }
 

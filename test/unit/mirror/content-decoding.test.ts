@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import t from 'tap'
-import { decodeContent } from '../../src/mirror/content.js'
+import { decodeContent } from '../../../src/mirror/content.js'
 
 const text = Buffer.from(JSON.stringify({ url: 'http://127.0.0.1:4433/sessions/whoami' }))
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { DEFAULT_ORY_COOKIE_PATTERN } from '../../src/config.js'
-import { cookieNameMatcher, oryCookieHeader } from '../../src/mirror/cookies.js'
+import { DEFAULT_ORY_COOKIE_PATTERN } from '../../../src/config.js'
+import { cookieNameMatcher, oryCookieHeader } from '../../../src/mirror/cookies.js'
 
 const isOry = cookieNameMatcher(DEFAULT_ORY_COOKIE_PATTERN.split(','))
 

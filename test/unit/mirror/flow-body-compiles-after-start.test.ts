@@ -1,5 +1,5 @@
 import t from 'tap'
-import { compileFlowBodyValidators, FlowBodyValidator } from '../../src/mirror/flow-body.js'
+import { compileFlowBodyValidators, FlowBodyValidator } from '../../../src/mirror/flow-body.js'
 
 // Start-up does not wait for the compiler: a validator compiles its branches in the background warm-up the server
 // starts once it listens, or for the first body that needs one, and judges a body the same way either way.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { FlowBodyValidator } from '../../src/mirror/flow-body.js'
-import { parseForm } from '../../src/mirror/form.js'
+import { FlowBodyValidator } from '../../../src/mirror/flow-body.js'
+import { parseForm } from '../../../src/mirror/form.js'
 
 const login = new FlowBodyValidator('updateLoginFlowBody')
 const registration = new FlowBodyValidator('updateRegistrationFlowBody')

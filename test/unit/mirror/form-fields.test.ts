@@ -1,5 +1,5 @@
 import t from 'tap'
-import { isForm, parseForm, unflatten } from '../../src/mirror/form.js'
+import { isForm, parseForm, unflatten } from '../../../src/mirror/form.js'
 
 t.test('fields as sent, repeated names as lists, + and %XX decoded', async t => {
   const fields = parseForm('identifier=a%40example.com&password=a+b%26c&method=password&x=1&x=2&x=3')

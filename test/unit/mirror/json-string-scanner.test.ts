@@ -1,5 +1,5 @@
 import t from 'tap'
-import { JsonSyntaxError, rewriteJsonStrings } from '../../src/mirror/json-strings.js'
+import { JsonSyntaxError, rewriteJsonStrings } from '../../../src/mirror/json-strings.js'
 
 // The scanner must visit exactly the strings a walk of JSON.parse's tree visits (every string value, never a key),
 // accept exactly the texts JSON.parse accepts, and leave every byte it does not replace as it came.

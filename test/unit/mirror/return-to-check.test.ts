@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createReturnToCheck } from '../../src/mirror/return-to.js'
+import { createReturnToCheck } from '../../../src/mirror/return-to.js'
 
 const check = createReturnToCheck(['https://app.example.com', 'https://docs.example.com/guide/', 'https://*.tenant.example.com'], 'https://app.example.com')
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { rewriteSetCookie } from '../../src/mirror/cookies.js'
+import { rewriteSetCookie } from '../../../src/mirror/cookies.js'
 
 const http = { secure: false, cookieDomain: undefined }
 const https = { secure: true, cookieDomain: undefined }

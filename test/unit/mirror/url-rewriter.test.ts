@@ -1,6 +1,6 @@
 import t from 'tap'
-import { mirroredRoots } from '../../src/mirror/allowlist.js'
-import { UrlRewriter } from '../../src/mirror/urls.js'
+import { mirroredRoots } from '../../../src/mirror/allowlist.js'
+import { UrlRewriter } from '../../../src/mirror/urls.js'
 
 const rewriter = new UrlRewriter({
   oryBases: ['https://slug.projects.oryapis.com', 'https://auth.example.com'],

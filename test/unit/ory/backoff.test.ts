@@ -1,5 +1,5 @@
 import t from 'tap'
-import { backoff, DEFAULT_RETRY, type RetryOptions } from '../../src/ory/retry.js'
+import { backoff, DEFAULT_RETRY, type RetryOptions } from '../../../src/ory/retry.js'
 
 const options: RetryOptions = { retries: 10, minDelayMs: 100, maxDelayMs: 2000 }
 

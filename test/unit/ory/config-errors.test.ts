@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createOryClient, OryConfigError, type OryClientOptions } from '../../src/ory/index.js'
+import { createOryClient, OryConfigError, type OryClientOptions } from '../../../src/ory/index.js'
 
 function configError (options: unknown): unknown {
   try {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { nextPageToken, parseLinkHeader } from '../../src/ory/index.js'
+import { nextPageToken, parseLinkHeader } from '../../../src/ory/index.js'
 
 t.test('parseLinkHeader reads Ory\'s Link header: absolute URLs, no space after the comma', async t => {
   const header = '<https://x/admin/identities?page_size=2&page_token=abc>; rel="next",<https://x/admin/identities?page_size=2&page_token=00000000-0000-0000-0000-000000000000>; rel="first"'

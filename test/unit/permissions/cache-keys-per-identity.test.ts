@@ -1,5 +1,5 @@
 import t from 'tap'
-import { PermissionCache } from '../../src/permissions/cache.js'
+import { PermissionCache } from '../../../src/permissions/cache.js'
 
 t.test('answers are kept per identity and tuple: no two questions share a key', async t => {
   const cache = new PermissionCache({ ttlMs: 60_000, max: 100 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { PermissionCache } from '../../src/permissions/cache.js'
+import { PermissionCache } from '../../../src/permissions/cache.js'
 
 const tuple = { namespace: 'Document', object: 'doc', relation: 'view' }
 

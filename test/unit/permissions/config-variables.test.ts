@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../../src/config.js'
 
 const base = { ORY_URL: 'http://127.0.0.1:9' }
 

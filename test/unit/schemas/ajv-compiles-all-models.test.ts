@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Ajv } from 'ajv'
-import { models } from '../../src/schemas/index.js'
-import { formats } from '../../src/schemas/formats.js'
-import { fixture } from './fixture.js'
+import { models } from '../../../src/schemas/index.js'
+import { formats } from '../../../src/schemas/formats.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Fastify validates route schemas with Ajv 8. Registered once with addSchema and referred to by $ref, every model
 // compiles, and Ajv judges real payloads as our validator does.

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Ajv } from 'ajv'
-import { models } from '../../src/schemas/index.js'
-import { formats } from '../../src/schemas/formats.js'
+import { models } from '../../../src/schemas/index.js'
+import { formats } from '../../../src/schemas/formats.js'
 
 // Ajv's defaults are strict: unknown keywords throw, and a keyword on a type it does not apply to is logged (Ory's
 // spec puts `minimum` on the string page_token). Fastify keeps those defaults, so every model must compile without

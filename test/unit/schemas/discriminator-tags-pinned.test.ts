@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { TSchema } from '@sinclair/typebox'
-import { discriminators, models, type ModelName } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
+import { discriminators, models, type ModelName } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
 
 // Ory's spec leaves the tag of most discriminated unions to discriminator.mapping, which JSON Schema validators
 // ignore. normalizeSpec pins every branch's tag to its mapping value(s); this holds for every union of the spec.

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { ErrorGeneric, LoginFlow, Session } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { ErrorGeneric, LoginFlow, Session } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // The spec's enums are incomplete in practice: Kratos sends error ids and authentication methods it does not list.
 // validate() is strict about enums, which is what tests want; production code does not validate Ory's answers, so such

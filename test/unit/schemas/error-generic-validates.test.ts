@@ -1,7 +1,7 @@
 import t from 'tap'
-import { ErrorGeneric, GenericErrorContent } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { ErrorGeneric, GenericErrorContent } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Kratos answers an unknown flow id with herodot's not-found error (sqlcon.ErrNoRows): code, status, message and the
 // request id, which the spec's genericErrorContent does not list but must not reject.

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { Session } from '../../src/schemas/index.js'
-import { formats } from '../../src/schemas/formats.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { Session } from '../../../src/schemas/index.js'
+import { formats } from '../../../src/schemas/formats.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Go writes RFC 3339 with as many fraction digits as it has (0 to 9) and Z, or the zone's offset.
 const accepted = [

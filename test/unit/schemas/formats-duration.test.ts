@@ -1,5 +1,5 @@
 import t from 'tap'
-import { formats } from '../../src/schemas/formats.js'
+import { formats } from '../../../src/schemas/formats.js'
 
 // Ory reads durations with Go's time.ParseDuration and writes them with time.Duration.String(): Hydra answers a client
 // lifespan set to "1h" with "1h0m0s" (ory/x sqlxx.NullDuration).

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { Identity, NullUUID, UUID } from '../../src/schemas/index.js'
-import { formats } from '../../src/schemas/formats.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { Identity, NullUUID, UUID } from '../../../src/schemas/index.js'
+import { formats } from '../../../src/schemas/formats.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 const uuids = [
   '010543b1-8bd4-41ba-8670-8dad4e7bc617',

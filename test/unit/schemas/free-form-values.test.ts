@@ -1,7 +1,7 @@
 import t from 'tap'
-import { AcceptOAuth2ConsentRequest, Identity, IdentityTraits, JSONRawMessage, LoginFlow, NullJsonRawMessage, OAuth2ConsentRequest, UpdateLoginFlowBody } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { AcceptOAuth2ConsentRequest, Identity, IdentityTraits, JSONRawMessage, LoginFlow, NullJsonRawMessage, OAuth2ConsentRequest, UpdateLoginFlowBody } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Whatever an identity schema, a webhook or a login app puts there: nested objects, arrays, numbers, booleans, null.
 const anything = {

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { LoginFlow, OAuth2Client, Relationships, Session, SettingsFlow } from '../../src/schemas/index.js'
-import { validate, type ValidationIssue } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { LoginFlow, OAuth2Client, Relationships, Session, SettingsFlow } from '../../../src/schemas/index.js'
+import { validate, type ValidationIssue } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 function paths (issues: ValidationIssue[]): string[] {
   return [...new Set(issues.map(issue => issue.path))]

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { discriminators, LoginFlow, models, UiNode, type ModelName } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { discriminators, LoginFlow, models, UiNode, type ModelName } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Shaped after Kratos' own ui node snapshots (ui/node/.snapshots, selfservice/strategy/{totp,webauthn,lookup}/.snapshots).
 t.test('a browser login flow with a ui node of every type validates against loginFlow', async t => {

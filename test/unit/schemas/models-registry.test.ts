@@ -1,10 +1,10 @@
 import t from 'tap'
 import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { DEFAULT_SPEC } from '../../scripts/generate.js'
-import { loadSpec } from '../../scripts/lib/spec.js'
-import { models } from '../../src/schemas/index.js'
-import '../../src/schemas/validator.js'
+import { DEFAULT_SPEC } from '../../../scripts/generate.js'
+import { loadSpec } from '../../../scripts/lib/spec.js'
+import { models } from '../../../src/schemas/index.js'
+import '../../../src/schemas/validator.js'
 
 const doc = await loadSpec(DEFAULT_SPEC)
 const specNames = Object.keys(doc.components.schemas)

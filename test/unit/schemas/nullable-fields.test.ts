@@ -1,7 +1,7 @@
 import t from 'tap'
-import { Identity, LoginFlow, models, NullBool, NullBoolLower, NullTime, NullTimeLower, NullUUID, OAuth2Client, UiNodeInputAttributes } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { Identity, LoginFlow, models, NullBool, NullBoolLower, NullTime, NullTimeLower, NullUUID, OAuth2Client, UiNodeInputAttributes } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 t.test('nullable fields accept null', async t => {
   t.test('NullTime and nullTime, which differ only by case, are two models with their own $id', async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { OAuth2Client } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { OAuth2Client } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Shaped after Hydra's GET /admin/clients/{id} answers (client/.snapshots in ory/hydra): empty lists rather than
 // missing ones, `jwks: {}`, `metadata: {}` and null token lifespans when none is set.

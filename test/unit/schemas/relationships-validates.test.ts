@@ -1,7 +1,7 @@
 import t from 'tap'
-import { Relationship, Relationships } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { Relationship, Relationships } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Shaped after Keto's GET /relation-tuples answers (ory/keto contrib/docs-code-samples).
 t.test('a page of Keto relationships with subject ids and subject sets validates against relationships', async t => {

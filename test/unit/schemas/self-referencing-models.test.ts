@@ -1,7 +1,7 @@
 import t from 'tap'
-import { ExpandedPermissionTree, LineItemV1 } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { ExpandedPermissionTree, LineItemV1 } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 t.test('self-referencing models validate nested values at every depth', async t => {
   t.test("expandedPermissionTree: Keto's expand answer", async t => {

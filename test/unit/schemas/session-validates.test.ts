@@ -1,7 +1,7 @@
 import t from 'tap'
-import { Identity, Session } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { Identity, Session } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Shaped after /sessions/whoami answers of Kratos and Ory Network (aal2 after password + TOTP).
 t.test('a session with its identity, addresses, authentication methods and devices validates against session', async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { ContinueWith, discriminators, models, SettingsFlow, type ModelName } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { ContinueWith, discriminators, models, SettingsFlow, type ModelName } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // After a profile update that changed the e-mail address, Kratos answers with the settings flow in state success and
 // continue_with: a verification flow for the new address, then the return_to redirect.

@@ -1,8 +1,8 @@
 import t from 'tap'
 import type { TSchema } from '@sinclair/typebox'
-import { LoginFlow, models, OAuth2Client, Relationships, Session, SettingsFlow } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { fixture } from './fixture.js'
+import { LoginFlow, models, OAuth2Client, Relationships, Session, SettingsFlow } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { fixture } from '../../helpers/fixture.js'
 
 // Ory adds fields between releases; a body from a newer Ory must still validate, at every depth.
 t.test('unknown (newer) properties are accepted, never rejected', async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { UpdateLoginFlowBody } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { matchingBranches } from './union-branches.js'
+import { UpdateLoginFlowBody } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { matchingBranches } from '../../helpers/union-branches.js'
 
 // The spec's login branches declare `method` as a bare string, so the password body below matches the password,
 // webauthn, code, passkey and identifier_first branches of a plain oneOf. The generator pins each branch's method to

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { UpdateRecoveryFlowBody, UpdateRecoveryFlowWithCodeMethod } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { matchingBranches } from './union-branches.js'
+import { UpdateRecoveryFlowBody, UpdateRecoveryFlowWithCodeMethod } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { matchingBranches } from '../../helpers/union-branches.js'
 
 // Both recovery branches declare `method` with `enum: [link, code]`; only the discriminator mapping separates them,
 // and the generator pins the code branch to "code" and the link branch to "link".

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { UpdateRegistrationFlowBody } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { matchingBranches } from './union-branches.js'
+import { UpdateRegistrationFlowBody } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { matchingBranches } from '../../helpers/union-branches.js'
 
 const traits = { email: 'maria.kowalski@example.com', name: { first: 'Maria', last: 'Kowalski' } }
 

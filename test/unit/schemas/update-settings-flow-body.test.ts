@@ -1,7 +1,7 @@
 import t from 'tap'
-import { UpdateSettingsFlowBody } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { matchingBranches } from './union-branches.js'
+import { UpdateSettingsFlowBody } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { matchingBranches } from '../../helpers/union-branches.js'
 
 // The settings branches declare `method` as a bare string; { method, traits } would match profile, oidc and saml of a
 // plain oneOf, and { method, csrf_token } every branch without a required field.

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { UpdateVerificationFlowBody, UpdateVerificationFlowWithCodeMethod } from '../../src/schemas/index.js'
-import { validate } from '../../src/schemas/validator.js'
-import { matchingBranches } from './union-branches.js'
+import { UpdateVerificationFlowBody, UpdateVerificationFlowWithCodeMethod } from '../../../src/schemas/index.js'
+import { validate } from '../../../src/schemas/validator.js'
+import { matchingBranches } from '../../helpers/union-branches.js'
 
 // As in recovery, both verification branches declare `method` with `enum: [link, code]`; the generator pins each to
 // its discriminator mapping value.

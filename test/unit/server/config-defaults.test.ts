@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DEFAULT_CONSOLE_URL, loadConfig } from '../../src/config.js'
+import { DEFAULT_CONSOLE_URL, loadConfig } from '../../../src/config.js'
 
 t.test('an environment with only ORY_URL gives the documented defaults', async t => {
   const config = loadConfig({ ORY_URL: 'https://example.projects.oryapis.com/' })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../../src/config.js'
 
 const BASE = { ORY_URL: 'https://example.projects.oryapis.com' }
 

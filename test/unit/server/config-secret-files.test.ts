@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { ConfigError, FILE_VARIABLES, loadConfig } from '../../src/config.js'
+import { ConfigError, FILE_VARIABLES, loadConfig } from '../../../src/config.js'
 
 const BASE = { ORY_URL: 'https://example.projects.oryapis.com', OAUTH2_CLIENT_ID: 'bff' }
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import t from 'tap'
-import { compileLazyChecks, LazyCheck } from '../../src/routes/lazy-check.js'
+import { compileLazyChecks, LazyCheck } from '../../../src/routes/lazy-check.js'
 
 // The routes' TypeBox checks are not compiled while the routes are built (start-up): in the background once the
 // server listens (compileLazyChecks), or by the first request that needs one, with the same verdict either way.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { InProcessSessionStore, type SessionEntry } from '../../src/session/cache.js'
-import { sessionCredentials, tokenCredentials } from '../../src/session/key.js'
+import { InProcessSessionStore, type SessionEntry } from '../../../src/session/cache.js'
+import { sessionCredentials, tokenCredentials } from '../../../src/session/key.js'
 
 // The in-process store: bounded (least recently used goes first), entries dropped at expiresAt, and every key of a
 // session or of an identity found for eviction. The key: a hash of the session credentials and of nothing else.

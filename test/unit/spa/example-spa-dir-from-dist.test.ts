@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
-import { EXAMPLE_SPA_DIR, exampleSpaDir, staticRoot } from '../../src/routes/static.js'
-import { REPO } from '../server/helpers/process.js'
+import { EXAMPLE_SPA_DIR, exampleSpaDir, staticRoot } from '../../../src/routes/static.js'
+import { REPO } from '../../helpers/process.js'
 
 t.test('the example SPA is found from the package root, from src/ and from dist/ alike', async t => {
   const expected = join(REPO, 'examples', 'spa') + '/'
