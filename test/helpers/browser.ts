@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
-import { buildApp, type App } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
+import type { App } from '../../src/app.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
+import { buildTestApp } from './app.js'
+import { NO_UPSTREAM, oryConfig, PASSWORD_HASH_COST } from './config.js'
 import { freePort } from './upstream.js'
 
 // The browser tests drive Debian's own Chromium through playwright-core: no browser is ever downloaded. CI installs
@@ -103,18 +104,10 @@ export async function startStack (t: Test, { emulator: withEmulator = true } = {
   const origin = `http://127.0.0.1:${port}`
   let emulator: RunningEmulator | undefined
   if (withEmulator) {
-    // A low scrypt cost: the test signs in a few times, hashing strength is not what it checks.
-    emulator = await startEmulator({ port: 0, uiUrl: origin, allowedReturnUrls: [origin], passwordHashCost: 1024 })
+    emulator = await startEmulator({ port: 0, uiUrl: origin, allowedReturnUrls: [origin], passwordHashCost: PASSWORD_HASH_COST })
     t.teardown(async () => await emulator!.close())
   }
-  const config = loadConfig({
-    ORY_URL: emulator?.url ?? 'http://127.0.0.1:9',
-    PUBLIC_URL: origin,
-    LOG_LEVEL: 'silent',
-    READY_PROBE_INTERVAL_MS: '300000'
-  })
-  const app = buildApp(config)
-  t.teardown(async () => await app.close())
+  const app = buildTestApp(t, oryConfig(emulator?.url ?? NO_UPSTREAM, { PUBLIC_URL: origin }))
   await app.listen({ host: '127.0.0.1', port })
   return { origin, app, emulator }
 }

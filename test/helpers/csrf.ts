@@ -1,7 +1,8 @@
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import type { App } from '../../src/app.js'
-import { buildTestApp, testConfig } from './config.js'
+import { buildTestApp } from './app.js'
+import { NO_LOAD_SHEDDING, testConfig } from './config.js'
 
 export const PUBLIC_URL = 'https://app.example.com'
 
@@ -22,8 +23,7 @@ export interface CsrfApp {
 
 /** The app with a state-changing route of its own under /api, which counts the requests that reach it. */
 export async function csrfApp (t: Test, env: Record<string, string> = {}): Promise<CsrfApp> {
-  // A busy test machine is not an overloaded server: no load shedding here.
-  const app = buildTestApp(t, testConfig({ PUBLIC_URL, LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0', ...env }))
+  const app = buildTestApp(t, testConfig({ PUBLIC_URL, ...NO_LOAD_SHEDDING, ...env }))
   let count = 0
   app.register(async api => {
     api.route({

@@ -4,6 +4,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { ErrorGeneric, GenericError, validate, type ValidationIssue } from '../../src/schemas/index.js'
 import type { LoginFlow, RecoveryFlow, RegistrationFlow, SettingsFlow, UiNode, VerificationFlow } from '../../src/schemas/index.js'
 import { startEmulator, type EmulatorOptions, type ObservedResponse, type RunningEmulator } from '../../src/emulator/index.js'
+import { PASSWORD_HASH_COST } from './config.js'
 
 // Every emulator test runs through emulatorTest(): an emulator of its own on 127.0.0.1:0, a typed client that checks
 // each 2xx body against its model (validateResponses), and a recorder that holds EVERY response the emulator sends,
@@ -102,7 +103,7 @@ export function emulatorTest (name: string, fn: (t: Test, emu: TestEmulator) => 
     const clock: Clock = { now: () => Date.now() + offset, advance: ms => { offset += ms } }
     const responses: ObservedResponse[] = []
     // A low scrypt cost keeps the suite quick; the default cost is exercised by the seed test.
-    const emu = await startEmulator({ port: 0, uiUrl: 'http://127.0.0.1:4000', now: clock.now, passwordHashCost: 1024, ...options, onResponse: r => responses.push(r) })
+    const emu = await startEmulator({ port: 0, uiUrl: 'http://127.0.0.1:4000', now: clock.now, passwordHashCost: PASSWORD_HASH_COST, ...options, onResponse: r => responses.push(r) })
     const client = createOryClient({ url: emu.url, validateResponses: true, retry: false, ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }) })
     try {
       await fn(t, { ...emu, client, clock, responses })

@@ -2,28 +2,17 @@ import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildApp, type App } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
+import type { App } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js'
 import { startUpstream, type RecordedRequest, type Upstream } from './upstream.js'
 import { CookieJar } from './emulator.js'
+import { readyTestApp } from './app.js'
+import { HTML_ACCEPT, oryConfig, PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
 
 export { CookieJar, csrfToken, PASSWORD } from './emulator.js'
 
-/** The origin the browser sees in these tests unless a test says otherwise. */
-export const PUBLIC_URL = 'http://localhost:4000'
-export const HTML_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
-
-function config (oryUrl: string, env: Record<string, string>): Config {
-  return loadConfig({ ORY_URL: oryUrl, PUBLIC_URL, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000', ...env })
-}
-
-async function build (t: Test, cfg: Config): Promise<App> {
-  const app = buildApp(cfg)
-  t.teardown(async () => await app.close())
-  await app.ready()
-  return app
-}
+export { HTML_ACCEPT, PUBLIC_URL }
 
 export interface EmulatorMirror {
   app: App
@@ -37,10 +26,10 @@ export interface EmulatorMirror {
  */
 export async function mirrorOfEmulator (t: Test, env: Record<string, string> = {}, options: EmulatorOptions = {}): Promise<EmulatorMirror> {
   const publicUrl = env.PUBLIC_URL ?? PUBLIC_URL
-  const emu = await startEmulator({ port: 0, uiUrl: publicUrl, passwordHashCost: 1024, ...options })
+  const emu = await startEmulator({ port: 0, uiUrl: publicUrl, passwordHashCost: PASSWORD_HASH_COST, ...options })
   t.teardown(async () => await emu.close())
-  const cfg = config(emu.url, { PUBLIC_URL: publicUrl, ...env })
-  return { app: await build(t, cfg), emu, config: cfg }
+  const cfg = oryConfig(emu.url, { PUBLIC_URL: publicUrl, ...env })
+  return { app: await readyTestApp(t, cfg), emu, config: cfg }
 }
 
 export interface UpstreamMirror {
@@ -65,8 +54,8 @@ export async function mirrorOfUpstream (t: Test, handler: UpstreamHandler, env: 
     await handler(req, res, socket)
   })
   t.teardown(upstream.close)
-  const cfg = config(upstream.url, env)
-  return { app: await build(t, cfg), upstream, config: cfg, calls: () => upstream.requests.filter(req => !isProbe(req)) }
+  const cfg = oryConfig(upstream.url, env)
+  return { app: await readyTestApp(t, cfg), upstream, config: cfg, calls: () => upstream.requests.filter(req => !isProbe(req)) }
 }
 
 function isProbe (req: RecordedRequest): boolean {

@@ -1,13 +1,15 @@
 import type { ServerResponse } from 'node:http'
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildApp, type App } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
+import type { App } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
 import { startEmulator, type RunningEmulator, type SeedRelationship } from '../../src/emulator/index.js'
 import { startUpstream, type RecordedRequest } from './upstream.js'
+import { buildTestApp } from './app.js'
+import { NO_LOAD_SHEDDING, oryConfig, PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
 import { Browser, csrfToken, PASSWORD } from './mirror.js'
 
-export const PUBLIC_URL = 'http://localhost:4000'
+export { PUBLIC_URL }
 
 /** Two people in the emulator, with fixed ids so that tests can write tuples about them. */
 export const ADA = { id: '0b7b8f3e-8e3a-4c51-9d0e-3f6a2a9c0001', email: 'ada@example.com' }
@@ -55,7 +57,7 @@ export async function permissionsApp (t: Test, options: PermissionsOptions = {})
     port: 0,
     baseUrl: proxy.url,
     uiUrl: PUBLIC_URL,
-    passwordHashCost: 1024,
+    passwordHashCost: PASSWORD_HASH_COST,
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     seed: {
       identities: [ADA, GRACE].map(person => ({ id: person.id, traits: { email: person.email, name: { first: 'A', last: 'B' } }, password: PASSWORD })),
@@ -65,18 +67,12 @@ export async function permissionsApp (t: Test, options: PermissionsOptions = {})
   t.teardown(async () => await emu.close())
   emulatorUrl = emu.url
 
-  const config = loadConfig({
-    ORY_URL: proxy.url,
-    PUBLIC_URL,
-    LOG_LEVEL: 'silent',
-    READY_PROBE_INTERVAL_MS: '300000',
-    // A busy test machine is not an overloaded server.
-    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+  const config = oryConfig(proxy.url, {
+    ...NO_LOAD_SHEDDING,
     ...(options.bffApiKey === undefined ? {} : { ORY_API_KEY: options.bffApiKey }),
     ...options.env
   })
-  const app = buildApp(config)
-  t.teardown(async () => await app.close())
+  const app = buildTestApp(t, config)
   options.routes?.(app)
   await app.ready()
   return {

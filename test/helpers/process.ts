@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
+import { REPO } from './config.js'
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url))
+export { REPO }
 
 type LogLine = Record<string, unknown>
 type Match = (line: LogLine) => boolean

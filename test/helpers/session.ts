@@ -1,15 +1,17 @@
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildApp, type App } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
+import type { App } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { createOryClient, type OryClient } from '../../src/ory/index.js'
 import type { SessionStore } from '../../src/session/cache.js'
 import { CookieJar, signInBrowser, signUpNative } from './emulator.js'
 import { startUpstream, type RecordedRequest, type Upstream } from './upstream.js'
 import type { ServerResponse } from 'node:http'
+import { readyTestApp } from './app.js'
+import { NO_LOAD_SHEDDING, oryConfig, PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
 
-export const PUBLIC_URL = 'http://localhost:4000'
+export { PUBLIC_URL }
 /** What the SPA's fetch sends with a state-changing call (the CSRF defence of /api/* lets it through). */
 export const SAME_ORIGIN = { 'x-csrf': '1', origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin' }
 
@@ -22,11 +24,6 @@ export interface ManualClock {
 export function manualClock (): ManualClock {
   let now = Date.now()
   return { now: () => now, advance: ms => { now += ms } }
-}
-
-function config (oryUrl: string, env: Record<string, string>): Config {
-  // Load shedding off: on a busy machine the event loop's start-up lag (scrypt, module loading) must not turn into 503s.
-  return loadConfig({ ORY_URL: oryUrl, PUBLIC_URL, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
 }
 
 export interface SessionHarness {
@@ -53,17 +50,15 @@ export async function withEmulator (t: Test, env: Record<string, string> = {}, s
   const emu = await startEmulator({
     port: 0,
     uiUrl: PUBLIC_URL,
-    passwordHashCost: 1024,
+    passwordHashCost: PASSWORD_HASH_COST,
     now: clock.now,
     onResponse: response => { if (response.route === '/sessions/whoami') whoami++ }
   })
   t.teardown(async () => await emu.close())
   const client = createOryClient({ url: emu.url, retry: false })
   t.teardown(async () => await client.close())
-  const cfg = config(emu.url, env)
-  const app = buildApp(cfg, { session: { now: clock.now, ...(store === undefined ? {} : { store }) } })
-  t.teardown(async () => await app.close())
-  await app.ready()
+  const cfg = oryConfig(emu.url, { ...NO_LOAD_SHEDDING, ...env })
+  const app = await readyTestApp(t, cfg, { session: { now: clock.now, ...(store === undefined ? {} : { store }) } })
   const signUpToken = async (email: string): Promise<{ token: string, identityId: string }> => await signUpNative(client, email)
   return {
     app,
@@ -102,10 +97,8 @@ export async function withUpstream (t: Test, handler: Handler, env: Record<strin
     await handler(req, res)
   })
   t.teardown(upstream.close)
-  const cfg = config(upstream.url, env)
-  const app = buildApp(cfg, { session: { now: clock.now } })
-  t.teardown(async () => await app.close())
-  await app.ready()
+  const cfg = oryConfig(upstream.url, { ...NO_LOAD_SHEDDING, ...env })
+  const app = await readyTestApp(t, cfg, { session: { now: clock.now } })
   return { app, config: cfg, clock, upstream, whoami: () => upstream.requests.filter(req => req.url.startsWith('/sessions/whoami')) }
 }
 

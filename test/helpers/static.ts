@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { buildTestApp, testConfig } from './config.js'
+import { buildTestApp } from './app.js'
+import { HTML_ACCEPT, testConfig } from './config.js'
 
-export const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+export { HTML_ACCEPT as HTML }
 
 /** The app with the given environment on top of the test defaults (no NODE_ENV: development). */
 export function staticApp (t: Test, env: Record<string, string> = {}): App {

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 
 t.test('CORS headers are removed from every /api answer: the custom-header defence relies on preflights failing', async t => {
   const app = buildTestApp(t, testConfig({ PUBLIC_URL: 'https://app.example.com', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0' }))

@@ -2,9 +2,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Configuration, FrontendApi, ResponseError, type UiNodeInputAttributes } from '@ory/client-fetch'
 import t from 'tap'
-import { buildApp } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config.js'
 import { startEmulator } from '../../../src/emulator/index.js'
+import { readyTestApp } from '../../helpers/app.js'
+import { oryConfig, PASSWORD_HASH_COST } from '../../helpers/config.js'
 import { CookieJar, PASSWORD } from '../../helpers/mirror.js'
 
 // The drop-in promise: an SPA written against Ory's own SDK only changes its basePath to `<origin>/.ory`. Here the
@@ -16,11 +16,9 @@ t.test('@ory/client-fetch FrontendApi against the BFF: register, log in, whoami,
   t.teardown(async () => await new Promise<void>(resolve => server.close(() => resolve())))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  const emu = await startEmulator({ port: 0, uiUrl: origin, passwordHashCost: 1024 })
+  const emu = await startEmulator({ port: 0, uiUrl: origin, passwordHashCost: PASSWORD_HASH_COST })
   t.teardown(async () => await emu.close())
-  const app = buildApp(loadConfig({ ORY_URL: emu.url, PUBLIC_URL: origin, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000' }))
-  t.teardown(async () => await app.close())
-  await app.ready()
+  const app = await readyTestApp(t, oryConfig(emu.url, { PUBLIC_URL: origin }))
   server.on('request', (req, res) => app.routing(req, res))
 
   const jar = new CookieJar()

@@ -1,12 +1,11 @@
 import t from 'tap'
-import { buildApp } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { closedPortUrl } from '../../helpers/upstream.js'
 
 t.test('Ory unreachable: 502 in Ory\'s shape with the request id, not the upstream\'s address', async t => {
   const ory = await closedPortUrl()
-  const app = buildApp(loadConfig({ ORY_URL: ory, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000' }))
-  t.teardown(async () => await app.close())
+  const app = buildTestApp(t, testConfig({ ORY_URL: ory }))
   for (const url of ['/.ory/sessions/whoami', '/.ory/self-service/methods/oidc/callback/google?code=1']) {
     const res = await app.inject({ url, headers: { 'x-request-id': 'down-1' } })
     t.equal(res.statusCode, 502, url)

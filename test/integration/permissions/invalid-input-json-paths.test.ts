@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ADA, permissionsApp, signIn, spaPost } from '../../helpers/permissions.js'
+import { ADA, permissionsApp, PUBLIC_URL, signIn, spaPost } from '../../helpers/permissions.js'
 
 t.test('a malformed tuple is a 400 naming the JSON path of each problem; nothing reaches Keto', async t => {
   const { app, ketoCalls } = await permissionsApp(t)
@@ -24,7 +24,7 @@ t.test('a malformed tuple is a 400 naming the JSON path of each problem; nothing
     for (const path of paths) t.ok(reported.has(path), `${path} is named (got ${[...reported].join(', ')})`)
   }
   const notJson = await ada.json('POST', '/api/permissions/check', undefined, {
-    origin: 'http://localhost:4000', 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json'
+    origin: PUBLIC_URL, 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json'
   })
   t.equal(notJson.statusCode, 400)
   t.equal(ketoCalls().length, 0)

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 
 t.test('/openapi.json lists the permission routes with their body and answer schemas', async t => {
   const app = buildTestApp(t, testConfig({ PERMISSION_BATCH_MAX: '7', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0' }))

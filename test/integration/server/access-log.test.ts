@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, captureLogs, testConfig } from '../../helpers/config.js'
+import { buildTestApp, captureLogs } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('one JSON line per request with request id, method, route, status and duration; health and metrics stay off the info log', async t => {

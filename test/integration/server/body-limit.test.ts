@@ -1,6 +1,7 @@
 import { request } from 'node:http'
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 
 t.test('a body over BODY_LIMIT_BYTES is refused with 413 in Ory\'s error shape', async t => {
   const app = buildTestApp(t, testConfig({ BODY_LIMIT_BYTES: '1024' }))

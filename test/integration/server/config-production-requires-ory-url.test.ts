@@ -1,6 +1,6 @@
 import t from 'tap'
 import { ConfigError, DEVELOPMENT_ORY_URL, loadConfig } from '../../../src/config.js'
-import { buildTestApp, captureLogs } from '../../helpers/config.js'
+import { buildTestApp, captureLogs } from '../../helpers/app.js'
 
 t.test('with NODE_ENV=production and no ORY_URL the config is refused', async t => {
   for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', ORY_URL: '' }]) {

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import t from 'tap'
 import { OryBadResponseError, OryTimeoutError, OryUnavailableError, OryUpstreamError } from '../../../src/ory/index.js'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 
 // Ory's generic error shape, strictly: nothing else may appear in an answer the BFF produces itself.
 const OryError = Type.Object({

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('GET /health/alive answers 200 {"status":"ok"} without calling the upstream', async t => {

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { answerJson, healthy, startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('/health/ready follows the upstream: up, failing, hanging, unreachable, up again', async t => {

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { healthy, startFakeOry, type Handler } from '../../helpers/fake-ory.js'
 
 t.test('200 concurrent readiness probes cost at most one upstream call', async t => {

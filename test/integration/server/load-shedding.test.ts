@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 
 t.test('under pressure the server sheds load: 503 with Retry-After in Ory\'s error shape; liveness and metrics still answer', async t => {
   // Any heap is over a 1 MB limit: the server is under pressure from the first sample on. The event-loop check is

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { frontend, identity } from '../../../src/ory/index.js'
-import { buildTestApp, captureLogs, testConfig } from '../../helpers/config.js'
+import { buildTestApp, captureLogs } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { answerJson, startFakeOry } from '../../helpers/fake-ory.js'
 
 // Every value below is a secret: none may appear in any log line, at any level.

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { identity } from '../../../src/ory/index.js'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { answerJson, startFakeOry } from '../../helpers/fake-ory.js'
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*'

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createOryClient, identity, OryUnavailableError } from '../../../src/ory/index.js'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('closing the app stops the background probe and closes the Ory client it created', async t => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { frontend } from '../../../src/ory/index.js'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { answerJson, startFakeOry } from '../../helpers/fake-ory.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

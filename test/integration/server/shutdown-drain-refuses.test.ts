@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, testConfig } from '../../helpers/config.js'
+import { buildTestApp } from '../../helpers/app.js'
+import { testConfig } from '../../helpers/config.js'
 import { startFakeOry } from '../../helpers/fake-ory.js'
 
 t.test('once draining has begun, readiness fails at once and new requests get 503 in Ory\'s shape with Connection: close', async t => {

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { buildApp } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config.js'
 import { requirePermission } from '../../../src/plugins/permissions.js'
 import { requireSession } from '../../../src/plugins/session.js'
+import { NO_LOAD_SHEDDING, testConfig } from '../../helpers/config.js'
 import { json, startUpstream } from '../../helpers/upstream.js'
 import { sessionJson } from '../../helpers/session.js'
 
@@ -16,7 +16,7 @@ t.test('the exported guards protect a route declared before the plugins load', a
     json(res, 401, { error: { code: 401, status: 'Unauthorized', message: 'no' } })
   })
   t.teardown(upstream.close)
-  const app = buildApp(loadConfig({ ORY_URL: upstream.url, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0' }))
+  const app = buildApp(testConfig({ ORY_URL: upstream.url, ...NO_LOAD_SHEDDING }))
   t.teardown(async () => await app.close())
   t.equal(app.hasDecorator('requireSession'), false, 'the plugins have not loaded yet')
   app.get('/api/early', { preHandler: requireSession }, async request => ({ id: request.session?.id }))

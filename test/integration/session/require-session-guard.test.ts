@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildApp } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config.js'
+import { NO_LOAD_SHEDDING, testConfig } from '../../helpers/config.js'
 import { json, startUpstream } from '../../helpers/upstream.js'
 import { body, SESSION_INACTIVE, sessionJson } from '../../helpers/session.js'
 
@@ -13,7 +13,7 @@ t.test('a route of its own guarded by requireSession', async t => {
     else json(res, 401, { error: { code: 401, status: 'Unauthorized', message: 'no' } })
   })
   t.teardown(upstream.close)
-  const app = buildApp(loadConfig({ ORY_URL: upstream.url, LOG_LEVEL: 'silent', READY_PROBE_INTERVAL_MS: '300000', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0' }))
+  const app = buildApp(testConfig({ ORY_URL: upstream.url, ...NO_LOAD_SHEDDING }))
   t.teardown(async () => await app.close())
   // Routes use app.requireSession once the plugins have loaded (in a plugin registered after buildApp, or after this).
   await app.after()

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
 import { EXAMPLE_SPA_DIR, exampleSpaDir, staticRoot } from '../../../src/routes/static.js'
-import { REPO } from '../../helpers/process.js'
+import { REPO } from '../../helpers/config.js'
 
 t.test('the example SPA is found from the package root, from src/ and from dist/ alike', async t => {
   const expected = join(REPO, 'examples', 'spa') + '/'
