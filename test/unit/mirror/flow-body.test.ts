@@ -1,5 +1,5 @@
 import t from 'tap'
-import { FlowBodyValidator } from '../../../src/mirror/flow-body.js'
+import { compileFlowBodyValidators, FlowBodyValidator } from '../../../src/mirror/flow-body.js'
 import { parseForm } from '../../../src/mirror/form.js'
 
 const login = new FlowBodyValidator('updateLoginFlowBody')
@@ -48,4 +48,22 @@ t.test('forms: dotted keys nest, text stands for booleans, repeated strings are 
   t.same(login.validate(parseForm('method=password&password=a&password=b')), [{ path: '/password', message: 'Expected string' }])
   t.same(registration.validate(parseForm('method=password&traits=x&traits.email=y')), [{ path: '/traits/email', message: 'Expected a field that is not also the parent of other fields' }])
   t.same(login.validate(parseForm('')), [], 'an empty form has no method: Ory answers')
+})
+
+// Start-up does not wait for the compiler: a validator compiles its branches in the background warm-up the server
+// starts once it listens, or for the first body that needs one, and judges a body the same way either way.
+t.test('a validator judges bodies the same before and after the background warm-up', async t => {
+  const bad = { method: 'password', identifier: 5 }
+  const good = { method: 'password', identifier: 'a@example.com', password: 'x' }
+
+  const first = new FlowBodyValidator('updateLoginFlowBody')
+  const beforeWarmUp = first.validate(bad)
+  t.match(beforeWarmUp, [{ path: '/identifier' }], 'the first body compiles its own branch')
+  t.same(first.validate(good), [])
+
+  const second = new FlowBodyValidator('updateLoginFlowBody')
+  await compileFlowBodyValidators()
+  t.same(second.validate(bad), beforeWarmUp)
+  t.same(second.validate(good), [])
+  t.match(second.validate({ method: 'pasword' }), [{ path: '/method' }])
 })
