@@ -21,14 +21,18 @@ const locations: Array<[string, string]> = [
   ['/dashboard', '/dashboard']
 ]
 
+// One BFF for all the cases: its stand-in answers with the Location of the case at hand.
+let sending = ''
+const redirecting = await mirrorOfUpstream(t, (_req, res) => {
+  res.writeHead(303, { location: sending.replace('http://ORY', redirecting.upstream.url) })
+  res.end()
+})
+
 for (const [sent, expected] of locations) {
   t.test(`Location ${sent} → ${expected}`, async t => {
-    let ory = ''
-    const { app, upstream } = await mirrorOfUpstream(t, (_req, res) => {
-      res.writeHead(303, { location: sent.replace('http://ORY', ory) })
-      res.end()
-    })
-    ory = upstream.url
+    const { app, upstream } = redirecting
+    const ory = upstream.url
+    sending = sent
     const res = await app.inject({ url: '/.ory/self-service/login/browser', headers: { accept: 'text/html' } })
     t.equal(res.statusCode, 303)
     t.equal(res.headers.location, expected.replace('http://ORY', ory))
