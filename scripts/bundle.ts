@@ -7,7 +7,7 @@
  *   compiling a few hundred ES and CommonJS modules one by one.
  * - dist/bundle/app.cjs.cache: V8's code cache for it, made by starting and stopping the bundled server once with
  *   the image's node options (V8 accepts a cache only under the flags it was made with).
- * - dist/bundle/server.js: the entry (src/bundle-entry.ts), which runs app.cjs with that cache.
+ * - dist/bundle/server.js: the entry (src/boot/bundle-entry.ts), which runs app.cjs with that cache.
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -84,7 +84,7 @@ export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   const app = join(outDir, 'app.cjs')
   await writeFile(app, `(function (exports, require, module, __filename, __dirname) {${await readFile(app, 'utf8')}\n})`)
   await build({
-    entryPoints: [join(dist, 'bundle-entry.js')],
+    entryPoints: [join(dist, 'boot', 'bundle-entry.js')],
     outfile: join(outDir, 'server.js'),
     bundle: true,
     format: 'esm',
