@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -37,6 +38,25 @@ Object.assign(Dispatcher.prototype, api)
 const util = { parseHeaders: coreUtil.parseHeaders, headerNameToString: coreUtil.headerNameToString }
 export { Client, Dispatcher, errors, Pool, util }
 `
+
+/**
+ * The undici release UNDICI was written against. Its imports are undici's internal files, which no semver range
+ * covers (a patch release may move or rename them, or change what the index adds to Dispatcher), so package.json
+ * pins this exact version, and the build stops when another one is installed or asked for: check the index
+ * (undici/index.js) against UNDICI, then change both.
+ */
+const UNDICI_VERSION = '7.30.2'
+
+function checkUndiciVersion (): void {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  const installed = (createRequire(join(ROOT, 'package.json'))('undici/package.json') as { version: string }).version
+  const problems: string[] = []
+  if (pkg.dependencies.undici !== UNDICI_VERSION) problems.push(`package.json asks for undici ${pkg.dependencies.undici ?? '(none)'}`)
+  if (installed !== UNDICI_VERSION) problems.push(`undici ${installed} is installed`)
+  if (problems.length > 0) {
+    throw new Error(`scripts/bundle.ts's undici entry was written for undici ${UNDICI_VERSION}, exactly; ${problems.join(' and ')}`)
+  }
+}
 
 function undiciCore (distDir: string): Plugin {
   return {
@@ -189,6 +209,7 @@ export interface BundleEntry {
  * the LAZY_PARTS (files of `serverDir`, where the compiled server is) are not in the entries' bundles at all.
  */
 export async function bundleEntries (distDir: string, entryPoints: BundleEntry[], outDir: string, serverDir = distDir): Promise<void> {
+  checkUndiciVersion()
   const dist = resolve(distDir)
   const server = resolve(serverDir)
   await rm(outDir, { recursive: true, force: true })
