@@ -8,6 +8,7 @@
  * - dist/bundle/app.cjs.cache: V8's code cache for it, made by starting and stopping the bundled server once with
  *   the image's node options (V8 accepts a cache only under the flags it was made with).
  * - dist/bundle/server.js: the entry (src/boot/bundle-entry.ts), which runs app.cjs with that cache.
+ * - dist/bundle/*.cjs.map: the source maps of app.cjs and of the parts loaded on demand (see bundleEntries).
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -236,6 +237,12 @@ export async function bundleEntries (distDir: string, entryPoints: BundleEntry[]
     // run time, closures made per request included, in a call that sets its name: measurably slower under load.
     keepNames: false,
     legalComments: 'linked',
+    // <out>.cjs.map beside each file, named by its last line, so that a stack trace's bundle positions can be turned
+    // into src/ lines (scripts/resolve-stack-trace.ts). tsc's own maps (tsconfig.json's sourceMap) are read through,
+    // so the maps name src/*.ts, not dist/*.js. No sources' text in them: the repository has it, and the maps stay
+    // small (app.cjs.map: about 1.4 MB).
+    sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     plugins: [undiciCore(dist), moduleUrls(dist, outDir), lazyParts(server)]
   })
