@@ -149,6 +149,9 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   const resolved = resolveStackTrace(stack, bundleDir)
   t.notMatch(resolved, /app\.cjs:/, 'every one of them resolves')
   t.match(resolved, /\(src\/ory\/client\.ts:\d+:\d+\)/, 'to src/ lines')
+  t.match(resolved, /\(node:internal\/[^)]+\)/, 'frames outside the bundle stay as they are')
+  const logLine = JSON.stringify(notReady)
+  t.same(JSON.parse(resolveStackTrace(logLine, bundleDir)).err.stack, resolved, 'the same from the log line as written')
   t.equal((await get(port, '/metrics')).status, 200)
   t.equal(server.child.exitCode, null, 'the process stays up')
 
