@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import closeWithGrace from 'close-with-grace'
 import type { App } from './app.js'
-import { codeCacheState } from './code-cache.js'
+import { codeCacheState } from './boot/code-cache.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 
 /** One line on standard error, no stack trace: what an operator reading `kubectl logs` needs. */
