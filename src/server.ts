@@ -88,7 +88,7 @@ async function main (): Promise<void> {
     startupMs: Math.round(performance.now()),
     // CPU time, unlike the wall time above, does not grow when other processes compete for the machine.
     startupCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    // Whether the image's V8 code cache was used (see src/bundle-entry.ts).
+    // Whether the image's V8 code cache was used (see src/boot/bundle-entry.ts).
     codeCache: codeCacheState()
   }, `ory-bff listening on ${address}, Ory at ${config.oryUrl}`)
 
