@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process'
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { SourceMap, type SourceMapPayload } from 'node:module'
+import { dirname, join, relative, sep } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import ts from 'typescript'
 import { bundle } from '../../../scripts/bundle.js'
 import { execForm, imageCommand } from '../../../scripts/lib/image.js'
+import { resolveStackTrace } from '../../../scripts/resolve-stack-trace.js'
 import { get } from '../../helpers/http.js'
 import { isListening, listeningPort, REPO, startServer } from '../../helpers/process.js'
 
@@ -34,22 +36,34 @@ async function closedPort (): Promise<number> {
 
 /**
  * `npm run build` into `outDir`: tsc's output, file by file (tsconfig.json sets isolatedModules, so each file's emit
- * is exactly what tsc emits for it, without the source maps and declarations, in a fraction of the time; type errors
- * are `npm run typecheck`'s business), then the bundle of it in `outDir`/bundle, as the build script makes it. The
- * build stage's package.json sits beside dist/, as in the repository: making the code cache starts the server.
+ * is exactly what tsc emits for it, without the declarations, in a fraction of the time; type errors are `npm run
+ * typecheck`'s business), then the bundle of it in `outDir`/bundle, as the build script makes it. The build stage's
+ * package.json sits beside dist/, as in the repository: making the code cache starts the server.
  */
 async function build (outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true })
   await copyFile(join(REPO, 'package.json'), join(outDir, '..', 'package.json'))
   const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, REPO)
-  const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, sourceMap: false, declaration: false }
+  const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, declaration: false }
   await Promise.all(config.fileNames.map(async file => {
-    const { outputText } = ts.transpileModule(await readFile(file, 'utf8'), { fileName: file, compilerOptions })
-    const target = join(outDir, relative(join(REPO, 'src'), file)).replace(/\.ts$/, '.js')
+    const { outputText, sourceMapText } = ts.transpileModule(await readFile(file, 'utf8'), { fileName: file, compilerOptions })
+    const own = relative(join(REPO, 'src'), file)
+    const target = join(outDir, own).replace(/\.ts$/, '.js')
+    // tsc names the source relative to the map, where src/ is beside dist/ (the build stage's /app/src); transpileModule
+    // knows no output directory.
+    const map = JSON.parse(sourceMapText!) as { sources: string[] }
+    map.sources = [relative(dirname(target), join(outDir, '..', 'src', own)).split(sep).join('/')]
     await mkdir(dirname(target), { recursive: true })
     await writeFile(target, outputText)
+    await writeFile(`${target}.map`, JSON.stringify(map))
   }))
   await bundle(outDir)
+}
+
+/** Line and column (from 0) of the first `text` in `source`. */
+function positionOf (source: string, text: string): { line: number, column: number } {
+  const before = source.slice(0, source.indexOf(text))
+  return { line: before.split('\n').length - 1, column: before.length - before.lastIndexOf('\n') - 1 }
 }
 
 t.test('what the final image runs works: the bundle alone, node dist/bundle/server.js, health check, SIGTERM', async t => {
@@ -85,6 +99,26 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   await cp(join(work, 'build', 'dist', 'bundle'), join(app, 'dist', 'bundle'), { recursive: true })
   await copyFile(join(REPO, 'package.json'), join(app, 'package.json'))
   await t.rejects(stat(join(app, 'node_modules')), 'no node_modules in the image')
+
+  // Each file of the bundle ships with its source map, which names src/ and points back at the very source line.
+  const bundleDir = join(app, 'dist', 'bundle')
+  const bundled = (await readdir(bundleDir)).filter(file => file.endsWith('.cjs'))
+  t.ok(bundled.includes('app.cjs') && bundled.includes('emulator.cjs'), 'the bundle and its on-demand parts')
+  for (const file of bundled) {
+    await t.resolves(stat(join(bundleDir, `${file}.map`)), `${file}.map ships`)
+    t.match(await readFile(join(bundleDir, file), 'utf8'), `\n//# sourceMappingURL=${file}.map\n`, `${file} names its map`)
+  }
+  const appSource = await readFile(join(bundleDir, 'app.cjs'), 'utf8')
+  const appMap = JSON.parse(await readFile(join(bundleDir, 'app.cjs.map'), 'utf8')) as SourceMapPayload
+  const own = appMap.sources.filter(source => !source.includes('node_modules/') && !source.startsWith('undici-core:'))
+  t.ok(own.length > 50 && own.every(source => source.startsWith('../../src/') && source.endsWith('.ts')), 'the server\'s own sources are src/*.ts')
+  const serverSource = await readFile(join(REPO, 'src', 'server.ts'), 'utf8')
+  const listeningMessage = 'ory-bff listening on '
+  const generated = positionOf(appSource, listeningMessage)
+  t.match(new SourceMap(appMap).findEntry(generated.line, generated.column), {
+    originalSource: '../../src/server.ts',
+    originalLine: positionOf(serverSource, listeningMessage).line
+  }, 'a position in app.cjs (module wrapper included) maps to its line of src/server.ts')
   const before = await snapshot(app)
 
   const upstreamPort = await closedPort()
@@ -108,6 +142,16 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   const ready = await get(port, '/health/ready')
   t.equal(ready.status, 503, 'Ory unreachable: not ready')
   t.equal(JSON.parse(ready.body).error.reason, 'Ory could not be reached.')
+  // A production stack trace (the failed readiness probe's, as logged) resolved with the shipped maps.
+  const notReady = await server.waitForLog(line => (line.err as { stack?: unknown } | undefined)?.stack !== undefined)
+  const { stack } = notReady.err as { stack: string }
+  t.match(stack, /\/dist\/bundle\/app\.cjs:\d+:\d+\)/, 'the trace names positions in app.cjs')
+  const resolved = resolveStackTrace(stack, bundleDir)
+  t.notMatch(resolved, /app\.cjs:/, 'every one of them resolves')
+  t.match(resolved, /\(src\/ory\/client\.ts:\d+:\d+\)/, 'to src/ lines')
+  t.match(resolved, /\(node:internal\/[^)]+\)/, 'frames outside the bundle stay as they are')
+  const logLine = JSON.stringify(notReady)
+  t.same(JSON.parse(resolveStackTrace(logLine, bundleDir)).err.stack, resolved, 'the same from the log line as written')
   t.equal((await get(port, '/metrics')).status, 200)
   t.equal(server.child.exitCode, null, 'the process stays up')
 

@@ -1,4 +1,4 @@
-// Shared by the image's entry (src/bundle-entry.ts), which sets it, and the server, which reports it.
+// Shared by the image's entry (src/boot/bundle-entry.ts), which sets it, and the server, which reports it.
 
 /** Whether V8's code cache was used: `used`, `rejected` (made by another node or with other V8 options) or `none`. */
 export type CodeCacheState = 'used' | 'rejected' | 'none'

@@ -24,6 +24,9 @@ function compile (): Script {
   } catch {}
   // app.cjs is CommonJS's module wrapper around the bundle (scripts/bundle.ts writes it so), run as node runs a module.
   const script = new Script(readFileSync(file, 'utf8'), {
+    // What stack traces name (…/app.cjs:line:column); scripts/resolve-stack-trace.ts maps those to src/ with
+    // app.cjs.map. node --enable-source-maps would not: Node reads no map for a vm.Script
+    // (https://github.com/nodejs/node/issues/52102), only for the modules it loads itself (the on-demand parts).
     filename: file,
     cachedData
   })

@@ -18,10 +18,10 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { imageCommand } from './lib/image.js'
+import { imageCommand } from '../scripts/lib/image.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-// `measure-startup.ts [runs] [--entry=<file>] [node options…]`, e.g. `10 --max-semi-space-size=1`. Without node
+// `startup.ts [runs] [--entry=<file>] [node options…]`, e.g. `10 --max-semi-space-size=1`. Without node
 // options: the image's (the Dockerfile's CMD).
 const runs = Number(process.argv[2] ?? 10)
 const image = imageCommand()
