@@ -1,6 +1,6 @@
 import t from 'tap'
-import { EnvSchema } from '../src/config.js'
-import { drift, renderConfigDocs, variables } from '../scripts/config-docs.js'
+import { EnvSchema } from '../../../src/config.js'
+import { drift, renderConfigDocs, variables } from '../../../scripts/config-docs.js'
 
 t.test('the committed docs/configuration.md is what the generator makes from EnvSchema', async t => {
   t.same(await drift(), [], 'docs/configuration.md differs; run `npm run docs:config`')
