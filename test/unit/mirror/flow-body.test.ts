@@ -1,6 +1,6 @@
 import t from 'tap'
 import { compileFlowBodyValidators, FlowBodyValidator } from '../../../src/mirror/flow-body.js'
-import { parseForm } from '../../../src/mirror/form.js'
+import { isForm, parseForm, unflatten } from '../../../src/mirror/form.js'
 
 const login = new FlowBodyValidator('updateLoginFlowBody')
 const registration = new FlowBodyValidator('updateRegistrationFlowBody')
@@ -66,4 +66,27 @@ t.test('a validator judges bodies the same before and after the background warm-
   t.same(second.validate(bad), beforeWarmUp)
   t.same(second.validate(good), [])
   t.match(second.validate({ method: 'pasword' }), [{ path: '/method' }])
+})
+
+t.test('fields as sent, repeated names as lists, + and %XX decoded', async t => {
+  const fields = parseForm('identifier=a%40example.com&password=a+b%26c&method=password&x=1&x=2&x=3')
+  t.same({ ...fields }, { identifier: 'a@example.com', password: 'a b&c', method: 'password', x: ['1', '2', '3'] })
+  t.ok(isForm(fields))
+  t.notOk(isForm({ ...fields }), 'only the parsed object itself counts as a form')
+})
+
+t.test('prototype keys are plain fields', async t => {
+  const fields = parseForm('__proto__=x&constructor=y&traits.__proto__.polluted=1')
+  t.equal(Object.getPrototypeOf(fields), null)
+  t.equal(Object.getOwnPropertyDescriptor(fields, '__proto__')?.value, 'x', 'an own field named __proto__')
+  const nested = unflatten(fields)
+  t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
+  t.ok(nested.value !== undefined)
+})
+
+t.test('dotted keys nest; conflicts are reported', async t => {
+  t.same(JSON.parse(JSON.stringify(unflatten(parseForm('traits.name.first=A&traits.name.last=B&traits.email=e')).value)), { traits: { name: { first: 'A', last: 'B' }, email: 'e' } })
+  t.equal(unflatten(parseForm('traits=x&traits.email=y')).conflict, 'traits.email')
+  t.equal(unflatten(parseForm('traits.email=y&traits=x')).conflict, 'traits')
+  t.equal(unflatten(parseForm('traits..email=y')).conflict, 'traits..email')
 })
