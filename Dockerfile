@@ -16,7 +16,8 @@ COPY src ./src
 RUN npm run build
 
 # Runtime: node, the bundle and package.json, no node_modules; owned by root and only read by the app, so the
-# container runs with a read-only root filesystem (docker run --read-only): nothing is written at runtime.
+# container runs with a read-only root filesystem (docker run --read-only): nothing is written at runtime. The bundle's
+# source maps (dist/bundle/*.cjs.map) come along: scripts/resolve-stack-trace.ts turns a logged trace into src/ lines.
 FROM node:22-slim
 ENV NODE_ENV=production \
     PORT=4000 \

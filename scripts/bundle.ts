@@ -7,10 +7,12 @@
  *   compiling a few hundred ES and CommonJS modules one by one.
  * - dist/bundle/app.cjs.cache: V8's code cache for it, made by starting and stopping the bundled server once with
  *   the image's node options (V8 accepts a cache only under the flags it was made with).
- * - dist/bundle/server.js: the entry (src/bundle-entry.ts), which runs app.cjs with that cache.
+ * - dist/bundle/server.js: the entry (src/boot/bundle-entry.ts), which runs app.cjs with that cache.
+ * - dist/bundle/*.cjs.map: the source maps of app.cjs and of the parts loaded on demand (see bundleEntries).
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -37,6 +39,25 @@ Object.assign(Dispatcher.prototype, api)
 const util = { parseHeaders: coreUtil.parseHeaders, headerNameToString: coreUtil.headerNameToString }
 export { Client, Dispatcher, errors, Pool, util }
 `
+
+/**
+ * The undici release UNDICI was written against. Its imports are undici's internal files, which no semver range
+ * covers (a patch release may move or rename them, or change what the index adds to Dispatcher), so package.json
+ * pins this exact version, and the build stops when another one is installed or asked for: check the index
+ * (undici/index.js) against UNDICI, then change both.
+ */
+const UNDICI_VERSION = '7.30.2'
+
+function checkUndiciVersion (): void {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  const installed = (createRequire(join(ROOT, 'package.json'))('undici/package.json') as { version: string }).version
+  const problems: string[] = []
+  if (pkg.dependencies.undici !== UNDICI_VERSION) problems.push(`package.json asks for undici ${pkg.dependencies.undici ?? '(none)'}`)
+  if (installed !== UNDICI_VERSION) problems.push(`undici ${installed} is installed`)
+  if (problems.length > 0) {
+    throw new Error(`scripts/bundle.ts's undici entry was written for undici ${UNDICI_VERSION}, exactly; ${problems.join(' and ')}`)
+  }
+}
 
 function undiciCore (distDir: string): Plugin {
   return {
@@ -84,7 +105,7 @@ export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   const app = join(outDir, 'app.cjs')
   await writeFile(app, `(function (exports, require, module, __filename, __dirname) {${await readFile(app, 'utf8')}\n})`)
   await build({
-    entryPoints: [join(dist, 'bundle-entry.js')],
+    entryPoints: [join(dist, 'boot', 'bundle-entry.js')],
     outfile: join(outDir, 'server.js'),
     bundle: true,
     format: 'esm',
@@ -189,6 +210,7 @@ export interface BundleEntry {
  * the LAZY_PARTS (files of `serverDir`, where the compiled server is) are not in the entries' bundles at all.
  */
 export async function bundleEntries (distDir: string, entryPoints: BundleEntry[], outDir: string, serverDir = distDir): Promise<void> {
+  checkUndiciVersion()
   const dist = resolve(distDir)
   const server = resolve(serverDir)
   await rm(outDir, { recursive: true, force: true })
@@ -215,6 +237,12 @@ export async function bundleEntries (distDir: string, entryPoints: BundleEntry[]
     // run time, closures made per request included, in a call that sets its name: measurably slower under load.
     keepNames: false,
     legalComments: 'linked',
+    // <out>.cjs.map beside each file, named by its last line, so that a stack trace's bundle positions can be turned
+    // into src/ lines (scripts/resolve-stack-trace.ts). tsc's own maps (tsconfig.json's sourceMap) are read through,
+    // so the maps name src/*.ts, not dist/*.js. No sources' text in them: the repository has it, and the maps stay
+    // small (app.cjs.map: about 1.4 MB).
+    sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     plugins: [undiciCore(dist), moduleUrls(dist, outDir), lazyParts(server)]
   })

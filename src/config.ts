@@ -39,52 +39,139 @@ interface Meta {
   secret?: boolean
 }
 
-const integer = (minimum: number, maximum: number, fallback: number, expected: string) =>
-  Type.Integer({ minimum, maximum, default: fallback, expected })
+const integer = (minimum: number, maximum: number, fallback: number, expected: string, description: string) =>
+  Type.Integer({ minimum, maximum, default: fallback, expected, description })
 
-/** The environment as the process reads it. Values are strings except integers, converted strictly beforehand. */
+/**
+ * The environment as the process reads it. Values are strings except integers, converted strictly beforehand.
+ * `description` is what docs/configuration.md says about a variable (`npm run docs:config` writes that file).
+ */
 export const EnvSchema = Type.Object({
-  NODE_ENV: Type.Optional(Type.String()),
-  PORT: integer(0, 65535, 4000, 'a port number from 0 to 65535 (0 picks a free port)'),
-  HOST: Type.String({ default: '0.0.0.0', minLength: 1, expected: 'a host name or an IP address to listen on' }),
-  ORY_URL: Type.Optional(Type.String({ expected: 'an absolute http(s) URL' })),
-  ORY_API_KEY: Type.Optional(Type.String({ pattern: NO_SPACE, secret: true, expected: 'an API key of printable characters without spaces' })),
-  ORY_CONSOLE_URL: Type.String({ default: DEFAULT_CONSOLE_URL, expected: 'an absolute http(s) URL' }),
-  ORY_WORKSPACE_API_KEY: Type.Optional(Type.String({ pattern: NO_SPACE, secret: true, expected: 'an API key of printable characters without spaces' })),
-  PUBLIC_URL: Type.Optional(Type.String({ expected: 'an http(s) origin such as https://app.example.com' })),
+  NODE_ENV: Type.Optional(Type.String({
+    description: '`production` makes `ORY_URL` required and serves nothing at `/` unless `STATIC_DIR` is set. Any other value, or none: an unset `ORY_URL` starts the local Ory emulator, and the example SPA is served at `/`.'
+  })),
+  PORT: integer(0, 65535, 4000, 'a port number from 0 to 65535 (0 picks a free port)', 'Port to listen on.'),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1, expected: 'a host name or an IP address to listen on', description: 'Address to listen on.' }),
+  ORY_URL: Type.Optional(Type.String({
+    expected: 'an absolute http(s) URL',
+    description: 'The Ory project\'s API: `https://<slug>.projects.oryapis.com`, a custom domain, or self-hosted Ory services behind one origin. No user name, password, query or fragment; a base path is kept. Unset: an error when `NODE_ENV=production`; otherwise the server starts the local Ory emulator at `http://127.0.0.1:4433`, uses it, and logs a warning.'
+  })),
+  ORY_API_KEY: Type.Optional(Type.String({
+    pattern: NO_SPACE,
+    secret: true,
+    expected: 'an API key of printable characters without spaces',
+    description: 'Ory project API key. The Ory client sends it only to operations whose security names it (admin APIs, permission checks). When set, the mirror and the session routes also ask Ory Network to write its links for `PUBLIC_URL` (`Ory-Base-URL-Rewrite`, with the key as `Ory-Base-URL-Rewrite-Token`).'
+  })),
+  ORY_CONSOLE_URL: Type.String({
+    default: DEFAULT_CONSOLE_URL,
+    expected: 'an absolute http(s) URL',
+    description: 'Ory\'s console API (projects, workspaces, events), where the app\'s Ory client (`app.ory`, `request.ory`) sends console operations. None of the BFF\'s own routes call it; routes you add may.'
+  }),
+  ORY_WORKSPACE_API_KEY: Type.Optional(Type.String({
+    pattern: NO_SPACE,
+    secret: true,
+    expected: 'an API key of printable characters without spaces',
+    description: 'Workspace API key, sent by the app\'s Ory client only to console operations. None of the BFF\'s own routes call them; routes you add may.'
+  })),
+  PUBLIC_URL: Type.Optional(Type.String({
+    expected: 'an http(s) origin such as https://app.example.com',
+    description: 'The origin the browser sees (scheme://host[:port], no path): Ory\'s URLs are rewritten to it, cross-site checks compare `Origin` with it, and https here turns on HSTS and `Secure` cookies. Behind a proxy, the public origin. Unset: `http://localhost:<PORT>`.'
+  })),
   ORY_PATH_PREFIX: Type.String({
     default: '/.ory',
     pattern: '^(/[A-Za-z0-9._~-]+)+$',
-    expected: 'a path such as /.ory (segments of letters, digits, ".", "_", "~" or "-"; no trailing slash)'
+    expected: 'a path such as /.ory (segments of letters, digits, ".", "_", "~" or "-"; no trailing slash)',
+    description: 'Path under which Ory\'s browser API is mirrored. Must not be, or be below, `/api`, `/health`, `/metrics` or `/openapi.json`.'
   }),
-  COOKIE_SECRET: Type.Optional(Type.String({ minLength: MIN_COOKIE_SECRET_LENGTH, secret: true, expected: `at least ${MIN_COOKIE_SECRET_LENGTH} characters long` })),
-  COOKIE_DOMAIN: Type.Optional(Type.String({ pattern: COOKIE_DOMAIN, expected: 'a domain name such as example.com' })),
-  ALLOWED_RETURN_URLS: Type.Optional(Type.String({ expected: 'a comma-separated list of absolute http(s) URLs' })),
-  TRUST_PROXY: Type.Optional(Type.String({ expected: 'true, false, a number of hops, or a comma-separated list of IP addresses and CIDR ranges' })),
-  LOG_LEVEL: Type.Union(LOG_LEVELS.map(level => Type.Literal(level)), { default: 'info', expected: `one of ${LOG_LEVELS.join(', ')}` }),
-  UPSTREAM_TIMEOUT_MS: integer(1, 600_000, 10_000, 'an integer number of milliseconds from 1 to 600000'),
-  SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 10_000, 'an integer number of milliseconds from 0 to 3600000'),
-  SESSION_CACHE_TTL_MS: integer(0, 3_600_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 3600000'),
-  SESSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000'),
-  PERMISSION_CACHE_TTL_MS: integer(0, 3_600_000, 0, 'an integer number of milliseconds from 0 (no cache) to 3600000'),
-  PERMISSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000'),
-  PERMISSION_BATCH_MAX: integer(1, 1_000, 10, 'an integer number of tuples from 1 to 1000'),
-  STATIC_DIR: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a directory' })),
-  OAUTH2_CLIENT_ID: Type.Optional(Type.String({ pattern: VSCHAR, expected: 'an OAuth2 client id of printable ASCII characters' })),
-  OAUTH2_CLIENT_SECRET: Type.Optional(Type.String({ pattern: VSCHAR, secret: true, expected: 'an OAuth2 client secret of printable ASCII characters' })),
-  OAUTH2_SCOPES: Type.String({ default: 'openid offline_access', pattern: SCOPES, expected: 'scope tokens separated by spaces or commas' }),
-  BODY_LIMIT_BYTES: integer(1024, 104_857_600, 1_048_576, 'an integer number of bytes from 1024 to 104857600'),
-  READY_PROBE_INTERVAL_MS: integer(100, 300_000, 5_000, 'an integer number of milliseconds from 100 to 300000'),
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0, 60_000, 1_000, 'an integer number of milliseconds from 0 (off) to 60000'),
-  LOAD_SHED_MAX_HEAP_USED_MB: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_048_576, expected: 'an integer number of megabytes (0 turns the check off)' })),
+  COOKIE_SECRET: Type.Optional(Type.String({
+    minLength: MIN_COOKIE_SECRET_LENGTH,
+    secret: true,
+    expected: `at least ${MIN_COOKIE_SECRET_LENGTH} characters long`,
+    description: 'Checked at start-up and required when `OAUTH2_CLIENT_ID` is set. No feature of this version reads it: the BFF sets no cookies of its own.'
+  })),
+  COOKIE_DOMAIN: Type.Optional(Type.String({
+    pattern: COOKIE_DOMAIN,
+    expected: 'a domain name such as example.com',
+    description: 'The `Domain` given to Ory\'s cookies on their way to the browser (mirror, logout). Must be `PUBLIC_URL`\'s host or a parent domain of it. Unset: `Domain` is dropped, so the cookies are host-only on `PUBLIC_URL`.'
+  })),
+  ALLOWED_RETURN_URLS: Type.Optional(Type.String({
+    expected: 'a comma-separated list of absolute http(s) URLs',
+    description: 'Where `return_to` (and `after_verification_return_to`) may point; a path must lie within an allowed URL\'s path, and `https://*.example.com` allows subdomains. Unset: `PUBLIC_URL`.'
+  })),
+  TRUST_PROXY: Type.Optional(Type.String({
+    expected: 'true, false, a number of hops, or a comma-separated list of IP addresses and CIDR ranges',
+    description: 'Which proxies\' `X-Forwarded-*` headers are believed (for the client IP sent to Ory and the scheme). A list may also name `loopback`, `linklocal` and `uniquelocal`. Unset: `false`.'
+  })),
+  LOG_LEVEL: Type.Union(LOG_LEVELS.map(level => Type.Literal(level)), {
+    default: 'info',
+    expected: `one of ${LOG_LEVELS.join(', ')}`,
+    description: 'Lowest level of the JSON log lines written to standard output (any case).'
+  }),
+  UPSTREAM_TIMEOUT_MS: integer(1, 600_000, 10_000, 'an integer number of milliseconds from 1 to 600000',
+    'Longest wait for Ory per call: for its headers, for its body, and for the whole call, retries included. No answer in time: 504.'),
+  SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 10_000, 'an integer number of milliseconds from 0 to 3600000',
+    'How long in-flight requests may take to finish after SIGTERM or SIGINT before the process exits anyway, with code 1.'),
+  SESSION_CACHE_TTL_MS: integer(0, 3_600_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 3600000',
+    'How long an active session\'s whoami answer is cached (never past the session\'s `expires_at`). 0: no cache; concurrent checks are still coalesced.'),
+  SESSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000',
+    'Most sessions kept in that cache (least recently used go first). 0: no cache.'),
+  PERMISSION_CACHE_TTL_MS: integer(0, 3_600_000, 0, 'an integer number of milliseconds from 0 (no cache) to 3600000',
+    'How long a permission check\'s answer is kept per identity and tuple. 0: no cache.'),
+  PERMISSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000',
+    'Most permission answers kept in that cache (least recently used go first). 0: no cache.'),
+  PERMISSION_BATCH_MAX: integer(1, 1_000, 10, 'an integer number of tuples from 1 to 1000',
+    'Most tuples one `POST /api/permissions/check/batch` may ask about. Keto\'s own limit is 10 unless configured otherwise.'),
+  STATIC_DIR: Type.Optional(Type.String({
+    minLength: 1,
+    expected: 'the path of a directory',
+    description: 'An existing directory of static files (the SPA) served at `/`, in any environment. Unset: the example SPA outside production, nothing in production.'
+  })),
+  OAUTH2_CLIENT_ID: Type.Optional(Type.String({
+    pattern: VSCHAR,
+    expected: 'an OAuth2 client id of printable ASCII characters',
+    description: 'Checked at start-up; when set, `OAUTH2_CLIENT_SECRET` and `COOKIE_SECRET` are required. No feature of this version reads it: the BFF has no OAuth2 routes.'
+  })),
+  OAUTH2_CLIENT_SECRET: Type.Optional(Type.String({
+    pattern: VSCHAR,
+    secret: true,
+    expected: 'an OAuth2 client secret of printable ASCII characters',
+    description: 'Checked at start-up; allowed only together with `OAUTH2_CLIENT_ID`. No feature of this version reads it.'
+  })),
+  OAUTH2_SCOPES: Type.String({
+    default: 'openid offline_access',
+    pattern: SCOPES,
+    expected: 'scope tokens separated by spaces or commas',
+    description: 'Checked at start-up. No feature of this version reads it.'
+  }),
+  BODY_LIMIT_BYTES: integer(1024, 104_857_600, 1_048_576, 'an integer number of bytes from 1024 to 104857600',
+    'Largest request body accepted; a larger one gets a 413.'),
+  READY_PROBE_INTERVAL_MS: integer(100, 300_000, 5_000, 'an integer number of milliseconds from 100 to 300000',
+    'How often the readiness probe asks Ory. Each probe waits at most the lesser of `UPSTREAM_TIMEOUT_MS` and 5 s; a result older than two intervals plus that wait no longer counts.'),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0, 60_000, 1_000, 'an integer number of milliseconds from 0 (off) to 60000',
+    'Event-loop delay above which requests are shed with a 503. 0: off.'),
+  LOAD_SHED_MAX_HEAP_USED_MB: Type.Optional(Type.Integer({
+    minimum: 0,
+    maximum: 1_048_576,
+    expected: 'an integer number of megabytes (0 turns the check off)',
+    description: 'Heap use above which requests are shed with a 503. 0: off. Unset: 90 % of V8\'s heap limit.'
+  })),
   ORY_COOKIE_PATTERN: Type.String({
     default: DEFAULT_ORY_COOKIE_PATTERN,
     minLength: 1,
-    expected: 'a comma-separated list of cookie names, each optionally ending in * (any rest of the name)'
+    expected: 'a comma-separated list of cookie names, each optionally ending in * (any rest of the name)',
+    description: 'The cookies that are Ory\'s: only these are sent to Ory (by the mirror and the session routes); the app\'s own cookies never are.'
   }),
-  ORY_CUSTOM_DOMAINS: Type.Optional(Type.String({ expected: 'a comma-separated list of http(s) origins (your Ory project\'s custom domains)' })),
-  MIRROR_MAX_BUFFER_BYTES: integer(1024, 104_857_600, 2_097_152, 'an integer number of bytes from 1024 to 104857600'),
-  HYDRA_PUBLIC_PATHS: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false', expected: 'true or false' })
+  ORY_CUSTOM_DOMAINS: Type.Optional(Type.String({
+    expected: 'a comma-separated list of http(s) origins (your Ory project\'s custom domains)',
+    description: 'Further origins on which Ory writes its URLs (your project\'s custom domains, e.g. `https://auth.example.com`); the mirror rewrites URLs on them like those on `ORY_URL`.'
+  })),
+  MIRROR_MAX_BUFFER_BYTES: integer(1024, 104_857_600, 2_097_152, 'an integer number of bytes from 1024 to 104857600',
+    'Largest answer of Ory read into memory to rewrite its URLs, measured after decompression; a larger one is a 502. Answers of the pass-through paths that need no rewriting (not JSON, not compressed) stream through and are not limited by it.'),
+  HYDRA_PUBLIC_PATHS: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    expected: 'true or false',
+    description: '`true` also mirrors Hydra\'s public browser paths: `/oauth2/auth`, `/oauth2/sessions/logout`, `/.well-known/openid-configuration`, `/.well-known/jwks.json` and `/userinfo`.'
+  })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import closeWithGrace from 'close-with-grace'
 import type { App } from './app.js'
-import { codeCacheState } from './code-cache.js'
+import { codeCacheState } from './boot/code-cache.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 
 /** One line on standard error, no stack trace: what an operator reading `kubectl logs` needs. */
@@ -88,7 +88,7 @@ async function main (): Promise<void> {
     startupMs: Math.round(performance.now()),
     // CPU time, unlike the wall time above, does not grow when other processes compete for the machine.
     startupCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    // Whether the image's V8 code cache was used (see src/bundle-entry.ts).
+    // Whether the image's V8 code cache was used (see src/boot/bundle-entry.ts).
     codeCache: codeCacheState()
   }, `ory-bff listening on ${address}, Ory at ${config.oryUrl}`)
 }

@@ -1,0 +1,37 @@
+import { courier, frontend } from '../../../src/ory/index.js'
+import { emulatorTest, lastCode, messageIds, oryError, signUpNative } from '../../helpers/emulator.js'
+
+// Recovery by code: sent as a courier message to known addresses only (same answer for unknown ones), wrong codes
+// are 4060006, and a code dies after five wrong guesses.
+emulatorTest('recovery codes: sent only to known addresses, wrong ones refused, five strikes and out', async (t, emu) => {
+  const { client } = emu
+  const { token } = await signUpNative(client, 'ada@example.com')
+  const sentBefore = emu.state.messages.length
+
+  const unknown = await frontend.createNativeRecoveryFlow(client)
+  const unknownSent = await frontend.updateRecoveryFlow(client, { flow: unknown.body.id, body: { method: 'code', email: 'nobody@example.com' } })
+  if (unknownSent.status !== 200) return
+  t.equal(unknownSent.body.state, 'sent_email', 'the same answer as for a known address')
+  t.same(messageIds(unknownSent.body), [1060003])
+  t.equal(emu.state.messages.length, sentBefore, 'but no message')
+  await oryError(t, frontend.updateRecoveryFlow(client, { flow: unknown.body.id, body: { method: 'code', code: '123456' } }), 400)
+
+  const flow = await frontend.createNativeRecoveryFlow(client)
+  const missing = await oryError(t, frontend.updateRecoveryFlow(client, { flow: flow.body.id, body: { method: 'code' } }), 400)
+  t.same(messageIds(missing, 'email'), [4000002])
+  await frontend.updateRecoveryFlow(client, { flow: flow.body.id, body: { method: 'code', email: 'ADA@example.com' } })
+  const message = (await courier.listCourierMessages(client, { recipient: 'ada@example.com' })).body[0]
+  t.equal(message?.template_type, 'recovery_code_valid')
+  t.equal(message?.subject, 'Recover access to your account')
+  const code = await lastCode(client, 'ada@example.com')
+  const wrongCode = code === '000000' ? '111111' : '000000'
+
+  const wrong = await oryError(t, frontend.updateRecoveryFlow(client, { flow: flow.body.id, body: { method: 'code', code: wrongCode } }), 400)
+  t.same(messageIds(wrong), [4060006])
+  for (let i = 0; i < 4; i++) await oryError(t, frontend.updateRecoveryFlow(client, { flow: flow.body.id, body: { method: 'code', code: wrongCode } }), 400)
+  const dead = await oryError(t, frontend.updateRecoveryFlow(client, { flow: flow.body.id, body: { method: 'code', code } }), 400)
+  t.same(messageIds(dead), [4060006], 'after five wrong guesses the right code no longer works')
+
+  const signedIn = await oryError(t, frontend.createNativeRecoveryFlow(client, {}, { headers: { 'x-session-token': token } }), 400)
+  t.equal(signedIn.error.id, 'session_already_available', 'recovery is for people who cannot sign in')
+})

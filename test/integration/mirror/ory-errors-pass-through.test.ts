@@ -1,0 +1,46 @@
+import t from 'tap'
+import { Browser, csrfToken, mirrorOfEmulator, PASSWORD } from '../../helpers/mirror.js'
+
+// Ory's own errors are the SPA's to read: status and body as Ory sent them, only Ory's URLs rewritten.
+t.test('401, 403, 400, 410 and 422 from Ory reach the browser unchanged apart from the URLs', async t => {
+  const { app, emu } = await mirrorOfEmulator(t, {}, { flowLifespanMs: 60_000 })
+  const browser = new Browser(app)
+
+  const whoami = await browser.json('GET', '/.ory/sessions/whoami')
+  t.equal(whoami.statusCode, 401)
+  t.match(whoami.json(), { error: { id: 'session_inactive', code: 401, status: 'Unauthorized', message: 'request does not have a valid authentication session' } })
+
+  const login = (await browser.json('GET', '/.ory/self-service/login/browser')).json()
+  const csrf = await app.inject({ method: 'POST', url: `/.ory/self-service/login?flow=${login.id}`, headers: { accept: 'application/json', 'content-type': 'application/json' }, payload: JSON.stringify({ method: 'password', identifier: 'a', password: 'b' }) })
+  t.equal(csrf.statusCode, 403)
+  t.equal(csrf.json().error.id, 'security_csrf_violation')
+  t.equal(csrf.json().error.details.reject_reason, 'The HTTP cookie header is empty or not set.')
+
+  const wrong = await browser.json('POST', `/.ory/self-service/login?flow=${login.id}`, { method: 'password', identifier: 'nobody@example.com', password: 'x', csrf_token: csrfToken(login) })
+  t.equal(wrong.statusCode, 400, 'the flow with its messages')
+  t.same(wrong.json().ui.messages.map((m: { id: number }) => m.id), [4000006])
+  t.equal(wrong.json().ui.action, `http://localhost:4000/.ory/self-service/login?flow=${login.id}`, 'URLs inside the error rewritten')
+
+  // A 410: the flow has expired.
+  const { state } = emu
+  const stored = state.flows.get(login.id)!
+  stored.expiresAt = Date.now() - 1000
+  const expired = await browser.json('GET', `/.ory/self-service/login/flows?id=${login.id}`)
+  t.equal(expired.statusCode, 410)
+  t.equal(expired.json().error.id, 'self_service_flow_expired')
+  t.match(expired.json().error.details.redirect_to, /^http:\/\/localhost:4000\/\.ory\/self-service\/login\/browser/)
+
+  // A 422: recovery asks the browser to move to the settings page.
+  const registration = (await browser.json('GET', '/.ory/self-service/registration/browser')).json()
+  await browser.json('POST', `/.ory/self-service/registration?flow=${registration.id}`, { method: 'password', password: PASSWORD, traits: { email: 'err@example.com', name: { first: 'E', last: 'R' } }, csrf_token: csrfToken(registration) })
+  const other = new Browser(app)
+  const recovery = (await other.json('GET', '/.ory/self-service/recovery/browser')).json()
+  await other.json('POST', `/.ory/self-service/recovery?flow=${recovery.id}`, { method: 'code', email: 'err@example.com', csrf_token: csrfToken(recovery) })
+  const message = state.messages.find(m => m.recipient === 'err@example.com' && m.templateType === 'recovery_code_valid')
+  const code = /\b(\d{6})\b/.exec(message?.body ?? '')?.[1]
+  const change = await other.json('POST', `/.ory/self-service/recovery?flow=${recovery.id}`, { method: 'code', code, csrf_token: csrfToken(recovery) })
+  t.equal(change.statusCode, 422)
+  t.equal(change.json().error.id, 'browser_location_change_required')
+  t.match(change.json().redirect_browser_to, /^http:\/\/localhost:4000\/settings\?flow=/)
+  t.ok(other.jar.get('ory_kratos_session'), 'the cookies of an error answer are passed on (rewritten) too')
+})

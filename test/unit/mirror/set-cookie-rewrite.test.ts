@@ -1,0 +1,44 @@
+import t from 'tap'
+import { rewriteSetCookie } from '../../../src/http/cookies.js'
+
+const http = { secure: false, cookieDomain: undefined }
+const https = { secure: true, cookieDomain: undefined }
+const expires = 'Expires=Fri, 01 Jan 2100 00:00:00 GMT'
+
+t.test('Ory\'s Domain is dropped (host-only), Secure removed over http, the rest kept in order', async t => {
+  const line = `ory_kratos_session=v.a=; Path=/; ${expires}; Max-Age=86400; Domain=project.oryapis.com; HttpOnly; Secure; SameSite=Lax`
+  t.equal(rewriteSetCookie(line, http), `ory_kratos_session=v.a=; Path=/; ${expires}; Max-Age=86400; HttpOnly; SameSite=Lax`)
+})
+
+t.test('over https the cookie is Secure, whether Ory said so or not', async t => {
+  t.equal(rewriteSetCookie('a=1; Path=/; HttpOnly', https), 'a=1; Path=/; HttpOnly; Secure')
+  t.equal(rewriteSetCookie('a=1; secure; Path=/', https), 'a=1; Path=/; Secure', 'one Secure, not two')
+})
+
+t.test('COOKIE_DOMAIN replaces Ory\'s Domain, except on a __Host- cookie', async t => {
+  const context = { secure: true, cookieDomain: 'example.com' }
+  t.equal(rewriteSetCookie('a=1; Domain=.oryapis.com; Path=/', context), 'a=1; Path=/; Domain=example.com; Secure')
+  t.equal(rewriteSetCookie('__Host-a=1; Path=/; Secure', context), '__Host-a=1; Path=/; Secure')
+})
+
+t.test('SameSite=None: kept over https, Lax where the cookie cannot be Secure', async t => {
+  t.equal(rewriteSetCookie('a=1; SameSite=None; Secure', https), 'a=1; SameSite=None; Secure')
+  t.equal(rewriteSetCookie('a=1; samesite=none; Secure', http), 'a=1; SameSite=Lax')
+  t.equal(rewriteSetCookie('a=1; SameSite=Strict', http), 'a=1; SameSite=Strict', 'Strict and Lax stay as they are')
+})
+
+t.test('Partitioned kept over https, dropped over http where it would make the browser refuse the cookie', async t => {
+  t.equal(rewriteSetCookie('a=1; Path=/; Partitioned; Secure; SameSite=None', https), 'a=1; Path=/; SameSite=None; Secure; Partitioned')
+  t.equal(rewriteSetCookie('a=1; Path=/; Partitioned; Secure; SameSite=None', http), 'a=1; Path=/; SameSite=Lax')
+})
+
+t.test('a cookie being deleted (Max-Age=0, an old Expires) stays deleted', async t => {
+  t.equal(
+    rewriteSetCookie('ory_kratos_session=; Path=/; Domain=127.0.0.1; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax', http),
+    'ory_kratos_session=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax'
+  )
+})
+
+t.test('unknown attributes and odd spacing survive', async t => {
+  t.equal(rewriteSetCookie('a=b=c ;  Priority=High;;DOMAIN=x.com ; Path=/p', http), 'a=b=c; Priority=High; Path=/p')
+})
