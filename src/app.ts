@@ -90,7 +90,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   // Order matters for the onRequest hooks: the request id is echoed even on answers that shedding or draining give.
   app.register(requestIdPlugin)
   app.register(errorsPlugin)
-  app.register(securityHeadersPlugin, { hsts: config.publicUrl.startsWith('https:') })
+  app.register(securityHeadersPlugin, { hsts: config.publicHttps })
   app.register(lifecyclePlugin)
   app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })
   app.register(metricsPlugin)

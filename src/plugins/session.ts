@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { cookieNameMatcher, rewriteSetCookie } from '../mirror/cookies.js'
 import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
 import { SessionChecker, sessionOf } from '../session/checker.js'
@@ -61,8 +60,7 @@ function hooks<T> (value: T | T[] | undefined): T[] {
 /** Ory's Set-Cookie lines of a whoami answer (Ory may re-issue the session cookie), rewritten for the BFF's origin. */
 export function passSetCookies (request: FastifyRequest, reply: FastifyReply, lines: string[] | undefined, config: Config): void {
   if (lines === undefined || lines.length === 0) return
-  const context = { secure: config.publicUrl.startsWith('https:') || request.protocol === 'https', cookieDomain: config.cookieDomain }
-  reply.header('set-cookie', lines.map(line => rewriteSetCookie(line, context)))
+  reply.header('set-cookie', config.cookieRewriter.rewrite(lines, request))
 }
 
 /**
@@ -83,11 +81,11 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   const oryHeaders: Record<string, string> = { 'ory-no-custom-domain-redirect': 'true' }
   if (config.oryApiKey !== undefined) {
     // As the mirror does: Ory writes its URLs (identity.schema_url) for the BFF's origin.
-    oryHeaders['ory-base-url-rewrite'] = `${config.publicUrl}${config.oryPathPrefix}`
+    oryHeaders['ory-base-url-rewrite'] = config.publicOryUrl
     oryHeaders['ory-base-url-rewrite-token'] = config.oryApiKey
   }
   // A session cookie is one of Ory's (ORY_COOKIE_PATTERN): a cookie the operator says is not Ory's never goes to Ory.
-  const isOryCookie = cookieNameMatcher(config.oryCookiePattern)
+  const { isOryCookie } = config
   const sessions = new SessionChecker({
     store,
     isSessionCookie: name => isSessionCookieName(name) && isOryCookie(name),

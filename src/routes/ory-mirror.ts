@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import type { Config } from '../config.js'
-import { cookieNameMatcher, rewriteSetCookie, type CookieNameMatcher } from '../mirror/cookies.js'
+import type { CookieRewriter } from '../mirror/cookie-rewriter.js'
 import { decodeContent } from '../mirror/content.js'
 import { FlowBodyValidator, type BodyIssue } from '../mirror/flow-body.js'
 import { FORM_MEDIA_TYPE, isForm, parseForm } from '../mirror/form.js'
@@ -92,19 +92,16 @@ class Mirror {
   readonly checkReturnTo: ReturnToCheck
   readonly headerOptions: UpstreamHeaderOptions
   readonly maxBufferBytes: number
-  readonly #httpsPublic: boolean
-  readonly #cookieDomain: string | undefined
+  readonly #cookies: CookieRewriter
   readonly #oryUrl: string
   readonly #rewritten = new WeakMap<Buffer, Buffer | string>()
 
-  constructor (config: Config, isOryCookie: CookieNameMatcher) {
-    const publicBase = `${config.publicUrl}${config.oryPathPrefix}`
-    this.rewriter = new UrlRewriter({ oryBases: [config.oryUrl, ...config.oryCustomDomains], publicBase, roots: mirroredRoots(config.hydraPublicPaths) })
+  constructor (config: Config) {
+    this.rewriter = new UrlRewriter({ oryBases: [config.oryUrl, ...config.oryCustomDomains], publicBase: config.publicOryUrl, roots: mirroredRoots(config.hydraPublicPaths) })
     this.checkReturnTo = createReturnToCheck(config.allowedReturnUrls, config.publicUrl)
-    this.headerOptions = { isOryCookie, rewriteBase: publicBase, apiKey: config.oryApiKey }
+    this.headerOptions = { isOryCookie: config.isOryCookie, rewriteBase: config.publicOryUrl, apiKey: config.oryApiKey }
     this.maxBufferBytes = config.mirrorMaxBufferBytes
-    this.#httpsPublic = config.publicUrl.startsWith('https:')
-    this.#cookieDomain = config.cookieDomain
+    this.#cookies = config.cookieRewriter
     this.#oryUrl = config.oryUrl
   }
 
@@ -130,11 +127,7 @@ class Mirror {
     if (typeof headers.link === 'string') reply.header('link', this.rewriter.link(headers.link, route.from))
     const cookies = headers['set-cookie']
     const setsCookies = Array.isArray(cookies) && cookies.length > 0
-    if (setsCookies) {
-      // X-Forwarded-Proto counts only from a trusted proxy: Fastify's request.protocol reads it only then.
-      const context = { secure: this.#httpsPublic || request.protocol === 'https', cookieDomain: this.#cookieDomain }
-      reply.header('set-cookie', cookies.map(line => rewriteSetCookie(line, context)))
-    }
+    if (setsCookies) reply.header('set-cookie', this.#cookies.rewrite(cookies, request))
     if (!route.cacheable || setsCookies) reply.header('cache-control', 'no-store')
 
     const contentType = headers['content-type']
@@ -223,8 +216,7 @@ function routeSchema (op: OperationSpec): FastifySchema {
 }
 
 export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirrorOptions): Promise<void> {
-  const isOryCookie = cookieNameMatcher(config.oryCookiePattern)
-  const mirror = new Mirror(config, isOryCookie)
+  const mirror = new Mirror(config)
   const operations = mirroredOperations()
   const bodies = new Map<string, FlowBodyValidator>()
   for (const op of operations) {
