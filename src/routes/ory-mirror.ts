@@ -8,8 +8,8 @@ import { decodeContent } from '../mirror/content.js'
 import { FlowBodyValidator, type BodyIssue } from '../mirror/flow-body.js'
 import { FORM_MEDIA_TYPE, isForm, parseForm } from '../mirror/form.js'
 import { PASSED_RESPONSE_HEADERS, upstreamHeaders, type UpstreamHeaderOptions } from '../mirror/headers.js'
-import { CACHEABLE_OPERATIONS, mirroredOperations, routePath } from '../mirror/operations.js'
-import { mirroredRoots, PassThroughAllowlist, passThroughEntries, plainSegments } from '../mirror/allowlist.js'
+import { CACHEABLE_OPERATIONS, mirroredOperations, passThroughOperation, routePath } from '../mirror/operations.js'
+import { mirroredRoots, PassThroughAllowlist, passThroughEntries, plainSegments, type PassThroughMethod } from '../mirror/allowlist.js'
 import { createReturnToCheck, RETURN_TO_NAMES, type ReturnToCheck } from '../mirror/return-to.js'
 import { UrlRewriter } from '../mirror/urls.js'
 import type { OryRawResponse } from '../ory/client.js'
@@ -33,7 +33,6 @@ const NOT_FOUND = 'The requested resource could not be found'
 // Path parameters are ids (UUIDs, base64url schema ids): one plain segment, never a dot segment.
 const PATH_PARAMETER = Type.String({ pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~:=+-]{1,256}$' })
 const QUERY_VALUE = Type.String({ maxLength: 8192 })
-const FORM_BODY = { required: false, mediaTypes: [FORM_MEDIA_TYPE], schema: Type.Unknown() } as const
 const BODY_MODEL = 'x-ory-model'
 
 interface RouteContext {
@@ -314,19 +313,8 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
         bodyType = 'form'
       }
       const path = `/${segments.join('/')}`
-      const op: OperationSpec = {
-        operationId: entry.id,
-        group: 'mirror',
-        api: 'project',
-        method: method as 'GET' | 'POST',
-        path,
-        security: [],
-        params: specs,
-        ...(method === 'POST' ? { body: FORM_BODY } : {}),
-        responses: {},
-        paginated: false
-      }
-      const answer = await app.ory.call(op, params, {
+      // The allowlist matched the method: GET (for HEAD too) or POST.
+      const answer = await app.ory.call(passThroughOperation(entry.id, method as PassThroughMethod, path, specs), params, {
         requestId: request.id,
         headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken: false, authorization: entry.authorization === true }),
         bodyType,
