@@ -16,11 +16,6 @@ export interface AnswerRoute {
   /** The upstream URL of the answer, against which relative URLs in it resolve. */
   from: string
   cacheable: boolean
-  /**
-   * Whether the same body may come again (whoami answers from the session checker's cache): its rewritten form is
-   * then kept with it instead of being made per request.
-   */
-  sharedBodies?: boolean
 }
 
 export type Answer = OryRawResponse<Buffer> | OryRawResponse<Readable>
@@ -37,8 +32,12 @@ export class AnswerWriter {
     this.#maxBufferBytes = maxBufferBytes
   }
 
-  /** Ory's answer as the browser must get it: allowed headers, rewritten cookies and URLs, the body capped. */
-  async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute): Promise<FastifyReply> {
+  /**
+   * Ory's answer as the browser must get it: allowed headers, rewritten cookies and URLs, the body capped. `shared`:
+   * the same body may come again (whoami answers from the session checker's cache), so its rewritten form is kept
+   * with it instead of being made per request.
+   */
+  async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute, shared = false): Promise<FastifyReply> {
     const { headers } = answer
     reply.code(answer.status)
     for (const name of PASSED_RESPONSE_HEADERS) {
@@ -76,7 +75,6 @@ export class AnswerWriter {
     // Rewritten JSON is a string, written to the socket as it is.
     // A body from the session cache comes again and again: its rewritten form is kept with it. A fresh one is not
     // kept: a WeakMap entry per request would carry every answer into the old generation.
-    const shared = route.sharedBodies === true && (answer as { cached?: unknown }).cached === true
     return await reply.send(shared ? this.#rewriteShared(body, route) : this.#rewriter.json(body, route.from, route.operationId) ?? body)
   }
 

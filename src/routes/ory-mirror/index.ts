@@ -13,6 +13,7 @@ import { LazyCheck } from '../lazy-check.js'
 import type { AnswerRoute } from './answer.js'
 import { ClientGone, invalid, Mirror, type MirrorHandler } from './context.js'
 import { passThroughRoute } from './pass-through.js'
+import { whoamiHandler } from './whoami.js'
 
 // Ory's browser-facing API on the BFF's own origin, under ORY_PATH_PREFIX: one route per operation of the spec's
 // frontend group and the identity schemas, each with schemas for its query, path and body and each sent through the
@@ -89,14 +90,16 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
   app.setValidatorCompiler(validatorCompiler(bodies))
 
   for (const op of operations) {
-    const route = { ...mirror.route(op.operationId, op.path, CACHEABLE_OPERATIONS.has(op.operationId)), sharedBodies: op.operationId === 'toSession' }
+    const route = mirror.route(op.operationId, op.path, CACHEABLE_OPERATIONS.has(op.operationId))
+    const viaOry = operationHandler(app, op, mirror, route)
     app.route<RouteGenericInterface, { operationId: string }>({
       method: op.method,
       url: routePath(op),
       schema: routeSchema(op),
       // Named for hooks of other plugins (the session plugin evicts on the logout operations).
       config: { operationId: op.operationId },
-      handler: operationHandler(app, op, mirror, route)
+      // Whoami goes through the session checker (one call per session at a time, positive answers cached briefly).
+      handler: op.operationId === 'toSession' && app.hasDecorator('sessions') ? whoamiHandler(app, app.sessions, mirror, route, viaOry) : viaOry
     })
   }
 
@@ -108,8 +111,6 @@ function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirr
   const queryParams = op.params.filter(param => param.in === 'query').map(param => ({ ...param, returnTo: RETURN_TO_NAMES.has(param.name) }))
   const pathParams = op.params.filter(param => param.in === 'path')
   const sessionToken = op.params.some(param => param.in === 'header' && param.name.toLowerCase() === 'x-session-token')
-  // Whoami goes through the session checker (one call per session at a time, positive answers cached briefly).
-  const sessions = op.operationId === 'toSession' && app.hasDecorator('sessions') ? app.sessions : undefined
 
   return async function mirrorOperation (request, reply) {
     const query = request.query as Record<string, string | undefined>
@@ -129,9 +130,7 @@ function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirr
       params.body = checkBodyReturnTo(request.body as Record<string, unknown>, mirror)
       bodyType = form ? 'form' : 'json'
     }
-    const shared = sessions === undefined || query.tokenize_as !== undefined ? undefined : sessions.credentials(request)
     // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
-    if (shared !== undefined) return await mirror.answers.send(request, reply, await sessions!.lookup(shared, app.ory, request.id), route)
     const answer = await app.ory.call(op, params, {
       requestId: request.id,
       headers: upstreamHeaders(request, mirror.headerOptions, { sessionToken, authorization: false }),
