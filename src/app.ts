@@ -21,7 +21,7 @@ import { sessionPlugin, type SessionPluginOptions } from './plugins/session.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { openApiRoutes } from './routes/openapi.js'
-import { oryMirrorRoutes } from './routes/ory-mirror.js'
+import { oryMirrorRoutes } from './routes/ory-mirror/index.js'
 import { permissionSchemas } from './routes/permission-schemas.js'
 import { permissionRoutes } from './routes/permissions.js'
 import { sessionRoutes } from './routes/session.js'
@@ -90,7 +90,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(errorsPlugin)
   // Before the routes: their input checks are registered with it, and compiled once the server listens.
   app.register(checksPlugin)
-  app.register(securityHeadersPlugin, { hsts: config.publicUrl.startsWith('https:') })
+  app.register(securityHeadersPlugin, { hsts: config.publicHttps })
   app.register(lifecyclePlugin)
   app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })
   app.register(metricsPlugin)

@@ -4,6 +4,8 @@ import { resolve } from 'node:path'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { DEFAULT_CONSOLE_URL } from './constants.js'
+import { CookieRewriter } from './http/cookie-rewriter.js'
+import { cookieNameMatcher, type CookieNameMatcher } from './http/cookies.js'
 
 export { DEFAULT_CONSOLE_URL }
 
@@ -236,6 +238,16 @@ export interface Config {
   hydraPublicPaths: boolean
   /** Things an operator should know, logged once at start-up. */
   warnings: string[]
+
+  // Derived from the values above, once, for every part of the app that needs them.
+  /** PUBLIC_URL + ORY_PATH_PREFIX: Ory's browser API as the browser reaches it, where Ory is asked to write its links. */
+  publicOryUrl: string
+  /** The browser reaches the BFF over https (PUBLIC_URL's scheme). */
+  publicHttps: boolean
+  /** Is this cookie one of Ory's (ORY_COOKIE_PATTERN)? */
+  isOryCookie: CookieNameMatcher
+  /** Ory's Set-Cookie lines made fit for the BFF's origin (COOKIE_DOMAIN, Secure). */
+  cookieRewriter: CookieRewriter
 }
 
 /** One clear line: the variable and what is wrong with it. Never the value of a secret. */
@@ -325,6 +337,7 @@ function interpret (env: Env, origin: Record<string, string>): Config {
 
   const publicUrl = env.PUBLIC_URL === undefined ? `http://localhost:${env.PORT}` : originOf('PUBLIC_URL', env.PUBLIC_URL)
   const publicHost = new URL(publicUrl).hostname
+  const publicHttps = publicUrl.startsWith('https:')
 
   if (env.ORY_PATH_PREFIX.split('/').some(segment => segment === '.' || segment === '..')) {
     throw problem('ORY_PATH_PREFIX', 'must not contain "." or ".." segments', env.ORY_PATH_PREFIX)
@@ -418,7 +431,11 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     oryCustomDomains,
     mirrorMaxBufferBytes: env.MIRROR_MAX_BUFFER_BYTES,
     hydraPublicPaths: env.HYDRA_PUBLIC_PATHS === 'true',
-    warnings
+    warnings,
+    publicOryUrl: `${publicUrl}${env.ORY_PATH_PREFIX}`,
+    publicHttps,
+    isOryCookie: cookieNameMatcher(oryCookiePattern),
+    cookieRewriter: new CookieRewriter(publicHttps, cookieDomain)
   }
 }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { cookieNameMatcher, rewriteSetCookie } from '../http/cookies.js'
 import { oryHeaders } from '../http/headers.js'
 import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
@@ -62,8 +61,7 @@ function hooks<T> (value: T | T[] | undefined): T[] {
 /** Ory's Set-Cookie lines of a whoami answer (Ory may re-issue the session cookie), rewritten for the BFF's origin. */
 export function passSetCookies (request: FastifyRequest, reply: FastifyReply, lines: string[] | undefined, config: Config): void {
   if (lines === undefined || lines.length === 0) return
-  const context = { secure: config.publicUrl.startsWith('https:') || request.protocol === 'https', cookieDomain: config.cookieDomain }
-  reply.header('set-cookie', lines.map(line => rewriteSetCookie(line, context)))
+  reply.header('set-cookie', config.cookieRewriter.rewrite(lines, request))
 }
 
 /**
@@ -82,14 +80,14 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   const ttlMs = config.sessionCacheTtlMs
   const store = options.store ?? (ttlMs > 0 && config.sessionCacheMax > 0 ? new InProcessSessionStore(config.sessionCacheMax) : undefined)
   // A session cookie is one of Ory's (ORY_COOKIE_PATTERN): a cookie the operator says is not Ory's never goes to Ory.
-  const isOryCookie = cookieNameMatcher(config.oryCookiePattern)
+  const { isOryCookie } = config
   const sessions = new SessionChecker({
     store,
     isSessionCookie: name => isSessionCookieName(name) && isOryCookie(name),
     ttlMs: store === undefined ? 0 : ttlMs,
     now: options.now,
     // As the mirror's: Ory writes its URLs (identity.schema_url) for the BFF's origin.
-    oryHeaders: oryHeaders({ rewriteBase: `${config.publicUrl}${config.oryPathPrefix}`, apiKey: config.oryApiKey }),
+    oryHeaders: oryHeaders({ rewriteBase: config.publicOryUrl, apiKey: config.oryApiKey }),
     maxResponseBytes: config.mirrorMaxBufferBytes
   })
 

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { HttpError } from '../errors.js'
-import { cookieNameMatcher, oryCookieHeader, rewriteSetCookie } from '../http/cookies.js'
+import { oryCookieHeader } from '../http/cookies.js'
 import { upstreamHeaders, type UpstreamHeaderOptions } from '../http/headers.js'
 import { frontend, nextPageToken, OryUpstreamError } from '../ory/index.js'
 import { requireSession } from '../plugins/session.js'
@@ -85,9 +85,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   const sessions = app.sessions
   // With the cache on, the sessions the route sees are the cache's own, long-lived objects; without it, new every time.
   const caching = sessions.caching
-  const publicBase = `${config.publicUrl}${config.oryPathPrefix}`
-  const headerOptions: UpstreamHeaderOptions = { isOryCookie: cookieNameMatcher(config.oryCookiePattern), rewriteBase: publicBase, apiKey: config.oryApiKey }
-  const aal2Url = `${publicBase}/self-service/login/browser?aal=aal2`
+  const headerOptions: UpstreamHeaderOptions = { isOryCookie: config.isOryCookie, rewriteBase: config.publicOryUrl, apiKey: config.oryApiKey }
+  const aal2Url = `${config.publicOryUrl}/self-service/login/browser?aal=aal2`
 
   /** What every call to Ory for the SPA carries: the session credentials, and Ory's headers the mirror sends too. */
   function sessionHeaders (request: FastifyRequest, credentials: SessionCredentials | undefined): Record<string, string> {
@@ -229,17 +228,16 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
 
   /** Ory's Set-Cookie lines rewritten for this origin, and every session cookie the browser sent that Ory did not clear. */
   function clearCookies (request: FastifyRequest, reply: FastifyReply, lines: string[]): void {
-    const context = { secure: config.publicUrl.startsWith('https:') || request.protocol === 'https', cookieDomain: config.cookieDomain }
-    const out = lines.map(line => rewriteSetCookie(line, context))
+    const all = [...lines]
     const named = new Set(lines.map(line => line.slice(0, line.indexOf('=')).trim()))
     const sent = oryCookieHeader(request.headers.cookie, sessions.isSessionCookie)
     for (const pair of sent === undefined ? [] : sent.split('; ')) {
       const name = pair.slice(0, pair.indexOf('='))
       if (named.has(name)) continue
       named.add(name)
-      out.push(rewriteSetCookie(`${name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax`, context))
+      all.push(`${name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax`)
     }
-    if (out.length > 0) reply.header('set-cookie', out)
+    if (all.length > 0) reply.header('set-cookie', config.cookieRewriter.rewrite(all, request))
   }
 }
 

@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { decodeContent } from '../../http/content.js'
+import type { CookieRewriter } from '../../http/cookie-rewriter.js'
+import { PASSED_RESPONSE_HEADERS } from '../../http/headers.js'
+import type { UrlRewriter } from '../../mirror/urls.js'
+import type { OryRawResponse } from '../../ory/client.js'
+import { isJson, readBody } from '../../ory/response.js'
+
+// Ory's answer on its way back to the browser: only the allowed headers, Set-Cookie, Location and Link rewritten for
+// the BFF's origin, the body decoded and Ory's URLs in JSON rewritten, at most MIRROR_MAX_BUFFER_BYTES read.
+
+/** What the answer of a route needs to know of it. */
+export interface AnswerRoute {
+  operationId: string
+  /** The upstream URL of the answer, against which relative URLs in it resolve. */
+  from: string
+  cacheable: boolean
+}
+
+export type Answer = OryRawResponse<Buffer> | OryRawResponse<Readable>
+
+export class AnswerWriter {
+  readonly #rewriter: UrlRewriter
+  readonly #cookies: CookieRewriter
+  readonly #maxBufferBytes: number
+  readonly #rewritten = new WeakMap<Buffer, Buffer | string>()
+
+  constructor (rewriter: UrlRewriter, cookies: CookieRewriter, maxBufferBytes: number) {
+    this.#rewriter = rewriter
+    this.#cookies = cookies
+    this.#maxBufferBytes = maxBufferBytes
+  }
+
+  /**
+   * Ory's answer as the browser must get it: allowed headers, rewritten cookies and URLs, the body capped. `shared`:
+   * the same body may come again (whoami answers from the session checker's cache), so its rewritten form is kept
+   * with it instead of being made per request.
+   */
+  async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute, shared = false): Promise<FastifyReply> {
+    const { headers } = answer
+    reply.code(answer.status)
+    for (const name of PASSED_RESPONSE_HEADERS) {
+      const value = headers[name]
+      if (value !== undefined) reply.header(name, value)
+    }
+    if (typeof headers.location === 'string') reply.header('location', this.#rewriter.location(headers.location, route.from))
+    if (typeof headers.link === 'string') reply.header('link', this.#rewriter.link(headers.link, route.from))
+    const cookies = headers['set-cookie']
+    const setsCookies = Array.isArray(cookies) && cookies.length > 0
+    if (setsCookies) reply.header('set-cookie', this.#cookies.rewrite(cookies, request))
+    if (!route.cacheable || setsCookies) reply.header('cache-control', 'no-store')
+
+    const contentType = headers['content-type']
+    const encoding = typeof headers['content-encoding'] === 'string' ? headers['content-encoding'].trim().toLowerCase() : ''
+    const encoded = encoding !== '' && encoding !== 'identity'
+    let body: Buffer
+    if (Buffer.isBuffer(answer.body)) {
+      body = answer.body
+    } else {
+      const stream = answer.body
+      if (!encoded && !isJson(contentType)) {
+        // Nothing to rewrite: it streams through (a HEAD answer has no body to stream).
+        if (request.method === 'HEAD') {
+          stream.destroy()
+          return await reply.send()
+        }
+        return await reply.send(stream)
+      }
+      body = await readBody(stream, this.#maxBufferBytes, { operationId: route.operationId, status: answer.status, contentLength: headers['content-length'] })
+    }
+    if (encoded) body = await decodeContent(body, encoding, this.#maxBufferBytes, route.operationId)
+    if (body.length === 0) return await reply.send()
+    if (!isJson(contentType)) return await reply.send(body)
+    // Rewritten JSON is a string, written to the socket as it is.
+    // A body from the session cache comes again and again: its rewritten form is kept with it. A fresh one is not
+    // kept: a WeakMap entry per request would carry every answer into the old generation.
+    return await reply.send(shared ? this.#rewriteShared(body, route) : this.#rewriter.json(body, route.from, route.operationId) ?? body)
+  }
+
+  /** Ory's body as the browser gets it, made once per body: the key is the body itself, so it goes when the body does. */
+  #rewriteShared (body: Buffer, route: AnswerRoute): Buffer | string {
+    let rewritten = this.#rewritten.get(body)
+    if (rewritten === undefined) {
+      rewritten = this.#rewriter.json(body, route.from, route.operationId) ?? body
+      this.#rewritten.set(body, rewritten)
+    }
+    return rewritten
+  }
+}

@@ -1,0 +1,151 @@
+import { Type, type TSchema } from '@sinclair/typebox'
+import type { FastifyInstance, FastifySchema, FastifySchemaCompiler, RouteGenericInterface } from 'fastify'
+import type { Config } from '../../config.js'
+import { FlowBodyValidator } from '../../mirror/flow-body.js'
+import { FORM_MEDIA_TYPE, isForm, parseForm } from '../../mirror/form.js'
+import { CACHEABLE_OPERATIONS, mirroredOperations, routePath } from '../../mirror/operations.js'
+import { RETURN_TO_NAMES } from '../../mirror/return-to.js'
+import { upstreamHeaders } from '../../http/headers.js'
+import type { BodyType } from '../../ory/request.js'
+import type { OperationSpec } from '../../ory/operation.js'
+import { HttpError, invalidInput } from '../../errors.js'
+import { LazyCheck, type CheckRegistry } from '../../schemas/check.js'
+import { validatorCompiler as routeValidatorCompiler } from '../validation.js'
+import type { AnswerRoute } from './answer.js'
+import { ClientGone, Mirror, type MirrorHandler } from './context.js'
+import { passThroughRoute } from './pass-through.js'
+import { whoamiHandler } from './whoami.js'
+
+// Ory's browser-facing API on the BFF's own origin, under ORY_PATH_PREFIX: one route per operation of the spec's
+// frontend group and the identity schemas, each with schemas for its query, path and body and each sent through the
+// typed client; and one guarded pass-through for the few browser paths of Kratos (and, opted in, Hydra) that the spec
+// does not list. Cookies, redirects and Ory's URLs in bodies are rewritten for the BFF's origin on the way back.
+
+export interface OryMirrorOptions {
+  config: Config
+}
+
+// Path parameters are ids (UUIDs, base64url schema ids): one plain segment, never a dot segment.
+const PATH_PARAMETER = Type.String({ pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~:=+-]{1,256}$' })
+const QUERY_VALUE = Type.String({ maxLength: 8192 })
+const BODY_MODEL = 'x-ory-model'
+
+/**
+ * Query and path parameters are checked with TypeBox, in the app's registry (see src/schemas/check.ts); bodies with
+ * the flow body validators (see src/mirror/flow-body.ts). Either way a problem is the one 400 for invalid input.
+ */
+function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>, checks: CheckRegistry): FastifySchemaCompiler<TSchema> {
+  return routeValidatorCompiler((schema, part) => {
+    if (part === 'body') {
+      const validator = bodies.get((schema as Record<string, unknown>)[BODY_MODEL] as string)
+      if (validator === undefined) throw new Error(`the body schema names no Ory model (${BODY_MODEL})`)
+      return value => validator.validate(value)
+    }
+    const lazy = new LazyCheck(schema, [], checks)
+    return value => lazy.issues(value)
+  })
+}
+
+function routeSchema (op: OperationSpec): FastifySchema {
+  const query = op.params.filter(param => param.in === 'query')
+  const path = op.params.filter(param => param.in === 'path')
+  const schema: FastifySchema = {
+    summary: `Ory's ${op.operationId} (${op.method} ${op.path}), mirrored`,
+    description: 'Sent to Ory with the browser\'s Ory cookies; Set-Cookie, Location and Ory\'s URLs in the answer rewritten for this origin.',
+    tags: ['ory']
+  }
+  if (query.length > 0) {
+    schema.querystring = Type.Object(Object.fromEntries(query.map(param => [param.name, param.required ? QUERY_VALUE : Type.Optional(QUERY_VALUE)])))
+  }
+  if (path.length > 0) schema.params = Type.Object(Object.fromEntries(path.map(param => [param.name, PATH_PARAMETER])))
+  if (op.body !== undefined) {
+    const model = (op.body.schema as { $ref?: string }).$ref!
+    schema.body = {
+      type: 'object',
+      description: `Ory's ${model}${op.body.mediaTypes.includes(FORM_MEDIA_TYPE) ? ', as JSON or as an HTML form' : ''}`,
+      [BODY_MODEL]: model
+    }
+  }
+  return schema
+}
+
+export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirrorOptions): Promise<void> {
+  const mirror = new Mirror(config)
+  const operations = mirroredOperations()
+  const bodies = new Map<string, FlowBodyValidator>()
+  for (const op of operations) {
+    const model = (op.body?.schema as { $ref?: string } | undefined)?.$ref
+    if (model !== undefined && !bodies.has(model)) bodies.set(model, new FlowBodyValidator(model, app.checks))
+  }
+
+  app.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: 'string' }, function parseFormBody (_request, body, done) {
+    done(null, parseForm(body as string))
+  })
+  app.setValidatorCompiler(validatorCompiler(bodies, app.checks))
+
+  for (const op of operations) {
+    const route = mirror.route(op.operationId, op.path, CACHEABLE_OPERATIONS.has(op.operationId))
+    const viaOry = operationHandler(app, op, mirror, route)
+    app.route<RouteGenericInterface, { operationId: string }>({
+      method: op.method,
+      url: routePath(op),
+      schema: routeSchema(op),
+      // Named for hooks of other plugins (the session plugin evicts on the logout operations).
+      config: { operationId: op.operationId },
+      // Whoami goes through the session checker (one call per session at a time, positive answers cached briefly).
+      handler: op.operationId === 'toSession' && app.hasDecorator('sessions') ? whoamiHandler(app, app.sessions, mirror, route, viaOry) : viaOry
+    })
+  }
+
+  passThroughRoute(app, mirror, config.oryPathPrefix, config.hydraPublicPaths)
+}
+
+/** An operation of the table, sent to Ory through the typed client with the browser's query, path and body. */
+function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirror, route: AnswerRoute): MirrorHandler {
+  const queryParams = op.params.filter(param => param.in === 'query').map(param => ({ ...param, returnTo: RETURN_TO_NAMES.has(param.name) }))
+  const pathParams = op.params.filter(param => param.in === 'path')
+  const sessionToken = op.params.some(param => param.in === 'header' && param.name.toLowerCase() === 'x-session-token')
+
+  return async function mirrorOperation (request, reply) {
+    const query = request.query as Record<string, string | undefined>
+    const params: Record<string, unknown> = {}
+    for (const param of queryParams) {
+      const value = query[param.name]
+      if (value !== undefined) params[param.key] = param.returnTo ? mirror.returnTo(value) : value
+    }
+    const path = request.params as Record<string, string>
+    for (const param of pathParams) params[param.key] = path[param.name]
+    let bodyType: BodyType | undefined
+    if (op.body !== undefined && request.body !== undefined && request.body !== null) {
+      const form = isForm(request.body)
+      if (form && !op.body.mediaTypes.includes(FORM_MEDIA_TYPE)) {
+        throw new HttpError(415, 'The request body has a media type this endpoint does not accept', { reason: `${op.operationId} takes JSON only.` })
+      }
+      params.body = checkBodyReturnTo(request.body as Record<string, unknown>, mirror)
+      bodyType = form ? 'form' : 'json'
+    }
+    // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
+    const answer = await app.ory.call(op, params, {
+      requestId: request.id,
+      headers: upstreamHeaders(request.headers, request.ip, mirror.headerOptions, { sessionToken, authorization: false }),
+      bodyType,
+      responseType: 'buffer',
+      maxResponseBytes: mirror.maxBufferBytes,
+      signal: new ClientGone(reply)
+    })
+    return await mirror.answers.send(request, reply, answer, route)
+  }
+}
+
+/** A `return_to` in a flow body (Ory's update bodies have none today, a later spec may) is checked like the query's. */
+function checkBodyReturnTo (body: Record<string, unknown>, mirror: Mirror): Record<string, unknown> {
+  let checked = body
+  for (const name of RETURN_TO_NAMES) {
+    const value = body[name]
+    if (value === undefined) continue
+    if (typeof value !== 'string') throw invalidInput('body', [{ path: `/${name}`, message: 'Expected string' }])
+    const allowed = mirror.returnTo(value)
+    if (allowed !== value) checked = isForm(body) ? Object.assign(body, { [name]: allowed }) : { ...checked, [name]: allowed }
+  }
+  return checked
+}
