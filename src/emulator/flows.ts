@@ -82,6 +82,11 @@ export interface NewFlowOptions {
   requestUrl?: string
 }
 
+/** A replacement for an expired flow keeps its `return_to` and request URL. */
+export function carriedOver (expired: FlowState | undefined): NewFlowOptions {
+  return expired === undefined ? {} : { returnTo: expired.returnTo, requestUrl: expired.requestUrl }
+}
+
 /** The parts every flow has; the route module adds its kind's own. */
 export function newFlowBase (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', options: NewFlowOptions = {}) {
   const returnTo = options.returnTo ?? checkReturnTo(ctx, queryString(request, 'return_to'))

@@ -63,7 +63,9 @@ export const texts = {
   recoveryExpired: (expiredAt: number, now: number) => error(4060005, `The recovery flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
   recoveryCodeInvalid: () => error(4060006, 'The recovery code is invalid or has already been used. Please try again.'),
   verificationExpired: (expiredAt: number, now: number) => error(4070005, `The verification flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
-  verificationCodeInvalid: () => error(4070006, 'The verification code is invalid or has already been used. Please try again.')
+  verificationCodeInvalid: () => error(4070006, 'The verification code is invalid or has already been used. Please try again.'),
+  /** One text under four ids: 4010007 (login), 4040002 (registration), 4060001 (recovery), 4070002 (verification). */
+  alreadyCompleted: (id: number) => error(id, 'The request was already completed successfully and can not be retried.')
 }
 
 export type NodeGroup = UiNode['group']
