@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { LoginFlow, SuccessfulNativeLogin } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
-import { addNodeMessage, carriedOver, flowJsonBase, newFlowBase, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
 import { errors, normaliseBody, queryString, seeOther, stringField, wantsJson } from '../http.js'
 import { iso } from '../identities.js'
 import { verifyPassword } from '../password.js'
 import { createSession, reauthenticate, sessionJson, setSessionCookie } from '../sessions.js'
 import type { LoginFlowState, StoredSession } from '../state.js'
-import { csrfNode, inputNode, texts } from '../ui.js'
+import { csrfNode, inputNode, passwordNode, submitNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 
 // Login with the password method (https://www.ory.sh/docs/kratos/self-service/flows/user-login): browser flows for
@@ -25,18 +25,16 @@ function newLoginFlow (
   options: { returnTo?: string, requestUrl?: string, refresh?: boolean } = {}
 ): LoginFlowState {
   const refresh = session !== undefined && options.refresh === true
-  const flow: LoginFlowState = {
-    ...newFlowBase(ctx, request, reply, type, options),
+  const flow = newFlow<LoginFlowState>(ctx, request, reply, type, options, {
     kind: 'login',
     state: 'choose_method',
     refresh,
     ...(refresh ? { sessionId: session.id } : {})
-  }
+  })
   if (refresh) {
     flow.messages.push(texts.loginReAuth())
     flow.values.identifier = ctx.state.identities.get(session.identityId)?.identifiers[0] ?? ''
   }
-  ctx.state.flows.set(flow.id, flow)
   return flow
 }
 
@@ -50,13 +48,8 @@ export function loginFlowJson (ctx: EmulatorContext, flow: LoginFlowState): Logi
       label: texts.labelGenerated(identifierLabel),
       messages: flow.nodeMessages.identifier
     }),
-    inputNode('password', 'password', 'password', {
-      required: true,
-      autocomplete: 'current-password',
-      label: texts.labelPassword(),
-      messages: flow.nodeMessages.password
-    }),
-    inputNode('password', 'method', 'submit', { value: 'password', label: texts.signInWithPassword() })
+    passwordNode(flow, 'current-password'),
+    submitNode('password', 'password', texts.signInWithPassword())
   ]
   return {
     ...flowJsonBase(ctx, flow),
@@ -127,10 +120,8 @@ export async function loginRoutes (app: FastifyInstance, { ctx }: { ctx: Emulato
       ...carriedOver(expired),
       refresh: expired?.refresh ?? queryString(request, 'refresh') === 'true'
     }),
-    expiredMessage: texts.loginExpired,
     methods: { password: signInWithPassword },
-    noStrategy: texts.loginNoStrategy,
-    completed: { messageId: 4010007, checked: 'before-method' }
+    completedCheck: 'before-method'
   })
   app.post('/self-service/login', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }

@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { RecoveryFlow, UiNode } from '../../schemas/index.js'
+import { answeredChallenge, codeRecipient, startChallenge } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendRecoveryCode } from '../courier.js'
-import { addNodeMessage, carriedOver, flowJsonBase, newFlowBase, respondInvalid, uiContainer } from '../flows.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, uiContainer } from '../flows.js'
 import { errors, normaliseBody, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
 import { createSession, setSessionCookie } from '../sessions.js'
-import { randomCode, type RecoveryFlowState } from '../state.js'
+import type { RecoveryFlowState } from '../state.js'
 import { codeMethodNodes, csrfNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 import { newSettingsFlow } from './settings.js'
@@ -14,17 +15,6 @@ import { newSettingsFlow } from './settings.js'
 // Account recovery with the code method (https://www.ory.sh/docs/kratos/self-service/flows/account-recovery-password-reset):
 // a code goes to the recovery address as a courier message; the right code signs the user in (a privileged session)
 // and opens a settings flow to set a new password.
-
-const MAX_ATTEMPTS = 5
-
-function newRecoveryFlow (
-  ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api',
-  options: { returnTo?: string, requestUrl?: string } = {}
-): RecoveryFlowState {
-  const flow: RecoveryFlowState = { ...newFlowBase(ctx, request, reply, type, options), kind: 'recovery', state: 'choose_method', active: 'code' }
-  ctx.state.flows.set(flow.id, flow)
-  return flow
-}
 
 export function recoveryFlowJson (ctx: EmulatorContext, flow: RecoveryFlowState): RecoveryFlow {
   const nodes: UiNode[] = [csrfNode(flow.csrfToken)]
@@ -44,18 +34,8 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
 
     // A submitted email (re)sends a code, even when a code is sent along: Kratos does the same.
     if (email !== undefined && email.trim() !== '') {
-      const address = email.trim().toLowerCase()
-      flow.values.email = email
-      flow.state = 'sent_email'
-      flow.messages.push(texts.recoveryCodeSent())
-      delete flow.challenge
-      const owner = [...ctx.state.identities.values()].find(i => i.recoveryAddresses.some(a => a.value === address))
-      // Unknown addresses get no message and the same answer: no account enumeration.
-      if (owner !== undefined) {
-        const sent = randomCode()
-        flow.challenge = { address, code: sent, expiresAt: flow.expiresAt, used: false, attempts: 0 }
-        sendRecoveryCode(ctx, address, sent)
-      }
+      const issued = startChallenge(ctx, flow, email, texts.recoveryCodeSent())
+      if (issued !== undefined) sendRecoveryCode(ctx, issued.challenge.address, issued.challenge.code)
       flow.updatedAt = ctx.now()
       if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('recovery', { flow: flow.id }))
       return reply.send(recoveryFlowJson(ctx, flow))
@@ -65,12 +45,9 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
       addNodeMessage(flow, flow.state === 'sent_email' ? 'code' : 'email', texts.required(flow.state === 'sent_email' ? 'code' : 'email'))
       return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow))
     }
-    const challenge = flow.challenge
-    const owner = challenge === undefined
-      ? undefined
-      : [...ctx.state.identities.values()].find(i => i.recoveryAddresses.some(a => a.value === challenge.address))
-    if (challenge === undefined || owner === undefined || challenge.used || challenge.expiresAt <= ctx.now() || challenge.code !== code.trim()) {
-      if (challenge !== undefined && ++challenge.attempts >= MAX_ATTEMPTS) challenge.used = true
+    const owner = flow.challenge === undefined ? undefined : codeRecipient(ctx, 'recovery', flow.challenge.address)
+    const challenge = answeredChallenge(ctx, flow, code, owner !== undefined)
+    if (challenge === undefined || owner === undefined) {
       flow.messages.push(texts.recoveryCodeInvalid())
       return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow))
     }
@@ -104,11 +81,11 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     kind: 'recovery',
     session: { signedIn: 'refused' },
     json: flow => recoveryFlowJson(ctx, flow),
-    create: (request, reply, type, _session, expired) => newRecoveryFlow(ctx, request, reply, type, carriedOver(expired)),
-    expiredMessage: texts.recoveryExpired,
+    create: (request, reply, type, _session, expired) => newFlow<RecoveryFlowState>(ctx, request, reply, type, carriedOver(expired), {
+      kind: 'recovery', state: 'choose_method', active: 'code'
+    }),
     methods: { code: recoverWithCode },
-    noStrategy: texts.recoveryNoStrategy,
-    completed: { messageId: 4060001, checked: 'after-method' }
+    completedCheck: 'after-method'
   })
   app.post('/self-service/recovery', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }

@@ -1,14 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { RegistrationFlow, SuccessfulNativeRegistration } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
-import { addNodeMessage, carriedOver, flowJsonBase, newFlowBase, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
 import { normaliseBody, seeOther, stringField, wantsJson } from '../http.js'
 import { DEFAULT_SCHEMA_ID } from '../identity-schema.js'
 import { createIdentity, identityJson, schemaFor } from '../identities.js'
 import { hashPassword, passwordPolicyViolation } from '../password.js'
 import { createSession, sessionJson, setSessionCookie } from '../sessions.js'
 import type { RegistrationFlowState } from '../state.js'
-import { csrfNode, inputNode, texts } from '../ui.js'
+import { csrfNode, passwordNode, submitNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 import { startVerification } from './verification.js'
 
@@ -16,27 +16,13 @@ import { startVerification } from './verification.js'
 // (https://www.ory.sh/docs/kratos/self-service/flows/user-registration). A verification code goes out for each new
 // verifiable address, and by default the new identity is signed in.
 
-function newRegistrationFlow (
-  ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api',
-  options: { returnTo?: string, requestUrl?: string } = {}
-): RegistrationFlowState {
-  const flow: RegistrationFlowState = { ...newFlowBase(ctx, request, reply, type, options), kind: 'registration', state: 'choose_method' }
-  ctx.state.flows.set(flow.id, flow)
-  return flow
-}
-
 export function registrationFlowJson (ctx: EmulatorContext, flow: RegistrationFlowState): RegistrationFlow {
   const schema = schemaFor(ctx, DEFAULT_SCHEMA_ID)
   const nodes = [
     csrfNode(flow.csrfToken),
     ...schema.traitNodes('default', flow.values.traits, flow.nodeMessages),
-    inputNode('password', 'password', 'password', {
-      required: true,
-      autocomplete: 'new-password',
-      label: texts.labelPassword(),
-      messages: flow.nodeMessages.password
-    }),
-    inputNode('password', 'method', 'submit', { value: 'password', label: texts.signUp() })
+    passwordNode(flow, 'new-password'),
+    submitNode('password', 'password', texts.signUp())
   ]
   return {
     ...flowJsonBase(ctx, flow),
@@ -105,11 +91,11 @@ export async function registrationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     kind: 'registration',
     session: { signedIn: 'refused' },
     json: flow => registrationFlowJson(ctx, flow),
-    create: (request, reply, type, _session, expired) => newRegistrationFlow(ctx, request, reply, type, carriedOver(expired)),
-    expiredMessage: texts.registrationExpired,
+    create: (request, reply, type, _session, expired) => newFlow<RegistrationFlowState>(ctx, request, reply, type, carriedOver(expired), {
+      kind: 'registration', state: 'choose_method'
+    }),
     methods: { password: signUpWithPassword },
-    noStrategy: texts.registrationNoStrategy,
-    completed: { messageId: 4040002, checked: 'before-method' }
+    completedCheck: 'before-method'
   })
   app.post('/self-service/registration', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }

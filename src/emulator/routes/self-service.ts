@@ -8,7 +8,7 @@ import {
 import { errors, OryHttpError, queryString, redirectOrJson, seeOther, stringField, wantsJson } from '../http.js'
 import { sessionFromRequest } from '../sessions.js'
 import type { FlowKind, FlowOf, FlowState, StoredSession } from '../state.js'
-import { texts } from '../ui.js'
+import { flowTexts } from '../ui.js'
 
 // The endpoints every self-service flow has, in the order Kratos' handlers run their checks: init
 // (`/self-service/<kind>/browser` and `/api`), fetch (`/flows`) and submit. A flow kind's module describes what is
@@ -22,8 +22,7 @@ type FlowType = 'browser' | 'api'
  *   checked `return_to` on init, to the default return URL on submit) and tells others `session_already_available`;
  *   `unless` lets one through (login's `refresh=true`, which re-authenticates the session).
  * - `required`: settings needs a session (a browser is sent to the login page), and only the identity that started
- *   the flow may fetch or submit it (`security_identity_mismatch`). It has no anti-CSRF check on fetch: the session is
- *   the proof, as in Kratos' settings handler.
+ *   the flow may fetch or submit it (`security_identity_mismatch`); that check stands in for the fetch's anti-CSRF one.
  * - `ignored`: verification works signed in or out, as Kratos' does.
  */
 export type SessionRule<F> =
@@ -48,23 +47,20 @@ export interface SelfServiceFlow<K extends FlowKind> {
   json: (flow: FlowOf<K>) => unknown
   /** A new flow: on init, or to replace `expired`, whose `return_to` and request URL it keeps (Kratos does the same). */
   create: (request: FastifyRequest, reply: FastifyReply, type: FlowType, session: StoredSession | undefined, expired?: FlowOf<K>) => FlowOf<K>
-  /** The message a replacement flow carries. */
-  expiredMessage: (expiredAt: number, now: number) => UiText
   /** A check of the init request before anything else (login's `aal`). */
   checkInit?: (request: FastifyRequest) => void
   /** What a submit clears besides the messages. */
   reset?: (flow: FlowOf<K>) => void
   /** The method a submit asks for; default: the `method` field. */
   methodOf?: (body: Record<string, unknown>) => string | undefined
-  /** The kind's strategies by method; any other method gets `noStrategy` (Kratos' "Could not find a strategy"). */
+  /** The kind's strategies by method; any other method gets Kratos' "Could not find a strategy". */
   methods: Readonly<Record<string, MethodHandler<FlowOf<K>>>>
-  noStrategy: () => UiText
   /**
-   * A flow that passed its challenge refuses another submit with this message id (Kratos' `…RetrySuccess` texts).
-   * Login and registration check it before the method; recovery and verification, whose code strategy checks it, only
-   * once the method is known to be theirs. Settings can be submitted again, so it has none.
+   * When a flow that passed its challenge refuses another submit: login and registration check before the method;
+   * recovery and verification, whose code strategy checks it, only once the method is known to be theirs. Settings
+   * can be submitted again, so it has none.
    */
-  completed?: { messageId: number, checked: 'before-method' | 'after-method' }
+  completedCheck?: 'before-method' | 'after-method'
 }
 
 export type SubmitFlow = (
@@ -89,6 +85,7 @@ function turnAway (request: FastifyRequest, reply: FastifyReply, type: FlowType,
  */
 export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx: EmulatorContext, spec: SelfServiceFlow<K>): SubmitFlow {
   const { kind, session: rule } = spec
+  const messages = flowTexts[kind]
 
   const init = (type: FlowType) => async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     try {
@@ -150,7 +147,7 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
       }
       if (isExpired(ctx, found)) {
         const replacement = spec.create(request, reply, found.type, session, found)
-        replacement.messages.push(spec.expiredMessage(found.expiresAt, ctx.now()))
+        replacement.messages.push(messages.expired(found.expiresAt, ctx.now()))
         return respondExpired(ctx, request, reply, found, replacement, kind)
       }
       if (checkCsrf) checkSubmitCsrf(ctx, request, found, body)
@@ -160,13 +157,12 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
         found.messages.push(message)
         return respondInvalid(ctx, request, reply, found, kind, spec.json(found))
       }
-      const { completed } = spec
-      const passed = (found as FlowState).state === 'passed_challenge'
-      if (passed && completed?.checked === 'before-method') return refuse(texts.alreadyCompleted(completed.messageId))
+      const completed = (found as FlowState).state === 'passed_challenge' ? messages.alreadyCompleted : undefined
+      if (completed !== undefined && spec.completedCheck === 'before-method') return refuse(completed())
       const method = spec.methodOf === undefined ? stringField(body, 'method') : spec.methodOf(body)
       const handler = method !== undefined && Object.hasOwn(spec.methods, method) ? spec.methods[method] : undefined
-      if (handler === undefined) return refuse(spec.noStrategy())
-      if (passed && completed?.checked === 'after-method') return refuse(texts.alreadyCompleted(completed.messageId))
+      if (handler === undefined) return refuse(messages.noStrategy())
+      if (completed !== undefined && spec.completedCheck === 'after-method') return refuse(completed())
       return await handler({ request, reply, flow: found, body, session })
     } catch (err) {
       if (err instanceof OryHttpError) return forwardError(ctx, request, reply, err, flow?.type)

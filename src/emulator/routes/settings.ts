@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SettingsFlow } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
-import { addNodeMessage, carriedOver, flowJsonBase, newFlowBase, respondInvalid, uiContainer } from '../flows.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, uiContainer } from '../flows.js'
 import { errors, normaliseBody, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { identityJson, replaceTraits, schemaFor, setPassword } from '../identities.js'
 import { hashPassword, passwordPolicyViolation } from '../password.js'
 import type { SettingsFlowState, StoredIdentity, StoredSession } from '../state.js'
-import { csrfNode, inputNode, texts } from '../ui.js'
+import { csrfNode, passwordNode, submitNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 import { startVerification } from './verification.js'
 
@@ -19,9 +19,7 @@ export function newSettingsFlow (
   ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', identity: StoredIdentity,
   options: { returnTo?: string, requestUrl?: string } = {}
 ): SettingsFlowState {
-  const flow: SettingsFlowState = { ...newFlowBase(ctx, request, reply, type, options), kind: 'settings', identityId: identity.id, state: 'show_form' }
-  ctx.state.flows.set(flow.id, flow)
-  return flow
+  return newFlow<SettingsFlowState>(ctx, request, reply, type, options, { kind: 'settings', identityId: identity.id, state: 'show_form' })
 }
 
 export function settingsFlowJson (ctx: EmulatorContext, flow: SettingsFlowState): SettingsFlow {
@@ -31,14 +29,9 @@ export function settingsFlowJson (ctx: EmulatorContext, flow: SettingsFlowState)
   const nodes = [
     csrfNode(flow.csrfToken),
     ...schema.traitNodes('profile', flow.values.traits ?? identity.traits, flow.nodeMessages),
-    inputNode('profile', 'method', 'submit', { value: 'profile', label: texts.labelSave() }),
-    inputNode('password', 'password', 'password', {
-      required: true,
-      autocomplete: 'new-password',
-      label: texts.labelPassword(),
-      messages: flow.nodeMessages.password
-    }),
-    inputNode('password', 'method', 'submit', { value: 'password', label: texts.labelSave() })
+    submitNode('profile', 'profile', texts.labelSave()),
+    passwordNode(flow, 'new-password'),
+    submitNode('password', 'password', texts.labelSave())
   ]
   return {
     ...flowJsonBase(ctx, flow),
@@ -117,13 +110,11 @@ export async function settingsRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     session: { signedIn: 'required', owner: flow => flow.identityId },
     json: flow => settingsFlowJson(ctx, flow),
     create: (request, reply, type, session, expired) => newSettingsFlow(ctx, request, reply, type, signedIn(ctx, session).identity, carriedOver(expired)),
-    expiredMessage: texts.settingsExpired,
     reset: flow => {
       delete flow.values.traits
       flow.continueWith = []
     },
-    methods: { profile: updateProfile, password: updatePassword },
-    noStrategy: texts.settingsNoStrategy
+    methods: { profile: updateProfile, password: updatePassword }
   })
   app.post('/self-service/settings', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }

@@ -1,42 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { UiNode, VerificationFlow } from '../../schemas/index.js'
+import { answeredChallenge, startChallenge } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendVerificationCode } from '../courier.js'
-import { addNodeMessage, carriedOver, flowJsonBase, newFlowBase, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
 import { normaliseBody, queryString, seeOther, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
-import { randomCode, type FlowState, type StoredIdentity, type VerificationFlowState } from '../state.js'
+import type { FlowState, StoredIdentity, VerificationFlowState } from '../state.js'
 import { anchorNode, codeMethodNodes, csrfNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 
 // Verification with the code method (https://www.ory.sh/docs/kratos/self-service/flows/verify-email-account-activation):
 // the code is "sent" as a courier message; submitting it marks the address verified.
 
-const MAX_ATTEMPTS = 5
-
 function newVerificationFlow (
   ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api',
   options: { returnTo?: string, requestUrl?: string } = {}
 ): VerificationFlowState {
-  const flow: VerificationFlowState = { ...newFlowBase(ctx, request, reply, type, options), kind: 'verification', state: 'choose_method', active: 'code' }
-  ctx.state.flows.set(flow.id, flow)
-  return flow
+  return newFlow<VerificationFlowState>(ctx, request, reply, type, options, { kind: 'verification', state: 'choose_method', active: 'code' })
 }
 
 /** Sends a code to the address if an identity has it to verify; unknown addresses get nothing (no enumeration). */
-function sendCode (ctx: EmulatorContext, flow: VerificationFlowState, address: string): void {
-  const normalised = address.trim().toLowerCase()
-  flow.values.email = address
-  flow.state = 'sent_email'
-  flow.messages.push(texts.verificationCodeSent())
-  delete flow.challenge
-  const owner = [...ctx.state.identities.values()].find(i => i.verifiableAddresses.some(a => a.value === normalised))
-  if (owner === undefined) return
-  const code = randomCode()
-  flow.challenge = { address: normalised, code, expiresAt: flow.expiresAt, used: false, attempts: 0 }
-  sendVerificationCode(ctx, normalised, code, ctx.url('/self-service/verification', { flow: flow.id, code }))
-  for (const entry of owner.verifiableAddresses) {
-    if (entry.value === normalised && entry.status === 'pending') entry.status = 'sent'
+function sendCode (ctx: EmulatorContext, flow: VerificationFlowState, email: string): void {
+  const issued = startChallenge(ctx, flow, email, texts.verificationCodeSent())
+  if (issued === undefined) return
+  const { recipient, challenge: { address, code } } = issued
+  sendVerificationCode(ctx, address, code, ctx.url('/self-service/verification', { flow: flow.id, code }))
+  for (const entry of recipient.verifiableAddresses) {
+    if (entry.value === address && entry.status === 'pending') entry.status = 'sent'
   }
 }
 
@@ -72,10 +63,8 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     const code = stringField(body, 'code')
     const email = stringField(body, 'email')
     if (code !== undefined && code !== '') {
-      const challenge = flow.challenge
-      const valid = challenge !== undefined && !challenge.used && challenge.expiresAt > ctx.now() && challenge.code === code.trim()
-      if (!valid) {
-        if (challenge !== undefined && ++challenge.attempts >= MAX_ATTEMPTS) challenge.used = true
+      const challenge = answeredChallenge(ctx, flow, code)
+      if (challenge === undefined) {
         flow.messages.push(texts.verificationCodeInvalid())
         return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
       }
@@ -102,12 +91,10 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     session: { signedIn: 'ignored' },
     json: flow => verificationFlowJson(ctx, flow),
     create: (request, reply, type, _session, expired) => newVerificationFlow(ctx, request, reply, type, carriedOver(expired)),
-    expiredMessage: texts.verificationExpired,
     // The emailed link sends only the code.
     methodOf: body => stringField(body, 'method') ?? (stringField(body, 'code') !== undefined ? 'code' : undefined),
     methods: { code: verifyWithCode },
-    noStrategy: texts.verificationNoStrategy,
-    completed: { messageId: 4070002, checked: 'after-method' }
+    completedCheck: 'after-method'
   })
 
   app.post('/self-service/verification', async (request, reply) => {
