@@ -82,8 +82,13 @@ export interface NewFlowOptions {
   requestUrl?: string
 }
 
-/** The parts every flow has; the route module adds its kind's own. */
-export function newFlowBase (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', options: NewFlowOptions = {}) {
+/** A replacement for an expired flow keeps its `return_to` and request URL. */
+export function carriedOver (expired: FlowState | undefined): NewFlowOptions {
+  return expired === undefined ? {} : { returnTo: expired.returnTo, requestUrl: expired.requestUrl }
+}
+
+/** The parts every flow has. */
+function newFlowBase (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', options: NewFlowOptions = {}) {
   const returnTo = options.returnTo ?? checkReturnTo(ctx, queryString(request, 'return_to'))
   const now = ctx.now()
   return {
@@ -100,6 +105,16 @@ export function newFlowBase (ctx: EmulatorContext, request: FastifyRequest, repl
     values: {} as Record<string, unknown>,
     continueWith: [] as Array<Record<string, unknown>>
   }
+}
+
+/** A new flow, stored: the parts every flow has, then the kind's own `fields`. */
+export function newFlow<F extends FlowState> (
+  ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', options: NewFlowOptions,
+  fields: Omit<F, keyof ReturnType<typeof newFlowBase>>
+): F {
+  const flow = { ...newFlowBase(ctx, request, reply, type, options), ...fields } as F
+  ctx.state.flows.set(flow.id, flow)
+  return flow
 }
 
 export function flowIdFrom (request: FastifyRequest, name: 'id' | 'flow'): string {

@@ -1,4 +1,5 @@
 import type { UiNode, UiText } from '../schemas/index.js'
+import type { FlowKind } from './state.js'
 
 // Message ids and texts as Ory's UI renders them (https://www.ory.sh/docs/kratos/concepts/ui-messages); SPAs switch
 // on the id, so the ids must be Ory's. The texts are Ory's English defaults.
@@ -52,18 +53,54 @@ export const texts = {
   passwordMinLength: (min: number, actual: number) => error(4000032, `The password must be at least ${min} characters long, but got ${actual}.`, { min_length: min, actual_length: actual }),
   passwordMaxLength: (max: number, actual: number) => error(4000033, `The password must be at most ${max} characters long, but got ${actual}.`, { max_length: max, actual_length: actual }),
 
-  loginExpired: (expiredAt: number, now: number) => error(4010001, `The login flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
-  loginNoStrategy: () => error(4010002, 'Could not find a strategy to log you in with. Did you fill out the form correctly?'),
-  registrationNoStrategy: () => error(4010003, 'Could not find a strategy to sign you up with. Did you fill out the form correctly?'),
-  settingsNoStrategy: () => error(4010004, 'Could not find a strategy to update your settings. Did you fill out the form correctly?'),
-  recoveryNoStrategy: () => error(4010005, 'Could not find a strategy to recover your account with. Did you fill out the form correctly?'),
-  verificationNoStrategy: () => error(4010006, 'Could not find a strategy to verify your account with. Did you fill out the form correctly?'),
-  registrationExpired: (expiredAt: number, now: number) => error(4040001, `The registration flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
-  settingsExpired: (expiredAt: number, now: number) => error(4050001, `The settings flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
-  recoveryExpired: (expiredAt: number, now: number) => error(4060005, `The recovery flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
   recoveryCodeInvalid: () => error(4060006, 'The recovery code is invalid or has already been used. Please try again.'),
-  verificationExpired: (expiredAt: number, now: number) => error(4070005, `The verification flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() }),
   verificationCodeInvalid: () => error(4070006, 'The verification code is invalid or has already been used. Please try again.')
+}
+
+function expired (id: number, kind: string) {
+  return (expiredAt: number, now: number) => error(id, `The ${kind} flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() })
+}
+
+function alreadyCompleted (id: number) {
+  return () => error(id, 'The request was already completed successfully and can not be retried.')
+}
+
+export interface FlowTexts {
+  /** What the replacement of an expired flow says. */
+  expired: (expiredAt: number, now: number) => UiText
+  /** A submit whose method no strategy of the flow takes. */
+  noStrategy: () => UiText
+  /** A submit to a flow that passed its challenge; settings can be saved again, so it has none. */
+  alreadyCompleted?: () => UiText
+}
+
+/** Each self-service flow's own ids for the messages all of them have. */
+// Alike by design: one entry per flow kind, Ory's texts spelled out in full as in `texts`, so each can be found by its words.
+export const flowTexts: Record<FlowKind, FlowTexts> = {
+  login: {
+    expired: expired(4010001, 'login'),
+    noStrategy: () => error(4010002, 'Could not find a strategy to log you in with. Did you fill out the form correctly?'),
+    alreadyCompleted: alreadyCompleted(4010007)
+  },
+  registration: {
+    expired: expired(4040001, 'registration'),
+    noStrategy: () => error(4010003, 'Could not find a strategy to sign you up with. Did you fill out the form correctly?'),
+    alreadyCompleted: alreadyCompleted(4040002)
+  },
+  settings: {
+    expired: expired(4050001, 'settings'),
+    noStrategy: () => error(4010004, 'Could not find a strategy to update your settings. Did you fill out the form correctly?')
+  },
+  recovery: {
+    expired: expired(4060005, 'recovery'),
+    noStrategy: () => error(4010005, 'Could not find a strategy to recover your account with. Did you fill out the form correctly?'),
+    alreadyCompleted: alreadyCompleted(4060001)
+  },
+  verification: {
+    expired: expired(4070005, 'verification'),
+    noStrategy: () => error(4010006, 'Could not find a strategy to verify your account with. Did you fill out the form correctly?'),
+    alreadyCompleted: alreadyCompleted(4070002)
+  }
 }
 
 export type NodeGroup = UiNode['group']
@@ -106,6 +143,16 @@ export function anchorNode (group: NodeGroup, id: string, href: string, title: U
   return { type: 'a', group, attributes: { id, href, title, node_type: 'a' }, messages: [], meta: { label: title } }
 }
 
+/** The password field of the password method: `current-password` to sign in, `new-password` to choose one. */
+export function passwordNode (flow: { nodeMessages: Record<string, UiText[]> }, autocomplete: Autocomplete): UiNode {
+  return inputNode('password', 'password', 'password', { required: true, autocomplete, label: texts.labelPassword(), messages: flow.nodeMessages.password })
+}
+
+/** A method's submit button: Kratos reads the method from the `method` field it sends. */
+export function submitNode (group: NodeGroup, method: string, label: UiText): UiNode {
+  return inputNode(group, 'method', 'submit', { value: method, label })
+}
+
 /** The hidden anti-CSRF field; API flows carry it too, empty (Kratos does the same). */
 export function csrfNode (value: string): UiNode {
   return inputNode('default', 'csrf_token', 'hidden', { value, required: true })
@@ -123,7 +170,7 @@ export function codeMethodNodes (
   if (flow.state === 'choose_method') {
     return [
       inputNode('code', 'email', 'email', { value: email, required: true, autocomplete: 'email', label: texts.labelEmail(), messages: flow.nodeMessages.email }),
-      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() })
+      submitNode('code', 'code', texts.labelSubmit())
     ]
   }
   if (flow.state === 'sent_email') {
@@ -136,7 +183,7 @@ export function codeMethodNodes (
         label: codeLabel,
         messages: flow.nodeMessages.code
       }),
-      inputNode('code', 'method', 'submit', { value: 'code', label: texts.labelSubmit() }),
+      submitNode('code', 'code', texts.labelSubmit()),
       inputNode('code', 'email', 'submit', { value: email, label: texts.labelResendCode() })
     ]
   }

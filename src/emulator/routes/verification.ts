@@ -1,44 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { UiNode, VerificationFlow } from '../../schemas/index.js'
+import { answeredChallenge, startChallenge } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendVerificationCode } from '../courier.js'
-import {
-  addNodeMessage, checkFetchCsrf, checkSubmitCsrf, fetchExpiredError, findFlow, flowIdFrom, flowJsonBase, forwardError, isExpired,
-  newFlowBase, respondExpired, respondInvalid, resetMessages, returnToOrDefault, uiContainer
-} from '../flows.js'
-import { normaliseBody, OryHttpError, queryString, redirectOrJson, seeOther, stringField, wantsJson } from '../http.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
+import { normaliseBody, queryString, seeOther, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
-import { randomCode, type FlowState, type StoredIdentity, type VerificationFlowState } from '../state.js'
+import type { FlowState, StoredIdentity, VerificationFlowState } from '../state.js'
 import { anchorNode, codeMethodNodes, csrfNode, texts } from '../ui.js'
+import { selfServiceRoutes, type Submission } from './self-service.js'
 
 // Verification with the code method (https://www.ory.sh/docs/kratos/self-service/flows/verify-email-account-activation):
 // the code is "sent" as a courier message; submitting it marks the address verified.
-
-const MAX_ATTEMPTS = 5
 
 function newVerificationFlow (
   ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api',
   options: { returnTo?: string, requestUrl?: string } = {}
 ): VerificationFlowState {
-  const flow: VerificationFlowState = { ...newFlowBase(ctx, request, reply, type, options), kind: 'verification', state: 'choose_method', active: 'code' }
-  ctx.state.flows.set(flow.id, flow)
-  return flow
+  return newFlow<VerificationFlowState>(ctx, request, reply, type, options, { kind: 'verification', state: 'choose_method', active: 'code' })
 }
 
 /** Sends a code to the address if an identity has it to verify; unknown addresses get nothing (no enumeration). */
-function sendCode (ctx: EmulatorContext, flow: VerificationFlowState, address: string): void {
-  const normalised = address.trim().toLowerCase()
-  flow.values.email = address
-  flow.state = 'sent_email'
-  flow.messages.push(texts.verificationCodeSent())
-  delete flow.challenge
-  const owner = [...ctx.state.identities.values()].find(i => i.verifiableAddresses.some(a => a.value === normalised))
-  if (owner === undefined) return
-  const code = randomCode()
-  flow.challenge = { address: normalised, code, expiresAt: flow.expiresAt, used: false, attempts: 0 }
-  sendVerificationCode(ctx, normalised, code, ctx.url('/self-service/verification', { flow: flow.id, code }))
-  for (const entry of owner.verifiableAddresses) {
-    if (entry.value === normalised && entry.status === 'pending') entry.status = 'sent'
+function sendCode (ctx: EmulatorContext, flow: VerificationFlowState, email: string): void {
+  const issued = startChallenge(ctx, flow, email, texts.verificationCodeSent())
+  if (issued === undefined) return
+  const { recipient, challenge: { address, code } } = issued
+  sendVerificationCode(ctx, address, code, ctx.url('/self-service/verification', { flow: flow.id, code }))
+  for (const entry of recipient.verifiableAddresses) {
+    if (entry.value === address && entry.status === 'pending') entry.status = 'sent'
   }
 }
 
@@ -70,82 +59,50 @@ export function verificationFlowJson (ctx: EmulatorContext, flow: VerificationFl
 }
 
 export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
-  app.get('/self-service/verification/browser', async (request, reply) => {
-    try {
-      const flow = newVerificationFlow(ctx, request, reply, 'browser')
-      return redirectOrJson(request, reply, verificationFlowJson(ctx, flow), ctx.uiWith('verification', { flow: flow.id }))
-    } catch (err) {
-      if (err instanceof OryHttpError) return forwardError(ctx, request, reply, err, 'browser')
-      throw err
-    }
-  })
-
-  app.get('/self-service/verification/api', async (request, reply) => {
-    return reply.send(verificationFlowJson(ctx, newVerificationFlow(ctx, request, reply, 'api')))
-  })
-
-  app.get('/self-service/verification/flows', async (request, reply) => {
-    const flow = findFlow(ctx, 'verification', flowIdFrom(request, 'id'))
-    checkFetchCsrf(ctx, request, flow)
-    if (isExpired(ctx, flow)) throw fetchExpiredError(ctx, flow, 'verification')
-    return reply.send(verificationFlowJson(ctx, flow))
-  })
-
-  const submit = async (request: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, viaLink: boolean): Promise<FastifyReply> => {
-    let flow: VerificationFlowState | undefined
-    try {
-      flow = findFlow(ctx, 'verification', flowIdFrom(request, 'flow'))
-      if (isExpired(ctx, flow)) {
-        const replacement = newVerificationFlow(ctx, request, reply, flow.type, { returnTo: flow.returnTo, requestUrl: flow.requestUrl })
-        replacement.messages.push(texts.verificationExpired(flow.expiresAt, ctx.now()))
-        return respondExpired(ctx, request, reply, flow, replacement, 'verification')
-      }
-      // The emailed link carries the code and no CSRF token; the code itself is the proof.
-      if (!viaLink) checkSubmitCsrf(ctx, request, flow, body)
-      resetMessages(flow)
-      const code = stringField(body, 'code')
-      const email = stringField(body, 'email')
-      const method = stringField(body, 'method') ?? (code !== undefined ? 'code' : undefined)
-      if (method !== 'code') {
-        flow.messages.push(texts.verificationNoStrategy())
+  const verifyWithCode = async ({ request, reply, flow, body }: Submission<VerificationFlowState>): Promise<FastifyReply> => {
+    const code = stringField(body, 'code')
+    const email = stringField(body, 'email')
+    if (code !== undefined && code !== '') {
+      const challenge = answeredChallenge(ctx, flow, code)
+      if (challenge === undefined) {
+        flow.messages.push(texts.verificationCodeInvalid())
         return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
       }
-      if (flow.state === 'passed_challenge') {
-        flow.messages.push({ id: 4070002, text: 'The request was already completed successfully and can not be retried.', type: 'error' })
-        return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
-      }
-      if (code !== undefined && code !== '') {
-        const challenge = flow.challenge
-        const valid = challenge !== undefined && !challenge.used && challenge.expiresAt > ctx.now() && challenge.code === code.trim()
-        if (!valid) {
-          if (challenge !== undefined && ++challenge.attempts >= MAX_ATTEMPTS) challenge.used = true
-          flow.messages.push(texts.verificationCodeInvalid())
-          return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
-        }
-        challenge.used = true
-        for (const identity of ctx.state.identities.values()) markVerified(ctx, identity, challenge.address)
-        flow.state = 'passed_challenge'
-        flow.messages.push(texts.verificationSuccessful())
-        flow.updatedAt = ctx.now()
-        if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('verification', { flow: flow.id }))
-        return reply.send(verificationFlowJson(ctx, flow))
-      }
-      if (email === undefined || email.trim() === '') {
-        addNodeMessage(flow, 'email', texts.required('email'))
-        return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
-      }
-      sendCode(ctx, flow, email)
+      challenge.used = true
+      for (const identity of ctx.state.identities.values()) markVerified(ctx, identity, challenge.address)
+      flow.state = 'passed_challenge'
+      flow.messages.push(texts.verificationSuccessful())
       flow.updatedAt = ctx.now()
       if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('verification', { flow: flow.id }))
       return reply.send(verificationFlowJson(ctx, flow))
-    } catch (err) {
-      if (err instanceof OryHttpError) return forwardError(ctx, request, reply, err, flow?.type)
-      throw err
     }
+    if (email === undefined || email.trim() === '') {
+      addNodeMessage(flow, 'email', texts.required('email'))
+      return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
+    }
+    sendCode(ctx, flow, email)
+    flow.updatedAt = ctx.now()
+    if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('verification', { flow: flow.id }))
+    return reply.send(verificationFlowJson(ctx, flow))
   }
 
-  app.post('/self-service/verification', async (request, reply) => await submit(request, reply, normaliseBody(request.body), false))
+  const submit = selfServiceRoutes(app, ctx, {
+    kind: 'verification',
+    session: { signedIn: 'ignored' },
+    json: flow => verificationFlowJson(ctx, flow),
+    create: (request, reply, type, _session, expired) => newVerificationFlow(ctx, request, reply, type, carriedOver(expired)),
+    // The emailed link sends only the code.
+    methodOf: body => stringField(body, 'method') ?? (stringField(body, 'code') !== undefined ? 'code' : undefined),
+    methods: { code: verifyWithCode },
+    completedCheck: 'after-method'
+  })
+
+  app.post('/self-service/verification', async (request, reply) => {
+    const body = normaliseBody(request.body)
+    return await submit(request, reply, () => body)
+  })
+  // The emailed link carries the code and no CSRF token; the code itself is the proof.
   app.get('/self-service/verification', async (request, reply) => {
-    return await submit(request, reply, { code: queryString(request, 'code') }, true)
+    return await submit(request, reply, () => ({ code: queryString(request, 'code') }), { checkCsrf: false })
   })
 }
