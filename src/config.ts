@@ -20,15 +20,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = typeof LOG_LEVELS[number]
 
 /** Secrets that may also be read from a file named by `<NAME>_FILE`, the usual way with container secrets. */
-export const FILE_VARIABLES = ['ORY_API_KEY', 'ORY_WORKSPACE_API_KEY', 'COOKIE_SECRET', 'OAUTH2_CLIENT_SECRET'] as const
+export const FILE_VARIABLES = ['ORY_API_KEY', 'ORY_WORKSPACE_API_KEY'] as const
 
-const MIN_COOKIE_SECRET_LENGTH = 32
 // RFC 1123 host names, IPv4, or an IPv6 address (checked with net.isIP below).
 const HOST_NAME = '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
 const COOKIE_DOMAIN = '^\\.?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
-// RFC 6749 appendix A: client_id and client_secret are VSCHAR (printable ASCII); scope tokens exclude `"` and `\`.
-const VSCHAR = '^[\\x20-\\x7E]+$'
-const SCOPES = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+([ ,]+[\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$'
 const NO_SPACE = '^[\\x21-\\x7E]+$'
 // RFC 6265 §4.1.1: a cookie name is an RFC 7230 token; a trailing `*` stands for any rest of the name.
 const COOKIE_NAME_PATTERN = "^[!#$%&'+.^_`|~0-9A-Za-z-]+\\*?$"
@@ -85,12 +81,6 @@ export const EnvSchema = Type.Object({
     expected: 'a path such as /.ory (segments of letters, digits, ".", "_", "~" or "-"; no trailing slash)',
     description: 'Path under which Ory\'s browser API is mirrored. Must not be, or be below, `/api`, `/health`, `/metrics` or `/openapi.json`.'
   }),
-  COOKIE_SECRET: Type.Optional(Type.String({
-    minLength: MIN_COOKIE_SECRET_LENGTH,
-    secret: true,
-    expected: `at least ${MIN_COOKIE_SECRET_LENGTH} characters long`,
-    description: 'Checked at start-up and required when `OAUTH2_CLIENT_ID` is set. No feature of this version reads it: the BFF sets no cookies of its own.'
-  })),
   COOKIE_DOMAIN: Type.Optional(Type.String({
     pattern: COOKIE_DOMAIN,
     expected: 'a domain name such as example.com',
@@ -128,23 +118,6 @@ export const EnvSchema = Type.Object({
     expected: 'the path of a directory',
     description: 'An existing directory of static files (the SPA) served at `/`, in any environment. Unset: the example SPA outside production, nothing in production.'
   })),
-  OAUTH2_CLIENT_ID: Type.Optional(Type.String({
-    pattern: VSCHAR,
-    expected: 'an OAuth2 client id of printable ASCII characters',
-    description: 'Checked at start-up; when set, `OAUTH2_CLIENT_SECRET` and `COOKIE_SECRET` are required. No feature of this version reads it: the BFF has no OAuth2 routes.'
-  })),
-  OAUTH2_CLIENT_SECRET: Type.Optional(Type.String({
-    pattern: VSCHAR,
-    secret: true,
-    expected: 'an OAuth2 client secret of printable ASCII characters',
-    description: 'Checked at start-up; allowed only together with `OAUTH2_CLIENT_ID`. No feature of this version reads it.'
-  })),
-  OAUTH2_SCOPES: Type.String({
-    default: 'openid offline_access',
-    pattern: SCOPES,
-    expected: 'scope tokens separated by spaces or commas',
-    description: 'Checked at start-up. No feature of this version reads it.'
-  }),
   BODY_LIMIT_BYTES: integer(1024, 104_857_600, 1_048_576, 'an integer number of bytes from 1024 to 104857600',
     'Largest request body accepted; a larger one gets a 413.'),
   READY_PROBE_INTERVAL_MS: integer(100, 300_000, 5_000, 'an integer number of milliseconds from 100 to 300000',
@@ -183,12 +156,6 @@ let compiled: ReturnType<typeof TypeCompiler.Compile<typeof EnvSchema>> | undefi
 const checker = (): NonNullable<typeof compiled> => (compiled ??= TypeCompiler.Compile(EnvSchema))
 type EnvName = keyof Env & string
 
-export interface OAuth2ClientConfig {
-  clientId: string
-  clientSecret: string
-  scopes: string[]
-}
-
 export interface Config {
   production: boolean
   port: number
@@ -203,7 +170,6 @@ export interface Config {
   /** The origin the browser sees, without a trailing slash. */
   publicUrl: string
   oryPathPrefix: string
-  cookieSecret: string | undefined
   cookieDomain: string | undefined
   allowedReturnUrls: string[]
   /** As Fastify's `trustProxy` takes it. */
@@ -219,7 +185,6 @@ export interface Config {
   /** Most tuples a batch permission check may ask about. */
   permissionBatchMax: number
   staticDir: string | undefined
-  oauth2: OAuth2ClientConfig | undefined
   bodyLimitBytes: number
   readyProbeIntervalMs: number
   loadShedding: {
@@ -383,19 +348,6 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     if (!isDirectory) throw problem('STATIC_DIR', 'must be an existing directory', env.STATIC_DIR)
   }
 
-  let oauth2: OAuth2ClientConfig | undefined
-  if (env.OAUTH2_CLIENT_ID !== undefined) {
-    if (env.OAUTH2_CLIENT_SECRET === undefined) {
-      throw new ConfigError('OAUTH2_CLIENT_SECRET', 'is required when OAUTH2_CLIENT_ID is set (the BFF is a confidential client); set it or OAUTH2_CLIENT_SECRET_FILE')
-    }
-    if (env.COOKIE_SECRET === undefined) {
-      throw new ConfigError('COOKIE_SECRET', 'is required when OAUTH2_CLIENT_ID is set: OAuth2 tokens are kept in cookies encrypted with it')
-    }
-    oauth2 = { clientId: env.OAUTH2_CLIENT_ID, clientSecret: env.OAUTH2_CLIENT_SECRET, scopes: env.OAUTH2_SCOPES.split(/[ ,]+/) }
-  } else if (env.OAUTH2_CLIENT_SECRET !== undefined) {
-    throw new ConfigError(origin.OAUTH2_CLIENT_SECRET ?? 'OAUTH2_CLIENT_SECRET', 'is set but OAUTH2_CLIENT_ID is not')
-  }
-
   return {
     production,
     port: env.PORT,
@@ -407,7 +359,6 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     oryWorkspaceApiKey: env.ORY_WORKSPACE_API_KEY,
     publicUrl,
     oryPathPrefix: env.ORY_PATH_PREFIX,
-    cookieSecret: env.COOKIE_SECRET,
     cookieDomain,
     allowedReturnUrls,
     trustProxy: env.TRUST_PROXY === undefined ? false : trustProxy(env.TRUST_PROXY),
@@ -420,7 +371,6 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     permissionCacheMax: env.PERMISSION_CACHE_MAX,
     permissionBatchMax: env.PERMISSION_BATCH_MAX,
     staticDir,
-    oauth2,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     readyProbeIntervalMs: env.READY_PROBE_INTERVAL_MS,
     loadShedding: {

@@ -8,8 +8,6 @@ import { answerJson, startFakeOry } from '../../helpers/fake-ory.js'
 const SECRETS = {
   apiKey: 'ory_pat_SECRETapikey0001',
   workspaceKey: 'ory_wak_SECRETworkspace0002',
-  cookieSecret: 'SECRETcookiesecret0003-0123456789abcdef',
-  clientSecret: 'SECRETclientsecret0004',
   requestCookie: 'SECRETrequestcookie0005',
   bearer: 'SECRETbearer0006',
   sessionToken: 'SECRETsessiontoken0007',
@@ -43,10 +41,7 @@ t.test('a full request cycle with secrets in config, headers, bodies, queries an
     ORY_URL: ory.url,
     LOG_LEVEL: 'trace',
     ORY_API_KEY: SECRETS.apiKey,
-    ORY_WORKSPACE_API_KEY: SECRETS.workspaceKey,
-    COOKIE_SECRET: SECRETS.cookieSecret,
-    OAUTH2_CLIENT_ID: 'bff',
-    OAUTH2_CLIENT_SECRET: SECRETS.clientSecret
+    ORY_WORKSPACE_API_KEY: SECRETS.workspaceKey
   }), { logStream: logs.stream })
 
   // Routes standing in for later features: they forward credentials and bodies to Ory, as the real ones will.

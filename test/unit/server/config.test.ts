@@ -24,9 +24,7 @@ t.test('an environment with only ORY_URL gives the documented defaults', async t
   t.equal(config.readyProbeIntervalMs, 5_000)
   t.same(config.loadShedding, { maxEventLoopDelayMs: 1_000, maxHeapUsedBytes: undefined })
   t.equal(config.oryApiKey, undefined)
-  t.equal(config.cookieSecret, undefined)
   t.equal(config.staticDir, undefined)
-  t.equal(config.oauth2, undefined)
   t.same(config.warnings, [])
   t.equal(config.production, false)
 })
@@ -42,7 +40,6 @@ t.test('every variable is parsed into its typed form', async t => {
     ORY_WORKSPACE_API_KEY: 'ory_wak_abc',
     PUBLIC_URL: 'https://app.example.com',
     ORY_PATH_PREFIX: '/auth/ory',
-    COOKIE_SECRET: 'x'.repeat(32),
     COOKIE_DOMAIN: '.example.com',
     ALLOWED_RETURN_URLS: 'https://app.example.com/, https://admin.example.com/welcome ,',
     TRUST_PROXY: '10.0.0.0/8,loopback, 2001:db8::/32',
@@ -52,9 +49,6 @@ t.test('every variable is parsed into its typed form', async t => {
     SESSION_CACHE_TTL_MS: '0',
     SESSION_CACHE_MAX: '50',
     STATIC_DIR: '.',
-    OAUTH2_CLIENT_ID: 'bff',
-    OAUTH2_CLIENT_SECRET: 'client secret',
-    OAUTH2_SCOPES: 'openid,email  profile',
     BODY_LIMIT_BYTES: '2048',
     READY_PROBE_INTERVAL_MS: '1000',
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
@@ -69,7 +63,6 @@ t.test('every variable is parsed into its typed form', async t => {
   t.equal(config.oryWorkspaceApiKey, 'ory_wak_abc')
   t.equal(config.publicUrl, 'https://app.example.com')
   t.equal(config.oryPathPrefix, '/auth/ory')
-  t.equal(config.cookieSecret, 'x'.repeat(32))
   t.equal(config.cookieDomain, 'example.com')
   t.same(config.allowedReturnUrls, ['https://app.example.com/', 'https://admin.example.com/welcome'])
   t.same(config.trustProxy, ['10.0.0.0/8', 'loopback', '2001:db8::/32'])
@@ -79,7 +72,6 @@ t.test('every variable is parsed into its typed form', async t => {
   t.equal(config.sessionCacheTtlMs, 0)
   t.equal(config.sessionCacheMax, 50)
   t.equal(config.staticDir, process.cwd())
-  t.same(config.oauth2, { clientId: 'bff', clientSecret: 'client secret', scopes: ['openid', 'email', 'profile'] })
   t.equal(config.bodyLimitBytes, 2048)
   t.equal(config.readyProbeIntervalMs, 1000)
   t.same(config.loadShedding, { maxEventLoopDelayMs: 0, maxHeapUsedBytes: 256 * 1024 * 1024 })
@@ -92,9 +84,9 @@ t.test('TRUST_PROXY takes true, false and a hop count', async t => {
 })
 
 t.test('an empty variable counts as unset', async t => {
-  const config = loadConfig({ ORY_URL: 'http://127.0.0.1:1', PORT: '', COOKIE_SECRET: '', LOG_LEVEL: '' })
+  const config = loadConfig({ ORY_URL: 'http://127.0.0.1:1', PORT: '', ORY_API_KEY: '', LOG_LEVEL: '' })
   t.equal(config.port, 4000)
-  t.equal(config.cookieSecret, undefined)
+  t.equal(config.oryApiKey, undefined)
   t.equal(config.logLevel, 'info')
 })
 
@@ -126,7 +118,6 @@ const CASES: Array<[Record<string, string>, string, RegExp]> = [
   [{ ORY_PATH_PREFIX: '/a/../b' }, 'ORY_PATH_PREFIX', /must not contain "\." or "\.\." segments/],
   [{ ORY_PATH_PREFIX: '/api/ory' }, 'ORY_PATH_PREFIX', /must not be \/api or below it/],
   [{ ORY_PATH_PREFIX: '/health' }, 'ORY_PATH_PREFIX', /must not be \/health/],
-  [{ COOKIE_SECRET: 'too-short' }, 'COOKIE_SECRET', /must be at least 32 characters long$/],
   [{ COOKIE_DOMAIN: 'exa mple.com' }, 'COOKIE_DOMAIN', /must be a domain name/],
   [{ COOKIE_DOMAIN: 'other.com', PUBLIC_URL: 'https://app.example.com' }, 'COOKIE_DOMAIN', /must be PUBLIC_URL's host \(app.example.com\) or a parent domain/],
   [{ ALLOWED_RETURN_URLS: 'https://ok.example.com,/relative' }, 'ALLOWED_RETURN_URLS', /must be an absolute http\(s\) URL, got "\/relative"/],
@@ -140,11 +131,6 @@ const CASES: Array<[Record<string, string>, string, RegExp]> = [
   [{ SESSION_CACHE_MAX: '1.5' }, 'SESSION_CACHE_MAX', /must be an integer number of entries/],
   [{ STATIC_DIR: '/definitely/not/here' }, 'STATIC_DIR', /must be an existing directory/],
   [{ STATIC_DIR: 'package.json' }, 'STATIC_DIR', /must be an existing directory/],
-  [{ OAUTH2_CLIENT_ID: 'bff', COOKIE_SECRET: 'x'.repeat(32) }, 'OAUTH2_CLIENT_SECRET', /is required when OAUTH2_CLIENT_ID is set/],
-  [{ OAUTH2_CLIENT_ID: 'bff', OAUTH2_CLIENT_SECRET: 's' }, 'COOKIE_SECRET', /is required when OAUTH2_CLIENT_ID is set/],
-  [{ OAUTH2_CLIENT_SECRET: 's' }, 'OAUTH2_CLIENT_SECRET', /is set but OAUTH2_CLIENT_ID is not/],
-  [{ OAUTH2_CLIENT_ID: 'bad\u0007id' }, 'OAUTH2_CLIENT_ID', /printable ASCII/],
-  [{ OAUTH2_SCOPES: 'openid "email"' }, 'OAUTH2_SCOPES', /scope tokens separated by spaces or commas/],
   [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES', /from 1024 to 104857600/],
   [{ READY_PROBE_INTERVAL_MS: '5' }, 'READY_PROBE_INTERVAL_MS', /from 100 to 300000/],
   [{ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: 'x' }, 'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', /must be an integer/],
@@ -164,25 +150,22 @@ for (const [env, variable, message] of CASES) {
 }
 
 t.test('a secret that is refused is never quoted in the message', async t => {
-  for (const [name, value] of [['COOKIE_SECRET', 'short-but-secret'], ['ORY_API_KEY', 'ory pat secret'], ['OAUTH2_CLIENT_SECRET', 'bad\u0001secret']]) {
+  for (const [name, value] of [['ORY_API_KEY', 'ory pat secret'], ['ORY_WORKSPACE_API_KEY', 'bad\u0001secret']]) {
     const env: Record<string, string> = { ...BASE, [name!]: value! }
-    if (name === 'OAUTH2_CLIENT_SECRET') Object.assign(env, { OAUTH2_CLIENT_ID: 'bff', COOKIE_SECRET: 'x'.repeat(32) })
     const err = t.throws(() => loadConfig(env)) as ConfigError
     t.equal(err.variable, name)
     t.notMatch(err.message, value!, `${name}'s value is not in the message`)
   }
 })
 
-const SECRET_BASE = { ORY_URL: 'https://example.projects.oryapis.com', OAUTH2_CLIENT_ID: 'bff' }
+const SECRET_BASE = { ORY_URL: 'https://example.projects.oryapis.com' }
 
 t.test('secrets are read from *_FILE variables, without the trailing newline', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'ory-bff-secrets-'))
   t.teardown(async () => await rm(dir, { recursive: true, force: true }))
   const values: Record<string, string> = {
     ORY_API_KEY: 'ory_pat_from_file',
-    ORY_WORKSPACE_API_KEY: 'ory_wak_from_file',
-    COOKIE_SECRET: 'c'.repeat(40),
-    OAUTH2_CLIENT_SECRET: 'client-secret-from-file'
+    ORY_WORKSPACE_API_KEY: 'ory_wak_from_file'
   }
   const env: Record<string, string> = { ...SECRET_BASE }
   for (const name of FILE_VARIABLES) {
@@ -193,8 +176,6 @@ t.test('secrets are read from *_FILE variables, without the trailing newline', a
   const config = loadConfig(env)
   t.equal(config.oryApiKey, values.ORY_API_KEY)
   t.equal(config.oryWorkspaceApiKey, values.ORY_WORKSPACE_API_KEY)
-  t.equal(config.cookieSecret, values.COOKIE_SECRET)
-  t.equal(config.oauth2?.clientSecret, values.OAUTH2_CLIENT_SECRET)
 })
 
 t.test('a variable and its _FILE together are refused', async t => {
@@ -205,28 +186,28 @@ t.test('a variable and its _FILE together are refused', async t => {
 })
 
 t.test('an unreadable or empty secret file is refused, naming the _FILE variable', async t => {
-  const missing = t.throws(() => loadConfig({ ...SECRET_BASE, COOKIE_SECRET_FILE: '/no/such/secret' })) as ConfigError
-  t.equal(missing.variable, 'COOKIE_SECRET_FILE')
+  const missing = t.throws(() => loadConfig({ ...SECRET_BASE, ORY_API_KEY_FILE: '/no/such/secret' })) as ConfigError
+  t.equal(missing.variable, 'ORY_API_KEY_FILE')
   t.match(missing.message, /cannot read \/no\/such\/secret \(ENOENT\)/)
 
   const dir = await mkdtemp(join(tmpdir(), 'ory-bff-secrets-'))
   t.teardown(async () => await rm(dir, { recursive: true, force: true }))
   const empty = join(dir, 'empty')
   await writeFile(empty, '\n')
-  const err = t.throws(() => loadConfig({ ...SECRET_BASE, COOKIE_SECRET_FILE: empty })) as ConfigError
-  t.equal(err.variable, 'COOKIE_SECRET_FILE')
+  const err = t.throws(() => loadConfig({ ...SECRET_BASE, ORY_API_KEY_FILE: empty })) as ConfigError
+  t.equal(err.variable, 'ORY_API_KEY_FILE')
   t.match(err.message, /is empty/)
 })
 
 t.test('a bad value read from a file is reported against the _FILE variable, without the value', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'ory-bff-secrets-'))
   t.teardown(async () => await rm(dir, { recursive: true, force: true }))
-  const path = join(dir, 'short')
-  await writeFile(path, 'short-secret')
-  const err = t.throws(() => loadConfig({ ...SECRET_BASE, COOKIE_SECRET_FILE: path })) as ConfigError
-  t.equal(err.variable, 'COOKIE_SECRET_FILE')
-  t.match(err.message, /must be at least 32 characters long/)
-  t.notMatch(err.message, 'short-secret')
+  const path = join(dir, 'spaced')
+  await writeFile(path, 'ory pat with spaces')
+  const err = t.throws(() => loadConfig({ ...SECRET_BASE, ORY_API_KEY_FILE: path })) as ConfigError
+  t.equal(err.variable, 'ORY_API_KEY_FILE')
+  t.match(err.message, /must be an API key of printable characters without spaces/)
+  t.notMatch(err.message, 'with spaces')
 })
 
 const base = { ORY_URL: 'https://example.projects.oryapis.com' }
