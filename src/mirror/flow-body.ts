@@ -90,9 +90,10 @@ export class FlowBodyValidator implements Compilable {
 
   /** Compiles every branch now (the background warm-up). */
   compile (): void {
+    // Off the warm-up's list first, as LazyCheck does: a model the compiler refuses fails its own route only.
+    this.#registry?.delete(this)
     this.#single?.compile()
     for (const branch of this.#branches.values()) branch.compile()
-    this.#registry?.delete(this)
   }
 
   /** The tags the discriminator accepts (the values of `method`). */

@@ -68,15 +68,22 @@ export class CheckRegistry {
 
   /**
    * Compiles every check registered so far, one per turn of the event loop so that requests arriving meanwhile are
-   * not held up. A check the compiler refuses rejects the warm-up (it fails its own route when first used); calling
-   * again compiles the rest. An aborted signal ends the warm-up (the app closes).
+   * not held up. A check the compiler refuses does not stop the others: it fails its own route when first used, and
+   * the warm-up rejects with the first such error once the rest are compiled. An aborted signal ends the warm-up (the
+   * app closes).
    */
   async compile (signal?: AbortSignal): Promise<void> {
+    let refused: { err: unknown } | undefined
     for (const item of [...this.#pending]) {
       await new Promise(resolve => setImmediate(resolve))
       if (signal?.aborted === true) return
-      item.compile()
+      try {
+        item.compile()
+      } catch (err) {
+        refused ??= { err }
+      }
     }
+    if (refused !== undefined) throw refused.err
   }
 }
 
