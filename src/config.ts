@@ -6,6 +6,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { DEFAULT_CONSOLE_URL } from './constants.js'
 import { CookieRewriter } from './http/cookie-rewriter.js'
 import { cookieNameMatcher, type CookieNameMatcher } from './http/cookies.js'
+import type { UpstreamHeaderOptions } from './http/headers.js'
 
 export { DEFAULT_CONSOLE_URL }
 
@@ -213,6 +214,8 @@ export interface Config {
   isOryCookie: CookieNameMatcher
   /** Ory's Set-Cookie lines made fit for the BFF's origin (COOKIE_DOMAIN, Secure). */
   cookieRewriter: CookieRewriter
+  /** What the headers of every call to Ory's browser API are made from: Ory's cookies, the link rewrite, the key. */
+  oryHeaderOptions: UpstreamHeaderOptions
 }
 
 /** One clear line: the variable and what is wrong with it. Never the value of a secret. */
@@ -348,6 +351,8 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     if (!isDirectory) throw problem('STATIC_DIR', 'must be an existing directory', env.STATIC_DIR)
   }
 
+  const publicOryUrl = `${publicUrl}${env.ORY_PATH_PREFIX}`
+  const isOryCookie = cookieNameMatcher(oryCookiePattern)
   return {
     production,
     port: env.PORT,
@@ -382,10 +387,11 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     mirrorMaxBufferBytes: env.MIRROR_MAX_BUFFER_BYTES,
     hydraPublicPaths: env.HYDRA_PUBLIC_PATHS === 'true',
     warnings,
-    publicOryUrl: `${publicUrl}${env.ORY_PATH_PREFIX}`,
+    publicOryUrl,
     publicHttps,
-    isOryCookie: cookieNameMatcher(oryCookiePattern),
-    cookieRewriter: new CookieRewriter(publicHttps, cookieDomain)
+    isOryCookie,
+    cookieRewriter: new CookieRewriter(publicHttps, cookieDomain),
+    oryHeaderOptions: { isOryCookie, rewriteBase: publicOryUrl, apiKey: env.ORY_API_KEY }
   }
 }
 

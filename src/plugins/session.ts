@@ -87,7 +87,7 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     ttlMs: store === undefined ? 0 : ttlMs,
     now: options.now,
     // As the mirror's: Ory writes its URLs (identity.schema_url) for the BFF's origin.
-    oryHeaders: oryHeaders({ rewriteBase: config.publicOryUrl, apiKey: config.oryApiKey }),
+    oryHeaders: oryHeaders(config.oryHeaderOptions),
     maxResponseBytes: config.mirrorMaxBufferBytes
   })
 

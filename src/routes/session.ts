@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { HttpError } from '../errors.js'
 import { oryCookieHeader } from '../http/cookies.js'
-import { upstreamHeaders, type UpstreamHeaderOptions } from '../http/headers.js'
+import { upstreamHeaders } from '../http/headers.js'
 import { frontend, nextPageToken, OryUpstreamError } from '../ory/index.js'
 import { requireSession } from '../plugins/session.js'
 import type { Session } from '../schemas/index.js'
@@ -85,7 +85,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   const sessions = app.sessions
   // With the cache on, the sessions the route sees are the cache's own, long-lived objects; without it, new every time.
   const caching = sessions.caching
-  const headerOptions: UpstreamHeaderOptions = { isOryCookie: config.isOryCookie, rewriteBase: config.publicOryUrl, apiKey: config.oryApiKey }
+  const headerOptions = config.oryHeaderOptions
   const aal2Url = `${config.publicOryUrl}/self-service/login/browser?aal=aal2`
 
   /** What every call to Ory for the SPA carries: the session credentials, and Ory's headers the mirror sends too. */

@@ -27,7 +27,7 @@ export class Mirror {
   constructor (config: Config) {
     const rewriter = new UrlRewriter({ oryBases: [config.oryUrl, ...config.oryCustomDomains], publicBase: config.publicOryUrl, roots: mirroredRoots(config.hydraPublicPaths) })
     this.answers = new AnswerWriter(rewriter, config.cookieRewriter, config.mirrorMaxBufferBytes)
-    this.headerOptions = { isOryCookie: config.isOryCookie, rewriteBase: config.publicOryUrl, apiKey: config.oryApiKey }
+    this.headerOptions = config.oryHeaderOptions
     this.maxBufferBytes = config.mirrorMaxBufferBytes
     this.#checkReturnTo = createReturnToCheck(config.allowedReturnUrls, config.publicUrl)
     this.#oryUrl = config.oryUrl
