@@ -21,7 +21,47 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = typeof LOG_LEVELS[number]
 
 /** Secrets that may also be read from a file named by `<NAME>_FILE`, the usual way with container secrets. */
-export const FILE_VARIABLES = ['ORY_API_KEY', 'ORY_WORKSPACE_API_KEY'] as const
+export const FILE_VARIABLES = ['ORY_API_KEY', 'ORY_WORKSPACE_API_KEY', 'COOKIE_SECRET', 'OAUTH2_CLIENT_SECRET', 'REDIS_URL', 'API_ROUTES'] as const
+
+/** The scopes asked for when `OAUTH2_SCOPES` is not set: an ID token, and a refresh token to stay signed in. */
+export const DEFAULT_OAUTH2_SCOPES = 'openid offline_access'
+/** The claims `/api/oauth2/user` shows when `OAUTH2_USER_CLAIMS` is not set (OpenID Connect Core §5.1). */
+export const DEFAULT_OAUTH2_USER_CLAIMS = 'sub,name,given_name,family_name,preferred_username,email,email_verified,picture,locale,zoneinfo'
+/** The shortest secret COOKIE_SECRET accepts: HKDF turns it into keys, but a short secret is a guessable one. */
+export const MIN_COOKIE_SECRET_LENGTH = 32
+export const API_ROUTE_NAME = '^[a-z0-9][a-z0-9_-]{0,62}$'
+export const API_ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/** One upstream API the SPA reaches at `/api/proxy/<name>/*`, called with the user's token. */
+export interface ApiRoute {
+  name: string
+  /** The upstream's base URL, no trailing slash, no query. */
+  url: string
+  /** Upper case; anything else gets a 405. */
+  methods: string[]
+  /**
+   * Which token the API accepts: `oauth2`, the access token of a user who signed in through `/api/oauth2`; `session`,
+   * a JWT made from the user's Ory session (`tokenize_as`); `any` (default), whichever the user has, OAuth2 first.
+   */
+  token: 'oauth2' | 'session' | 'any'
+  /** Ory's session-to-JWT template (`toSession?tokenize_as=`); required for `session`. */
+  tokenizeAs: string | undefined
+}
+
+/** The BFF as an OAuth2 confidential client of `issuer` (OAUTH2_*). */
+export interface OAuth2Config {
+  issuer: string
+  clientId: string
+  clientSecret: string
+  scopes: string[]
+  /** `<PUBLIC_URL>/api/oauth2/callback`, registered at the provider. */
+  redirectUri: string
+  /** `<PUBLIC_URL>/api/oauth2/backchannel-logout`, registered at the provider when TOKEN_STORE=redis. */
+  backchannelLogoutUri: string
+  postLogoutRedirectUri: string
+  refreshSkewSeconds: number
+  userClaims: string[]
+}
 
 // RFC 1123 host names, IPv4, or an IPv6 address (checked with net.isIP below).
 const HOST_NAME = '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
@@ -143,6 +183,60 @@ export const EnvSchema = Type.Object({
   })),
   MIRROR_MAX_BUFFER_BYTES: integer(1024, 104_857_600, 2_097_152, 'an integer number of bytes from 1024 to 104857600',
     'Largest answer of Ory read into memory to rewrite its URLs, measured after decompression; a larger one is a 502. Answers of the pass-through paths that need no rewriting (not JSON, not compressed) stream through and are not limited by it.'),
+  COOKIE_SECRET: Type.Optional(Type.String({
+    pattern: NO_SPACE,
+    secret: true,
+    expected: `a comma-separated list of secrets, each at least ${MIN_COOKIE_SECRET_LENGTH} printable characters without spaces`,
+    description: `Secrets the BFF seals its own cookies with (OAuth2 login transactions and, with \`TOKEN_STORE=cookie\`, the tokens): AES-256-GCM under keys derived with HKDF. Each at least ${MIN_COOKIE_SECRET_LENGTH} characters (\`openssl rand -base64 48\`). Several, separated by commas: the first seals, all open, so a new secret can be put first without signing anyone out; remove the old one once the longest session has passed. Required with \`OAUTH2_CLIENT_ID\`.`
+  })),
+  OAUTH2_CLIENT_ID: Type.Optional(Type.String({
+    pattern: NO_SPACE,
+    expected: 'an OAuth2 client id of printable characters without spaces',
+    description: 'The BFF\'s OAuth2 client at the issuer (a confidential client: grant types `authorization_code` and `refresh_token`, response type `code`, redirect URI `<PUBLIC_URL>/api/oauth2/callback`). Set: the `/api/oauth2/*` routes exist. Unset: they do not, except with the local emulator, which registers a client of its own.'
+  })),
+  OAUTH2_CLIENT_SECRET: Type.Optional(Type.String({
+    secret: true,
+    minLength: 1,
+    expected: 'the OAuth2 client\'s secret',
+    description: 'The client\'s secret, sent as discovery says (`client_secret_basic`, else `client_secret_post`). Required with `OAUTH2_CLIENT_ID`.'
+  })),
+  OAUTH2_ISSUER: Type.Optional(Type.String({
+    expected: 'an absolute http(s) URL',
+    description: 'The OpenID Provider, exactly as its ID tokens name it in `iss`; its endpoints are read from `<issuer>/.well-known/openid-configuration`. Ory Network, Ory Hydra and any certified OpenID Provider work. Unset: `ORY_URL`.'
+  })),
+  OAUTH2_SCOPES: Type.String({
+    default: DEFAULT_OAUTH2_SCOPES,
+    pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$',
+    expected: 'scopes separated by single spaces (RFC 6749 §3.3), among them openid',
+    description: 'The scopes asked for at login. Must include `openid`; `offline_access` asks for a refresh token, without which the session ends when the access token expires.'
+  }),
+  OAUTH2_REFRESH_SKEW_SECONDS: integer(0, 3_600, 30, 'an integer number of seconds from 0 to 3600',
+    'An access token is refreshed before a call when it has expired or when less than this, or half its lifetime if that is less, remains.'),
+  OAUTH2_USER_CLAIMS: Type.String({
+    default: DEFAULT_OAUTH2_USER_CLAIMS,
+    pattern: '^[A-Za-z0-9_.:-]+(,[A-Za-z0-9_.:-]+)*$',
+    expected: 'a comma-separated list of claim names',
+    description: 'The ID-token and userinfo claims `GET /api/oauth2/user` shows the SPA; others are never sent to the browser.'
+  }),
+  OAUTH2_POST_LOGOUT_REDIRECT_URI: Type.Optional(Type.String({
+    expected: 'an absolute http(s) URL among ALLOWED_RETURN_URLS',
+    description: 'Where the provider sends the browser after `POST /api/oauth2/logout`\'s end-session URL (`post_logout_redirect_uri`, registered at the provider). Unset: `<PUBLIC_URL>/`.'
+  })),
+  TOKEN_STORE: Type.Union([Type.Literal('cookie'), Type.Literal('redis')], {
+    default: 'cookie',
+    expected: 'cookie or redis',
+    description: 'Where OAuth2 tokens are kept. `cookie`: sealed in the browser\'s cookies (AES-256-GCM, split over several cookies when large); no shared state, but back-channel logout is not possible. `redis`: on a Redis or Valkey server (`REDIS_URL`) that every replica shares, encrypted with a key only the browser\'s cookie holds; needed for back-channel logout, and to refresh exactly once per session across replicas.'
+  }),
+  REDIS_URL: Type.Optional(Type.String({
+    pattern: NO_SPACE,
+    secret: true,
+    expected: 'a redis:// or rediss:// URL',
+    description: 'The Redis or Valkey server of `TOKEN_STORE=redis`: `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS.'
+  })),
+  API_ROUTES: Type.Optional(Type.String({
+    expected: 'a JSON object of route names to { "url", "methods", "token"?, "tokenize_as"? }',
+    description: 'The SPA\'s APIs, reached at `/api/proxy/<name>/*` and called with the user\'s token: `{"orders": {"url": "https://orders.internal/v1", "methods": ["GET", "POST"], "token": "any", "tokenize_as": "orders_jwt"}}`. Names: lower-case letters, digits, `-` and `_`. `token`: `oauth2` (the access token of an `/api/oauth2` login), `session` (a JWT of the user\'s Ory session, made by Ory\'s session tokenizer with the template `tokenize_as`), or `any` (default: OAuth2 first, else the session when `tokenize_as` is set). Or a file of it, via `API_ROUTES_FILE`.'
+  })),
   HYDRA_PUBLIC_PATHS: Type.Union([Type.Literal('true'), Type.Literal('false')], {
     default: 'false',
     expected: 'true or false',
@@ -202,6 +296,14 @@ export interface Config {
   mirrorMaxBufferBytes: number
   /** Whether the mirror also serves Hydra's public browser paths (OAuth2 authorize, logout, discovery, userinfo). */
   hydraPublicPaths: boolean
+  /** COOKIE_SECRET's secrets, the sealing one first; empty when unset. */
+  cookieSecrets: string[]
+  /** Set when OAUTH2_CLIENT_ID is: the `/api/oauth2/*` routes exist. */
+  oauth2: OAuth2Config | undefined
+  tokenStore: 'cookie' | 'redis'
+  redisUrl: string | undefined
+  /** API_ROUTES, in the order given. */
+  apiRoutes: ApiRoute[]
   /** Things an operator should know, logged once at start-up. */
   warnings: string[]
 
@@ -265,7 +367,7 @@ export function loadConfig (env: EnvSource): Config {
       // Stricter than Number(): "1e3", "0x10", " 4" and "4.0" are mistakes, not numbers.
       values[name] = /^[0-9]{1,15}$/.test(text) ? Number(text) : text
     } else {
-      values[name] = name === 'LOG_LEVEL' || name === 'HYDRA_PUBLIC_PATHS' ? text.toLowerCase() : text
+      values[name] = name === 'LOG_LEVEL' || name === 'HYDRA_PUBLIC_PATHS' || name === 'TOKEN_STORE' ? text.toLowerCase() : text
     }
   }
   for (const [name, schema] of Object.entries(properties)) {
@@ -351,6 +453,38 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     if (!isDirectory) throw problem('STATIC_DIR', 'must be an existing directory', env.STATIC_DIR)
   }
 
+  const cookieSecrets = env.COOKIE_SECRET === undefined ? [] : list(env.COOKIE_SECRET)
+  for (const secret of cookieSecrets) {
+    if (secret.length < MIN_COOKIE_SECRET_LENGTH) {
+      throw new ConfigError(origin.COOKIE_SECRET ?? 'COOKIE_SECRET', `each secret must be at least ${MIN_COOKIE_SECRET_LENGTH} characters long (openssl rand -base64 48)`)
+    }
+  }
+  if (env.COOKIE_SECRET !== undefined && cookieSecrets.length === 0) throw new ConfigError(origin.COOKIE_SECRET ?? 'COOKIE_SECRET', 'must list at least one secret')
+
+  const oauth2 = oauth2Config(env, origin, { oryUrl, publicUrl, allowedReturnUrls, cookieSecrets })
+  if (oauth2 !== undefined && !publicHttps) {
+    warnings.push(`PUBLIC_URL is ${publicUrl}, not https: the BFF's OAuth2 cookies are sent without Secure and without the __Host- prefix; use https outside local development`)
+  }
+  if (env.TOKEN_STORE === 'redis' && env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'is required with TOKEN_STORE=redis')
+  let redisUrl: string | undefined
+  if (env.REDIS_URL !== undefined) {
+    let url: URL | undefined
+    try {
+      url = new URL(env.REDIS_URL)
+    } catch {}
+    // Never quoted: the URL may carry a password.
+    if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+      throw new ConfigError(origin.REDIS_URL ?? 'REDIS_URL', 'must be a redis:// or rediss:// URL with a host')
+    }
+    redisUrl = url.href
+  }
+  const apiRoutes = env.API_ROUTES === undefined ? [] : parseApiRoutes(origin.API_ROUTES ?? 'API_ROUTES', env.API_ROUTES)
+  for (const route of apiRoutes) {
+    if (route.token === 'oauth2' && oauth2 === undefined) {
+      throw new ConfigError(origin.API_ROUTES ?? 'API_ROUTES', `the route ${route.name} takes OAuth2 access tokens, which need OAUTH2_CLIENT_ID`)
+    }
+  }
+
   const publicOryUrl = `${publicUrl}${env.ORY_PATH_PREFIX}`
   const isOryCookie = cookieNameMatcher(oryCookiePattern)
   return {
@@ -386,6 +520,11 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     oryCustomDomains,
     mirrorMaxBufferBytes: env.MIRROR_MAX_BUFFER_BYTES,
     hydraPublicPaths: env.HYDRA_PUBLIC_PATHS === 'true',
+    cookieSecrets,
+    oauth2,
+    tokenStore: env.TOKEN_STORE,
+    redisUrl,
+    apiRoutes,
     warnings,
     publicOryUrl,
     publicHttps,
@@ -393,6 +532,74 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     cookieRewriter: new CookieRewriter(publicHttps, cookieDomain),
     oryHeaderOptions: { isOryCookie, rewriteBase: publicOryUrl, apiKey: env.ORY_API_KEY }
   }
+}
+
+function oauth2Config (
+  env: Env,
+  origin: Record<string, string>,
+  known: { oryUrl: string, publicUrl: string, allowedReturnUrls: string[], cookieSecrets: string[] }
+): OAuth2Config | undefined {
+  if (env.OAUTH2_CLIENT_ID === undefined) {
+    for (const name of ['OAUTH2_CLIENT_SECRET', 'OAUTH2_ISSUER', 'OAUTH2_POST_LOGOUT_REDIRECT_URI'] as const) {
+      if (env[name] !== undefined) throw new ConfigError(origin[name] ?? name, 'is set but OAUTH2_CLIENT_ID is not')
+    }
+    return undefined
+  }
+  if (env.OAUTH2_CLIENT_SECRET === undefined) throw new ConfigError('OAUTH2_CLIENT_SECRET', 'is required with OAUTH2_CLIENT_ID (the BFF is a confidential client)')
+  // Never a default key: the transactions and tokens would be sealed with a secret everyone knows.
+  if (known.cookieSecrets.length === 0) throw new ConfigError('COOKIE_SECRET', 'is required with OAUTH2_CLIENT_ID (openssl rand -base64 48)')
+  const scopes = env.OAUTH2_SCOPES.split(' ')
+  if (!scopes.includes('openid')) throw problem('OAUTH2_SCOPES', 'must include openid (the BFF signs users in with OpenID Connect)', env.OAUTH2_SCOPES)
+  const issuer = env.OAUTH2_ISSUER === undefined ? known.oryUrl : httpUrl('OAUTH2_ISSUER', env.OAUTH2_ISSUER, { base: true })
+  let postLogoutRedirectUri = `${known.publicUrl}/`
+  if (env.OAUTH2_POST_LOGOUT_REDIRECT_URI !== undefined) {
+    postLogoutRedirectUri = httpUrl('OAUTH2_POST_LOGOUT_REDIRECT_URI', env.OAUTH2_POST_LOGOUT_REDIRECT_URI, { base: false })
+  }
+  return {
+    issuer,
+    clientId: env.OAUTH2_CLIENT_ID,
+    clientSecret: env.OAUTH2_CLIENT_SECRET,
+    scopes,
+    redirectUri: `${known.publicUrl}/api/oauth2/callback`,
+    backchannelLogoutUri: `${known.publicUrl}/api/oauth2/backchannel-logout`,
+    postLogoutRedirectUri,
+    refreshSkewSeconds: env.OAUTH2_REFRESH_SKEW_SECONDS,
+    userClaims: list(env.OAUTH2_USER_CLAIMS)
+  }
+}
+
+const ApiRouteSchema = Type.Object({
+  url: Type.String({ minLength: 1 }),
+  methods: Type.Array(Type.Union(API_ROUTE_METHODS.map(method => Type.Literal(method))), { minItems: 1, uniqueItems: true }),
+  token: Type.Optional(Type.Union([Type.Literal('oauth2'), Type.Literal('session'), Type.Literal('any')])),
+  tokenize_as: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' }))
+}, { additionalProperties: false })
+let apiRouteCheck: ReturnType<typeof TypeCompiler.Compile<typeof ApiRouteSchema>> | undefined
+
+function parseApiRoutes (variable: string, text: string): ApiRoute[] {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new ConfigError(variable, `must be JSON: ${(err as Error).message}`)
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(variable, 'must be a JSON object of route names to routes')
+  apiRouteCheck ??= TypeCompiler.Compile(ApiRouteSchema)
+  const routes: ApiRoute[] = []
+  const name = new RegExp(API_ROUTE_NAME)
+  for (const [key, entry] of Object.entries(value)) {
+    if (!name.test(key)) throw new ConfigError(variable, `the route name ${JSON.stringify(truncate(key))} must be lower-case letters, digits, "-" and "_" (at most 63)`)
+    const error = apiRouteCheck.Errors(entry).First()
+    if (error !== undefined) throw new ConfigError(variable, `the route ${key}${error.path}: ${error.message}`)
+    const route = entry as Static<typeof ApiRouteSchema>
+    const url = httpUrl(`${variable} (route ${key})`, route.url, { base: true })
+    const token = route.token ?? 'any'
+    if (token === 'session' && route.tokenize_as === undefined) {
+      throw new ConfigError(variable, `the route ${key} takes session tokens and so needs "tokenize_as", the name of Ory's session-to-JWT template`)
+    }
+    routes.push({ name: key, url, methods: [...route.methods], token, tokenizeAs: route.tokenize_as })
+  }
+  return routes
 }
 
 function problem (variable: string, text: string, value: string | undefined): ConfigError {
