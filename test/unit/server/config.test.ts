@@ -165,9 +165,13 @@ t.test('secrets are read from *_FILE variables, without the trailing newline', a
   t.teardown(async () => await rm(dir, { recursive: true, force: true }))
   const values: Record<string, string> = {
     ORY_API_KEY: 'ory_pat_from_file',
-    ORY_WORKSPACE_API_KEY: 'ory_wak_from_file'
+    ORY_WORKSPACE_API_KEY: 'ory_wak_from_file',
+    COOKIE_SECRET: 'c'.repeat(40),
+    OAUTH2_CLIENT_SECRET: 'client secret from a file',
+    REDIS_URL: 'redis://:pass@127.0.0.1:6379/0',
+    API_ROUTES: '{"orders": {"url": "http://orders.internal/v1", "methods": ["GET"], "token": "oauth2"}}'
   }
-  const env: Record<string, string> = { ...SECRET_BASE }
+  const env: Record<string, string> = { ...SECRET_BASE, OAUTH2_CLIENT_ID: 'bff', TOKEN_STORE: 'redis' }
   for (const name of FILE_VARIABLES) {
     const path = join(dir, name)
     await writeFile(path, `${values[name]!}\n`)
@@ -176,6 +180,10 @@ t.test('secrets are read from *_FILE variables, without the trailing newline', a
   const config = loadConfig(env)
   t.equal(config.oryApiKey, values.ORY_API_KEY)
   t.equal(config.oryWorkspaceApiKey, values.ORY_WORKSPACE_API_KEY)
+  t.same(config.cookieSecrets, [values.COOKIE_SECRET])
+  t.equal(config.oauth2?.clientSecret, values.OAUTH2_CLIENT_SECRET)
+  t.equal(config.redisUrl, values.REDIS_URL)
+  t.equal(config.apiRoutes[0]?.name, 'orders')
 })
 
 t.test('a variable and its _FILE together are refused', async t => {
