@@ -23,6 +23,7 @@ export type { EmulatorState } from './state.js'
 export { EmulatorContext } from './context.js'
 export { defaultIdentitySchema } from './identity-schema.js'
 export { hashPassword } from './password.js'
+export { DEFAULT_TOKENIZE_TEMPLATE, TOKENIZER_JWKS_PATH, type TokenizeTemplate } from './tokenizer.js'
 
 export const DEFAULT_EMULATOR_PORT = 4433
 
