@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { csrfCookieName } from './csrf.js'
 import { DEFAULT_SCHEMA_ID, defaultIdentitySchema, IdentitySchemaDocument, type JsonSchema } from './identity-schema.js'
+import { OAuth2Provider, type OAuth2Options } from './oauth2.js'
 import { EmulatorState } from './state.js'
 import { SessionTokenizer, type TokenizeTemplate } from './tokenizer.js'
 
@@ -16,7 +17,7 @@ export interface ObservedResponse {
   body: unknown
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends OAuth2Options {
   /** Interface to listen on; loopback unless you ask otherwise. */
   host?: string
   /** 0 picks a free port. Default 4433, Kratos' public port. */
@@ -120,6 +121,8 @@ export class EmulatorContext {
   /** Seals session cookies; a fresh one per start, so cookies do not outlive the emulator's memory anyway. */
   readonly secret = randomBytes(32)
   readonly tokenizer: SessionTokenizer
+  /** Hydra's side: clients, keys, codes and tokens (see oauth2.ts). */
+  readonly oauth2: OAuth2Provider
   readonly #now: () => number
   readonly #options: EmulatorOptions
   #baseUrl = ''
@@ -134,6 +137,7 @@ export class EmulatorContext {
     this.sessionAfterRegistration = options.sessionAfterRegistration ?? true
     this.passwordHashCost = options.passwordHashCost
     this.tokenizer = new SessionTokenizer(options.tokenizeTemplates)
+    this.oauth2 = new OAuth2Provider(this, options)
     const schemas = options.identitySchemas ?? { [DEFAULT_SCHEMA_ID]: defaultIdentitySchema }
     for (const [id, schema] of Object.entries(schemas)) this.schemas.set(id, new IdentitySchemaDocument(id, schema))
     if (!this.schemas.has(DEFAULT_SCHEMA_ID)) throw new Error(`identitySchemas must include "${DEFAULT_SCHEMA_ID}"`)
