@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { csrfCookieName } from './csrf.js'
 import { DEFAULT_SCHEMA_ID, defaultIdentitySchema, IdentitySchemaDocument, type JsonSchema } from './identity-schema.js'
+import { OAuth2Provider, type OAuth2Options } from './oauth2.js'
 import { EmulatorState } from './state.js'
+import { SessionTokenizer, type TokenizeTemplate } from './tokenizer.js'
 
 export interface ObservedResponse {
   method: string
@@ -15,7 +17,7 @@ export interface ObservedResponse {
   body: unknown
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends OAuth2Options {
   /** Interface to listen on; loopback unless you ask otherwise. */
   host?: string
   /** 0 picks a free port. Default 4433, Kratos' public port. */
@@ -46,6 +48,11 @@ export interface EmulatorOptions {
   passwordHashCost?: number
   /** Whether registration signs the new identity in (Ory Network's default: yes). */
   sessionAfterRegistration?: boolean
+  /**
+   * Session-to-JWT templates for `whoami?tokenize_as=<name>`, by name; `jwt_example` (60 s, with a `session` claim) is
+   * always there unless overridden. Their public keys: `GET /admin/emulator/tokenizer/jwks.json`.
+   */
+  tokenizeTemplates?: Record<string, TokenizeTemplate>
   /** The clock, for tests that need flows and sessions to expire. */
   now?: () => number
   /** Sees every response; the tests use it to hold each one to the spec. */
@@ -113,6 +120,9 @@ export class EmulatorContext {
   readonly passwordHashCost: number | undefined
   /** Seals session cookies; a fresh one per start, so cookies do not outlive the emulator's memory anyway. */
   readonly secret = randomBytes(32)
+  readonly tokenizer: SessionTokenizer
+  /** Hydra's side: clients, keys, codes and tokens (see oauth2.ts). */
+  readonly oauth2: OAuth2Provider
   readonly #now: () => number
   readonly #options: EmulatorOptions
   #baseUrl = ''
@@ -126,6 +136,8 @@ export class EmulatorContext {
     this.privilegedSessionMaxAgeMs = options.privilegedSessionMaxAgeMs ?? 15 * 60_000
     this.sessionAfterRegistration = options.sessionAfterRegistration ?? true
     this.passwordHashCost = options.passwordHashCost
+    this.tokenizer = new SessionTokenizer(options.tokenizeTemplates)
+    this.oauth2 = new OAuth2Provider(this, options)
     const schemas = options.identitySchemas ?? { [DEFAULT_SCHEMA_ID]: defaultIdentitySchema }
     for (const [id, schema] of Object.entries(schemas)) this.schemas.set(id, new IdentitySchemaDocument(id, schema))
     if (!this.schemas.has(DEFAULT_SCHEMA_ID)) throw new Error(`identitySchemas must include "${DEFAULT_SCHEMA_ID}"`)

@@ -7,6 +7,7 @@ import { courierRoutes } from './routes/courier.js'
 import { healthRoutes } from './routes/health.js'
 import { identityRoutes } from './routes/identities.js'
 import { ketoRoutes } from './routes/keto.js'
+import { oauth2Routes } from './routes/oauth2.js'
 import { loginRoutes } from './routes/login.js'
 import { logoutRoutes } from './routes/logout.js'
 import { recoveryRoutes } from './routes/recovery.js'
@@ -23,11 +24,13 @@ export type { EmulatorState } from './state.js'
 export { EmulatorContext } from './context.js'
 export { defaultIdentitySchema } from './identity-schema.js'
 export { hashPassword } from './password.js'
+export { OAuth2Provider, type BackchannelDelivery, type OAuth2ClientOptions } from './oauth2.js'
+export { DEFAULT_TOKENIZE_TEMPLATE, TOKENIZER_JWKS_PATH, type TokenizeTemplate } from './tokenizer.js'
 
 export const DEFAULT_EMULATOR_PORT = 4433
 
-// Query parameters that carry secrets (logout tokens, codes) are blanked in request logs.
-const SECRET_QUERY = /([?&](?:token|code|session_token|password|init_code|return_to_code)=)[^&#]*/gi
+// Query parameters that carry secrets (logout tokens, codes, OAuth2 tokens and ID token hints) are blanked in request logs.
+const SECRET_QUERY = /([?&](?:token|code|session_token|password|init_code|return_to_code|id_token_hint|logout_token|access_token|refresh_token|id_token|client_secret|code_verifier)=)[^&#]*/gi
 
 function loggerOptions (logger: EmulatorOptions['logger']): FastifyServerOptions['logger'] {
   if (logger === undefined || logger === false) return false
@@ -96,7 +99,7 @@ export async function createEmulator (options: EmulatorOptions = {}): Promise<{ 
 
   for (const routes of [
     loginRoutes, registrationRoutes, settingsRoutes, recoveryRoutes, verificationRoutes, logoutRoutes, publicSessionRoutes,
-    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes
+    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes
   ]) {
     await app.register(routes, { ctx })
   }
@@ -115,8 +118,8 @@ export interface RunningEmulator {
 }
 
 /**
- * Starts the local Ory emulator: Kratos' self-service, session, identity, courier and schema APIs and Keto's
- * relationship and permission APIs, in memory. Loopback and port 4433 unless told otherwise; port 0 picks one.
+ * Starts the local Ory emulator: Kratos' self-service, session, identity, courier and schema APIs, Keto's
+ * relationship and permission APIs and Hydra's public OAuth2/OpenID Connect endpoints, in memory. Loopback and port 4433 unless told otherwise; port 0 picks one.
  */
 export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const { app, ctx } = await createEmulator(options)

@@ -3,6 +3,7 @@ import type { DeleteMySessionsCount } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import { errors, paginate, queryString, queryStrings } from '../http.js'
 import { isUsable, sessionFromRequest, sessionJson, type SessionView } from '../sessions.js'
+import { TOKENIZER_JWKS_PATH } from '../tokenizer.js'
 import { requireApiKey } from './admin-auth.js'
 
 // Sessions (https://www.ory.sh/docs/kratos/session-management/overview): whoami by cookie or session token, a user's
@@ -22,12 +23,15 @@ export async function publicSessionRoutes (app: FastifyInstance, { ctx }: { ctx:
 
   app.get('/sessions/whoami', async (request, reply) => {
     const session = current(request)
-    if (queryString(request, 'tokenize_as') !== undefined) {
-      throw errors.badRequest('The emulator cannot tokenize sessions: tokenize_as is not supported.')
-    }
+    const json = sessionJson(ctx, session)
+    // Kratos tokenizes after finding the session (session/handler.go, `whoami`): no session is still a 401.
+    const template = queryString(request, 'tokenize_as') ?? ''
+    if (template !== '') json.tokenized = await ctx.tokenizer.tokenize(template, json, session.identityId, ctx.baseUrl, ctx.now())
     reply.header('x-kratos-authenticated-identity-id', session.identityId)
-    return reply.send(sessionJson(ctx, session))
+    return reply.send(json)
   })
+
+  app.get(TOKENIZER_JWKS_PATH, async (_request, reply) => await reply.send(await ctx.tokenizer.jwks()))
 
   app.get('/sessions', async (request, reply) => {
     const session = current(request)
