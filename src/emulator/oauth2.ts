@@ -119,6 +119,12 @@ export interface OAuth2Options {
    * new Kratos session) instead of sending the browser to the login flow.
    */
   oauth2TestIdentity?: string
+  /**
+   * Where browsers reach the authorize and end-session endpoints, when not at the issuer: the BFF's mirror
+   * (`<PUBLIC_URL>/.ory`, HYDRA_PUBLIC_PATHS), where the Kratos session cookie lives, as Hydra's `urls.self.public`
+   * or an Ory Network custom domain. Default: the issuer.
+   */
+  oauth2BrowserUrl?: string
 }
 
 const CODE_TTL_MS = 10 * 60_000
@@ -154,11 +160,14 @@ export class OAuth2Provider {
   readonly #ctx: EmulatorContext
   #keys: Promise<SigningKey[]> | undefined
 
+  readonly #browserUrl: string | undefined
+
   constructor (ctx: EmulatorContext, options: OAuth2Options) {
     this.#ctx = ctx
     this.accessTokenTtlSeconds = options.oauth2AccessTokenTtlSeconds ?? 3600
     this.refreshTokenTtlSeconds = options.oauth2RefreshTokenTtlSeconds ?? 30 * 24 * 3600
     this.testIdentity = options.oauth2TestIdentity
+    this.#browserUrl = options.oauth2BrowserUrl?.replace(/\/+$/, '')
     for (const client of options.oauth2Clients ?? []) this.addClient(client)
   }
 
@@ -175,6 +184,11 @@ export class OAuth2Provider {
 
   get issuer (): string {
     return this.#ctx.baseUrl
+  }
+
+  /** The base of the endpoints browsers navigate to (authorize, end-session): see `oauth2BrowserUrl`. */
+  get browserUrl (): string {
+    return this.#browserUrl ?? this.#ctx.baseUrl
   }
 
   async #signingKeys (): Promise<SigningKey[]> {

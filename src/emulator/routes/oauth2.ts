@@ -104,7 +104,7 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
     const issuer = oauth2.issuer
     return await reply.send({
       issuer,
-      authorization_endpoint: `${issuer}/oauth2/auth`,
+      authorization_endpoint: `${oauth2.browserUrl}/oauth2/auth`,
       // Required by the spec's model; the emulator does not serve the device flow (a 404).
       device_authorization_endpoint: `${issuer}/oauth2/device/auth`,
       token_endpoint: `${issuer}/oauth2/token`,
@@ -129,7 +129,7 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
       backchannel_logout_session_supported: true,
       frontchannel_logout_supported: false,
       frontchannel_logout_session_supported: false,
-      end_session_endpoint: `${issuer}/oauth2/sessions/logout`,
+      end_session_endpoint: `${oauth2.browserUrl}/oauth2/sessions/logout`,
       request_object_signing_alg_values_supported: ['none', 'RS256', 'ES256'],
       code_challenge_methods_supported: ['plain', 'S256']
     })
@@ -192,7 +192,7 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
           // here (return_to may point at the emulator itself) once the user signed in. `prompt=registration` (Ory
           // Network) goes to registration instead.
           const flow = prompts.includes('registration') ? 'registration' : 'login'
-          return reply.code(302).header('location', ctx.url(`/self-service/${flow}/browser`, { return_to: `${ctx.baseUrl}${request.url}` })).send()
+          return reply.code(302).header('location', ctx.url(`/self-service/${flow}/browser`, { return_to: `${oauth2.browserUrl}${request.url}` })).send()
         }
       }
 
