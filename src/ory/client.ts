@@ -106,12 +106,26 @@ export interface CallOptions {
   validateResponse?: boolean
   /** This call's limit on the size of Ory's answer (`json` and `buffer`), instead of the client's. */
   maxResponseBytes?: number
+  /**
+   * Where to send this call instead of the operation's own URL: an absolute http(s) URL that replaces the origin, the
+   * base path and the path template, such as the `token_endpoint` an OpenID Provider's discovery document names. The
+   * operation's query parameters are appended to the endpoint's own query. Only for operations without path
+   * parameters. The project's and the console's pools serve their own origins; another origin gets a pool of its own,
+   * owned and closed by the client (at most MAX_EXTRA_ORIGINS), unless a `dispatcher` was injected, which then
+   * carries every origin and so must route by origin (an Agent, a MockAgent, a ProxyAgent).
+   */
+  endpoint?: string | URL
 }
+
+/** How many origins besides the project's and the console's a client opens pools for. */
+export const MAX_EXTRA_ORIGINS = 16
 
 interface Api {
   origin: string
   basePath: string
   dispatcher: Dispatcher
+  /** Set when the call goes to a caller's endpoint: its path and query replace the operation's path. */
+  endpoint?: URL
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
@@ -122,6 +136,8 @@ const CONNECTION_CODES = new Set([
 ])
 
 const LINE_BREAK = /[\r\n\0]/
+/** WHATWG URL parsing drops tabs and line breaks silently, so they are looked for in the text, before parsing. */
+const URL_CONTROL = /[\t\r\n\0]/
 
 function onDeadline (state: CallState): void {
   state.timedOut = true
@@ -203,6 +219,25 @@ function parseUrl (name: string, value: string | URL): URL {
   return url
 }
 
+/** A call's `endpoint`: an absolute http(s) URL without credentials, fragment or control characters. */
+function parseEndpoint (operationId: string, value: string | URL): URL {
+  const text = typeof value === 'string' ? value : value.href
+  const refuse = (why: string): OryArgumentError => new OryArgumentError(`${operationId}: the endpoint ${why}`, { operationId })
+  if (URL_CONTROL.test(text)) throw refuse('contains a control character')
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw refuse('is not an absolute URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`must be http(s), not ${url.protocol}`)
+  // Credentials in the URL would be dropped by undici; a client's credentials go in `auth`.
+  if (url.username !== '' || url.password !== '') throw refuse('must not contain credentials')
+  // `#` alone parses to an empty hash: look at the text as well.
+  if (url.hash !== '' || text.includes('#')) throw refuse('must not have a fragment')
+  return url
+}
+
 function positive (name: string, value: number | undefined, fallback: number): number {
   const result = value ?? fallback
   if (!Number.isFinite(result) || result <= 0) throw new OryConfigError(`${name} must be a positive number, got ${String(value)}`)
@@ -222,6 +257,10 @@ export class OryClient {
   readonly #retry: RetryOptions
   readonly #userAgent: string
   readonly #validate: boolean
+  /** Pools for the origins of `endpoint`s other than the project's and the console's, created on first use. */
+  readonly #extra = new Map<string, Dispatcher>()
+  readonly #injected: Dispatcher | undefined
+  readonly #newPool: (origin: string) => Dispatcher
   #closed = false
 
   constructor (options: OryClientOptions) {
@@ -243,19 +282,24 @@ export class OryClient {
     this.#credentials = { apiKey: options.apiKey, workspaceApiKey: options.workspaceApiKey }
 
     const pools = new Map<string, Dispatcher>()
+    this.#newPool = origin => {
+      const pool = new Pool(origin, {
+        connections: options.connections ?? 64,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+        connect: { timeout: connectTimeout },
+        headersTimeout: this.#timeouts.headers,
+        bodyTimeout: this.#timeouts.body
+      })
+      this.#owned.push(pool)
+      return pool
+    }
+    this.#injected = options.dispatcher
     const dispatcherFor = (url: URL, injected: Dispatcher | undefined): Dispatcher => {
       if (injected !== undefined) return injected
       let pool = pools.get(url.origin)
       if (pool === undefined) {
-        pool = new Pool(url.origin, {
-          connections: options.connections ?? 64,
-          keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
-          connect: { timeout: connectTimeout },
-          headersTimeout: this.#timeouts.headers,
-          bodyTimeout: this.#timeouts.body
-        })
+        pool = this.#newPool(url.origin)
         pools.set(url.origin, pool)
-        this.#owned.push(pool)
       }
       return pool
     }
@@ -279,8 +323,8 @@ export class OryClient {
     options: CallOptions & { responseType?: R } = {}
   ): Promise<CallResult<Op, R>> {
     if (this.#closed) throw new OryUnavailableError('the Ory client is closed', { operationId: op.operationId })
-    const api = this.#apis[op.api]
-    const built = buildRequest(op, params as Record<string, unknown>, { basePath: api.basePath, bodyType: options.bodyType })
+    const api = options.endpoint === undefined ? this.#apis[op.api] : this.#endpointApi(op, options.endpoint)
+    const built = buildRequest(op, params as Record<string, unknown>, { basePath: api.basePath, bodyType: options.bodyType, endpoint: api.endpoint })
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.#userAgent }
     // Names are folded to lower case so that `Authorization` from a caller cannot sit beside, and win over, ours.
     const extra = options.headers
@@ -326,6 +370,35 @@ export class OryClient {
         throw state.finish(this.#mapError(op, err, options.signal, state.timedOut))
       }
     }
+  }
+
+  /** Where a call with an `endpoint` goes: the origin, the endpoint's path and query, and the dispatcher for that origin. */
+  #endpointApi (op: OperationSpec, endpoint: string | URL): Api & { endpoint: URL } {
+    const url = parseEndpoint(op.operationId, endpoint)
+    if (op.params.some(param => param.in === 'path')) {
+      // The endpoint replaces the path template: the path parameters would be dropped without a word.
+      throw new OryArgumentError(`${op.operationId} has path parameters and cannot be sent to an endpoint`, { operationId: op.operationId })
+    }
+    return { origin: url.origin, basePath: '', dispatcher: this.#dispatcherFor(op, url.origin), endpoint: url }
+  }
+
+  #dispatcherFor (op: OperationSpec, origin: string): Dispatcher {
+    for (const api of [this.#apis.project, this.#apis.console]) if (api.origin === origin) return api.dispatcher
+    if (this.#injected !== undefined) return this.#injected
+    let pool = this.#extra.get(origin)
+    if (pool === undefined) {
+      // Endpoints come from configuration and discovery documents, which name a handful of origins: more means a
+      // document or a caller gone wrong, and a pool (with its sockets) per origin must not grow without bound.
+      if (this.#extra.size >= MAX_EXTRA_ORIGINS) {
+        throw new OryConfigError(
+          `${op.operationId}: the client already has pools for ${MAX_EXTRA_ORIGINS} other origins and will not open one for ${origin}`,
+          { operationId: op.operationId }
+        )
+      }
+      pool = this.#newPool(origin)
+      this.#extra.set(origin, pool)
+    }
+    return pool
   }
 
   async #send (

@@ -1,5 +1,5 @@
 export {
-  OryClient, createOryClient, DEFAULT_CONSOLE_URL, type OryClientOptions, type CallOptions, type CallResult, type OryRawResponse, type ResponseType
+  OryClient, createOryClient, DEFAULT_CONSOLE_URL, MAX_EXTRA_ORIGINS, type OryClientOptions, type CallOptions, type CallResult, type OryRawResponse, type ResponseType
 } from './client.js'
 export * from './errors.js'
 export type { OperationSpec, OryResponse, OryResult, Headers } from './operation.js'

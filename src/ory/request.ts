@@ -116,11 +116,19 @@ function encodeBody (op: OperationSpec, body: unknown, bodyType: BodyType | unde
   return { contentType, text: body }
 }
 
-/** Builds the path (below the API's base path), headers and body of a call from the operation and its params. */
+/**
+ * Builds the path (below the API's base path), headers and body of a call from the operation and its params. With an
+ * `endpoint`, its path and query take the place of the base path and the path template, and the operation's query
+ * parameters follow the endpoint's own.
+ *
+ * The body is not checked against the operation's model: the models are open (Ory adds fields between releases, and
+ * the OAuth2 operations take fields the spec leaves out, such as `code_verifier` and `client_secret`), so every field
+ * given is sent.
+ */
 export function buildRequest (
   op: OperationSpec,
   params: Readonly<Record<string, unknown>>,
-  options: { basePath: string, bodyType?: BodyType }
+  options: { basePath: string, bodyType?: BodyType, endpoint?: URL }
 ): BuiltRequest {
   let path = op.path
   const query = new URLSearchParams()
@@ -156,7 +164,11 @@ export function buildRequest (
     }
   }
   const search = query.toString()
-  const built: BuiltRequest = { path: `${options.basePath}${path}${search === '' ? '' : `?${search}`}`, headers }
+  const endpoint = options.endpoint
+  const target = endpoint === undefined
+    ? `${options.basePath}${path}${search === '' ? '' : `?${search}`}`
+    : `${endpoint.pathname}${endpoint.search}${search === '' ? '' : `${endpoint.search === '' ? '?' : '&'}${search}`}`
+  const built: BuiltRequest = { path: target, headers }
   const body = params.body
   if (op.body !== undefined && body !== undefined) {
     const { contentType, text } = encodeBody(op, body, options.bodyType)
