@@ -29,6 +29,8 @@ export interface FakeTokenizingOry {
   signIn: (name: string) => string
   /** Every JWT handed out so far. */
   issued: string[]
+  /** The stand-in's record of every request. */
+  upstream: Upstream
   close: () => Promise<void>
 }
 
@@ -36,18 +38,20 @@ export interface FakeTokenizingOry {
  * Ory's whoami and browser logout, for session cookies `ory_kratos_session=<name>`: a session + `tokenized` JWT
  * (HS256, `exp` an hour away, a new `jti` each time) for a signed-in one, 401 session_inactive otherwise.
  */
-export async function startTokenizingOry (): Promise<FakeTokenizingOry & { upstream: Upstream }> {
+export async function startTokenizingOry (): Promise<FakeTokenizingOry> {
   const sessions = new Map<string, string>()
   const issued: string[] = []
   let count = 0
-  let upstream: Upstream
   const sessionOf = (cookie: string | undefined): string | undefined => {
     const value = /(?:^|;\s*)ory_kratos_session=([^;]+)/.exec(cookie ?? '')?.[1]
     return value === undefined ? undefined : sessions.get(value)
   }
-  upstream = await startUpstream(async (req, res) => {
+  const upstream: Upstream = await startUpstream(async (req, res) => {
     const url = new URL(req.url, 'http://ory')
-    if (url.pathname.startsWith('/schemas')) return json(res, 200, [])
+    if (url.pathname.startsWith('/schemas')) {
+      json(res, 200, [])
+      return
+    }
     if (url.pathname === '/sessions/whoami') {
       const id = sessionOf(req.headers.cookie)
       if (id === undefined) return json(res, 401, { error: { id: 'session_inactive', code: 401, status: 'Unauthorized', message: 'The request could not be authorized' } })
@@ -68,7 +72,8 @@ export async function startTokenizingOry (): Promise<FakeTokenizingOry & { upstr
       const id = (url.searchParams.get('token') ?? '').replace(/^logout-/, '')
       for (const [value, session] of sessions) if (session === id) sessions.delete(value)
       res.writeHead(204, { 'set-cookie': 'ory_kratos_session=; Path=/; Max-Age=0' })
-      return res.end()
+      res.end()
+      return
     }
     json(res, 404, { error: { code: 404, status: 'Not Found', message: 'no such path in the stand-in' } })
   })
