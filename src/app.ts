@@ -24,6 +24,7 @@ import { openApiRoutes } from './routes/openapi.js'
 import { oryMirrorRoutes } from './routes/ory-mirror/index.js'
 import { permissionSchemas } from './routes/permission-schemas.js'
 import { permissionRoutes } from './routes/permissions.js'
+import { proxyRoutes } from './routes/proxy.js'
 import { sessionRoutes } from './routes/session.js'
 import { SESSION_SCHEMAS } from './routes/session-schemas.js'
 import { staticRoutes } from './routes/static.js'
@@ -112,6 +113,15 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(oryMirrorRoutes, { prefix: config.oryPathPrefix, config })
   app.register(sessionRoutes, { prefix: '/api/session', config })
   app.register(permissionRoutes, { prefix: '/api/permissions', batchMax: config.permissionBatchMax })
+  if (config.apiRoutes.length > 0) {
+    app.register(proxyRoutes, {
+      prefix: '/api/proxy',
+      routes: config.apiRoutes,
+      timeoutMs: config.upstreamTimeoutMs,
+      bodyLimit: config.bodyLimitBytes
+      // oauth2AccessToken: given by the OAuth2 plugin once it is registered; until then routes use the Ory session.
+    })
+  }
   app.register(staticRoutes)
   return app
 }

@@ -6,12 +6,15 @@ import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
 import { SessionChecker, sessionOf } from '../session/checker.js'
 import { isSessionCookieName, type SessionCredentials } from '../session/key.js'
+import { SessionTokenizer } from '../session/tokenizer.js'
 import { ErrorCodes, HttpError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Who is signed in: Ory's whoami, coalesced per session and cached briefly (see src/session/checker.ts). */
     sessions: SessionChecker
+    /** The user's Ory session as a JWT (Ory's `tokenize_as`), kept per session until shortly before its `exp`. */
+    sessionTokens: SessionTokenizer
     /**
      * A preHandler for routes that need a signed-in user: sets `request.session`, or answers 401 in Ory's shape
      * (`session_inactive`). `preHandler: app.requireSession`.
@@ -81,6 +84,12 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   const store = options.store ?? (ttlMs > 0 && config.sessionCacheMax > 0 ? new InProcessSessionStore(config.sessionCacheMax) : undefined)
   // A session cookie is one of Ory's (ORY_COOKIE_PATTERN): a cookie the operator says is not Ory's never goes to Ory.
   const { isOryCookie } = config
+  // Kept, like sessions, only when SESSION_CACHE_TTL_MS and SESSION_CACHE_MAX allow a cache; evicted with the session.
+  const sessionTokens = new SessionTokenizer({
+    max: ttlMs > 0 ? config.sessionCacheMax : 0,
+    now: options.now,
+    oryHeaders: oryHeaders(config.oryHeaderOptions)
+  })
   const sessions = new SessionChecker({
     store,
     isSessionCookie: name => isSessionCookieName(name) && isOryCookie(name),
@@ -88,10 +97,12 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     now: options.now,
     // As the mirror's: Ory writes its URLs (identity.schema_url) for the BFF's origin.
     oryHeaders: oryHeaders(config.oryHeaderOptions),
-    maxResponseBytes: config.mirrorMaxBufferBytes
+    maxResponseBytes: config.mirrorMaxBufferBytes,
+    onEvict: eviction => sessionTokens.evicted(eviction)
   })
 
   app.decorate('sessions', sessions)
+  app.decorate('sessionTokens', sessionTokens)
   app.decorateRequest('session', undefined)
   app.decorate('requireSession', async function requireSession (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const answer = await sessions.resolve(request.headers, app.ory, request.id)
@@ -106,7 +117,7 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   // written, so that the browser's next request already misses the cache).
   const plans = new WeakMap<FastifyRequest, EvictionPlan>()
   const planEviction: preHandlerHookHandler = async function planEviction (request) {
-    if (!sessions.caching) return
+    if (!sessions.caching && !sessionTokens.caching) return
     const operationId = (request.routeOptions.config as { operationId?: string }).operationId
     let credentials = sessions.credentials(request.headers)
     if (operationId === 'performNativeLogout') {

@@ -17,6 +17,9 @@ export interface WhoamiAnswer extends OryRawResponse<Buffer> {
   readonly cached: boolean
 }
 
+/** What an eviction forgot: a key's entry (and its session), a session's entries, or an identity's but one key's. */
+export type SessionEviction = { key: string } | { sessionId: string } | { identityId: string, exceptKey: string | undefined }
+
 export interface SessionCheckerOptions {
   /** undefined: nothing is cached (concurrent checks are still coalesced). */
   store: SessionStore | undefined
@@ -29,6 +32,8 @@ export interface SessionCheckerOptions {
   oryHeaders?: Record<string, string>
   /** The largest whoami answer read. */
   maxResponseBytes: number
+  /** Told of every eviction, so that what else is kept per session (its JWTs, say) goes with it. */
+  onEvict?: (eviction: SessionEviction) => void
 }
 
 const WHOAMI = operations.toSession
@@ -52,6 +57,7 @@ export class SessionChecker {
   readonly #isSessionCookie: CookieNameMatcher
   readonly #oryHeaders: Record<string, string>
   readonly #maxResponseBytes: number
+  readonly #onEvict: ((eviction: SessionEviction) => void) | undefined
   /**
    * Calls to Ory in flight, by credentials. A prototype-less object, not a Map: under load a long-lived Map with an
    * entry set and deleted per request carried every request's objects into V8's old generation (measured: ≈ 13 MB/s
@@ -68,6 +74,7 @@ export class SessionChecker {
     this.#isSessionCookie = options.isSessionCookie ?? isSessionCookieName
     this.#oryHeaders = options.oryHeaders ?? {}
     this.#maxResponseBytes = options.maxResponseBytes
+    this.#onEvict = options.onEvict
   }
 
   /** Which cookies carry a session (and make up the key). */
@@ -147,25 +154,26 @@ export class SessionChecker {
   }
 
   async evictKey (key: string): Promise<void> {
-    this.#invalidate()
+    this.#invalidate({ key })
     if (this.#store !== undefined) await this.#store.delete(key)
   }
 
   async evictSession (sessionId: string): Promise<void> {
-    this.#invalidate()
+    this.#invalidate({ sessionId })
     if (this.#store !== undefined) await this.#store.deleteSession(sessionId)
   }
 
   /** Forgets every cached session of an identity but the one under `exceptKey` (logging out the other sessions). */
   async evictIdentity (identityId: string, exceptKey?: string): Promise<void> {
-    this.#invalidate()
+    this.#invalidate({ identityId, exceptKey })
     if (this.#store !== undefined) await this.#store.deleteIdentity(identityId, exceptKey)
   }
 
-  #invalidate (): void {
+  #invalidate (eviction: SessionEviction): void {
     this.#epoch++
     // Later checks start calls of their own instead of joining one that began before the logout.
     this.#inflight = Object.create(null)
+    this.#onEvict?.(eviction)
   }
 
   async #fetch (credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
