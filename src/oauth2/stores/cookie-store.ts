@@ -51,6 +51,8 @@ export class CookieTokenStore implements TokenStore {
   // carries the previous one, whose refresh token has been used. The refreshed session is kept here for a while so
   // that such a request uses it instead of replaying the old refresh token.
   readonly #refreshed: Memo<OAuth2Session>
+  // The same session sealed once: the requests that joined one refresh get the very same cookies.
+  readonly #sealed = new WeakMap<OAuth2Session, string>()
 
   constructor (options: CookieTokenStoreOptions) {
     this.#sealer = new Sealer(options.secrets, TOKEN_SESSION_PURPOSE)
@@ -82,7 +84,11 @@ export class CookieTokenStore implements TokenStore {
   async save (session: OAuth2Session, previous?: LoadedSession): Promise<string[]> {
     const now = this.#now()
     // The base name is the additional data: a session cookie renamed or moved into another cookie does not open.
-    const sealed = this.#sealer.seal(session, session.expiresAt, this.#base)
+    let sealed = this.#sealed.get(session)
+    if (sealed === undefined) {
+      sealed = this.#sealer.seal(session, session.expiresAt, this.#base)
+      this.#sealed.set(session, sealed)
+    }
     const lines = writeChunked(this.#name, sealed, { maxAge: session.expiresAt - now / 1000, secure: this.#secure }, namesOf(previous))
     if (previous !== undefined && previous.session.id === session.id && previous.session !== session) {
       this.#refreshed.set(session.id, session, now + this.#memoTtlMs)
