@@ -2,6 +2,7 @@
 // sent now fails now (no offline queue), one that gets no answer fails after `commandTimeoutMs`, and the client keeps
 // reconnecting in the background with a capped backoff, so that the store answers 503 while Redis is away and works
 // again, unattended, once it is back. A BFF whose Redis is down starts anyway and reports itself not ready.
+import { once } from 'node:events'
 import { Redis } from 'ioredis'
 
 export type RedisLogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -131,8 +132,14 @@ export class RedisClient {
     }
     let timer: NodeJS.Timeout | undefined
     try {
+      const ended = once(redis, 'end')
+      // events.once rejects on an 'error' event; after a timeout nobody awaits it any more.
+      ended.catch(() => {})
       await Promise.race([
-        redis.quit(),
+        (async () => {
+          await redis.quit()
+          await ended
+        })(),
         new Promise<void>(resolve => { timer = setTimeout(resolve, this.#closeTimeoutMs) })
       ])
     } catch {
