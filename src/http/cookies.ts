@@ -85,3 +85,26 @@ export function rewriteSetCookie (line: string, context: SetCookieContext): stri
   if (partitioned && context.secure) out += '; Partitioned'
   return out
 }
+
+/**
+ * The Cookie header as name → value (RFC 6265 §5.4), values as sent (the BFF's own are base64url and need no
+ * decoding). A name sent twice keeps its first value: browsers list the cookie with the longest path first.
+ */
+export function parseCookieHeader (header: string | string[] | undefined): Record<string, string> {
+  const cookies = Object.create(null) as Record<string, string>
+  const text = Array.isArray(header) ? header.join('; ') : header
+  if (text === undefined || text === '') return cookies
+  let start = 0
+  while (start < text.length) {
+    let end = text.indexOf(';', start)
+    if (end === -1) end = text.length
+    const pair = text.slice(start, end)
+    const equals = pair.indexOf('=')
+    if (equals > 0) {
+      const name = pair.slice(0, equals).trim()
+      if (name !== '' && !(name in cookies)) cookies[name] = pair.slice(equals + 1).trim()
+    }
+    start = end + 1
+  }
+  return cookies
+}

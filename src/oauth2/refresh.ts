@@ -6,12 +6,8 @@ import { TokenSessionInvalidError } from './errors.js'
 import type { LoadedSession, OAuth2Session, TokenStore } from './types.js'
 
 /** A store that can read a session again from its handle, as it is now (both stores of src/oauth2/stores can). */
-export interface SessionRereader {
-  reread: (loaded: LoadedSession) => Promise<OAuth2Session | undefined>
-}
-
 export interface RefresherOptions {
-  store: TokenStore & Partial<SessionRereader>
+  store: TokenStore
   /** The token request (grant_type=refresh_token); its errors reach every caller unchanged. */
   refresh: (session: OAuth2Session) => Promise<OAuth2Session>
   /** Refresh this many seconds before the access token expires (at most half its lifetime). */
@@ -32,7 +28,7 @@ interface Outcome extends FreshSession {
 }
 
 export class Refresher {
-  readonly #store: TokenStore & Partial<SessionRereader>
+  readonly #store: TokenStore
   readonly #refresh: (session: OAuth2Session) => Promise<OAuth2Session>
   readonly #skewSeconds: number
   readonly #now: () => number
@@ -82,6 +78,6 @@ export class Refresher {
   }
 
   async #reread (loaded: LoadedSession): Promise<OAuth2Session | undefined> {
-    return this.#store.reread === undefined ? loaded.session : await this.#store.reread(loaded)
+    return await this.#store.reread(loaded)
   }
 }

@@ -74,6 +74,13 @@ export interface TokenStore {
   endSessions: (selector: { sid?: string, sub?: string }) => Promise<number>
   /** Remembers a logout token's `jti` until `expiresAt` (epoch s); false when it had been seen. Redis only. */
   rememberJti: (jti: string, expiresAt: number) => Promise<boolean>
+  /**
+   * The session as the store holds it now (another request, or replica, may have refreshed it since `loaded` was
+   * read), or undefined when it is gone.
+   */
+  reread: (loaded: LoadedSession) => Promise<OAuth2Session | undefined>
+  /** Connects to what the store needs (Redis), at most one attempt; never throws: readiness tells how it went. */
+  connect: () => Promise<boolean>
   /** For readiness: can the store be used now? */
   ping: () => Promise<boolean>
   close: () => Promise<void>

@@ -127,6 +127,10 @@ export class CookieTokenStore implements TokenStore {
     throw new TokenStoreUnsupportedError('Back-channel logout needs a shared store for logout token ids: set TOKEN_STORE=redis')
   }
 
+  async connect (): Promise<boolean> {
+    return true
+  }
+
   async ping (): Promise<boolean> {
     return true
   }

@@ -178,6 +178,10 @@ export class RedisTokenStore implements TokenStore {
     return set === 'OK'
   }
 
+  async connect (): Promise<boolean> {
+    return await this.#client.connect()
+  }
+
   async ping (): Promise<boolean> {
     return await this.#client.ping(Math.min(1000, this.#client.commandTimeoutMs))
   }
