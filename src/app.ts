@@ -11,6 +11,7 @@ import { errorsPlugin } from './plugins/errors.js'
 import { lifecyclePlugin } from './plugins/lifecycle.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { metricsPlugin } from './plugins/metrics.js'
+import { createTokenStore, oauth2Plugin } from './plugins/oauth2.js'
 import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
 import { permissionsPlugin } from './plugins/permissions.js'
@@ -20,6 +21,8 @@ import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { sessionPlugin, type SessionPluginOptions } from './plugins/session.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { oauth2Routes } from './routes/oauth2.js'
+import { OAUTH2_SCHEMAS } from './routes/oauth2-schemas.js'
 import { openApiRoutes } from './routes/openapi.js'
 import { oryMirrorRoutes } from './routes/ory-mirror/index.js'
 import { permissionSchemas } from './routes/permission-schemas.js'
@@ -49,6 +52,8 @@ export interface BuildAppOptions {
   pressureSampleIntervalMs?: number
   /** The session cache's store and clock, instead of an in-process LRU and Date.now (shared stores, tests). */
   session?: Omit<SessionPluginOptions, 'config'>
+  /** The OAuth2 plugin's clock in milliseconds (tests of expiry and refresh). */
+  oauth2Now?: () => number
 }
 
 function stringify (data: unknown): string {
@@ -98,14 +103,22 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(oryClientPlugin, { config, client: options.oryClient })
   // Before the routes: its onRoute hook evicts sessions on the mirror's logout routes.
   app.register(sessionPlugin, { config, ...options.session })
-  app.register(readinessPlugin, { intervalMs: config.readyProbeIntervalMs, timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000) })
+  // The OAuth2 sessions' store (sealed cookies, or Redis shared by every replica); readiness says when Redis is down.
+  const tokenStore = config.oauth2 === undefined ? undefined : createTokenStore(config, app.log, options.oauth2Now)
+  app.register(readinessPlugin, {
+    intervalMs: config.readyProbeIntervalMs,
+    timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000),
+    checks: tokenStore?.kind === 'redis' ? [{ probe: async () => await tokenStore.ping(), reason: 'The token store (Redis) could not be reached.' }] : []
+  })
   // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.
   app.register(csrfPlugin, { publicUrl: config.publicUrl })
   app.register(permissionsPlugin, { config })
+  app.register(oauth2Plugin, { config, store: tokenStore, now: options.oauth2Now })
   app.register(openApiPlugin, { version: VERSION, publicUrl: config.publicUrl })
   app.addSchema(HealthStatus)
   for (const schema of permissionSchemas(config.permissionBatchMax)) app.addSchema(schema)
   for (const schema of SESSION_SCHEMAS) app.addSchema(schema)
+  if (tokenStore !== undefined) for (const schema of OAUTH2_SCHEMAS) app.addSchema(schema)
 
   app.register(healthRoutes)
   app.register(metricsRoutes)
@@ -113,13 +126,16 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(oryMirrorRoutes, { prefix: config.oryPathPrefix, config })
   app.register(sessionRoutes, { prefix: '/api/session', config })
   app.register(permissionRoutes, { prefix: '/api/permissions', batchMax: config.permissionBatchMax })
+  // Only with OAUTH2_CLIENT_ID: without a client there is no OAuth2 login to offer.
+  if (tokenStore !== undefined) app.register(oauth2Routes, { prefix: '/api/oauth2', config })
   if (config.apiRoutes.length > 0) {
     app.register(proxyRoutes, {
       prefix: '/api/proxy',
       routes: config.apiRoutes,
       timeoutMs: config.upstreamTimeoutMs,
-      bodyLimit: config.bodyLimitBytes
-      // oauth2AccessToken: given by the OAuth2 plugin once it is registered; until then routes use the Ory session.
+      bodyLimit: config.bodyLimitBytes,
+      // The access token of an /api/oauth2 login, refreshed when due; without OAuth2, routes use the Ory session.
+      oauth2AccessToken: tokenStore === undefined ? undefined : async (request, reply) => await app.oauth2!.accessToken(request, reply)
     })
   }
   app.register(staticRoutes)

@@ -27,9 +27,18 @@ declare module 'fastify' {
   }
 }
 
+/** Something besides Ory that requests need (the token store's Redis, say): probed with Ory, in parallel. */
+export interface ReadinessCheck {
+  /** Resolves true when usable; false or a rejection is "not ready". */
+  probe: () => Promise<boolean>
+  /** Why not ready, in words fit for any client. */
+  reason: string
+}
+
 export interface ReadinessOptions {
   intervalMs: number
   timeoutMs: number
+  checks?: readonly ReadinessCheck[]
 }
 
 function reasonFor (err: unknown): string {
@@ -48,6 +57,7 @@ function reasonFor (err: unknown): string {
 export const readinessPlugin = fp(async function readiness (app: FastifyInstance, options: ReadinessOptions) {
   // Beyond this age a result no longer counts as "recent": the background probe has stalled or stopped.
   const staleAfterMs = 2 * options.intervalMs + options.timeoutMs
+  const checks = options.checks ?? []
   let last: ReadinessState | undefined
   let inflight: Promise<ReadinessState> | undefined
   let timer: NodeJS.Timeout | undefined
@@ -55,6 +65,7 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
   const probe = async (): Promise<ReadinessState> => {
     let state: ReadinessState
     let failure: unknown
+    const others = Promise.all(checks.map(async check => await check.probe().catch(() => false)))
     try {
       await identity.listIdentitySchemas(app.ory, { page_size: 1 }, {
         requestId: `ory-bff-readiness-${randomUUID()}`,
@@ -66,12 +77,19 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
       failure = err
       state = { ready: false, checkedAt: performance.now(), reason: reasonFor(err) }
     }
+    const results = await others
+    const failed = checks.filter((_check, index) => !results[index])
+    if (failed.length > 0) {
+      const reasons = failed.map(check => check.reason)
+      state = { ready: false, checkedAt: state.checkedAt, reason: [...(state.ready ? [] : [state.reason]), ...reasons].join(' ') }
+    }
     // Only changes are logged: a probe every few seconds is not news.
     if (last === undefined || last.ready !== state.ready || last.reason !== state.reason) {
       if (state.ready) {
         app.log.info({ upstream: app.ory.baseUrl('project') }, 'upstream Ory is ready')
       } else {
-        app.log.warn({ upstream: app.ory.baseUrl('project'), err: failure }, `upstream Ory is not ready: ${state.reason ?? ''}`)
+        const message = failure === undefined ? `not ready: ${state.reason ?? ''}` : `upstream Ory is not ready: ${state.reason ?? ''}`
+        app.log.warn({ upstream: app.ory.baseUrl('project'), err: failure }, message)
       }
     }
     last = state

@@ -20,7 +20,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRout
 
   app.get('/health/ready', {
     schema: {
-      summary: 'Readiness: the upstream Ory answered a probe recently',
+      summary: 'Readiness: the upstream Ory (and the token store, with TOKEN_STORE=redis) answered a probe recently',
       description: 'The probe runs in the background; this answer comes from its latest result. Not ready: 503 in Ory\'s error shape, with the reason.',
       tags: ['health'],
       response: { 200: healthStatusRef }
@@ -28,7 +28,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRout
     config: { accessLogLevel: 'debug' }
   }, async function ready () {
     const state = await app.readiness.current()
-    if (!state.ready) throw new HttpError(503, 'The upstream Ory is not ready', { code: ErrorCodes.NOT_READY, id: 'upstream_not_ready', reason: state.reason })
+    if (!state.ready) throw new HttpError(503, 'An upstream the BFF needs (Ory, or the token store) is not ready', { code: ErrorCodes.NOT_READY, id: 'upstream_not_ready', reason: state.reason })
     return { status: 'ok' as const }
   })
 }
