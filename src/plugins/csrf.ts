@@ -7,6 +7,26 @@ export interface CsrfOptions {
   publicUrl: string
 }
 
+// Calls that carry the user's tokens (the OAuth2 session, the API proxy) are checked whatever their method: a GET
+// through the proxy may change state at the API, and none of them is a navigation. The exceptions are the two
+// top-level navigations of a login, and the provider's server-to-server back-channel logout, which no browser sends
+// and whose signed logout token is its authentication (OIDC Back-Channel Logout 1.0 §2.5).
+const ALWAYS_CHECKED = ['/api/oauth2/', '/api/proxy/']
+const NAVIGATIONS = new Set(['/api/oauth2/login', '/api/oauth2/callback'])
+const SERVER_TO_SERVER = new Set(['/api/oauth2/backchannel-logout'])
+
+/** Does this request need the CSRF check: a state-changing /api/* call, or any call that carries the user's tokens. */
+export function needsCsrfCheck (request: FastifyRequest): boolean {
+  if (!isApiRequest(request)) return false
+  const route = request.routeOptions.url
+  const path = route ?? decodedPath(request.url)
+  if (route !== undefined && SERVER_TO_SERVER.has(route)) return false
+  if (!SAFE_METHODS.has(request.method)) return true
+  if (NAVIGATIONS.has(path)) return false
+  const raw = decodedPath(request.url)
+  return ALWAYS_CHECKED.some(prefix => path.startsWith(prefix) || raw.startsWith(prefix))
+}
+
 /** Which check refused a request, in `details.check`. */
 export type CsrfCheck = 'sec-fetch-site' | 'origin' | 'custom-header'
 
@@ -90,7 +110,8 @@ function sameOrigin (origin: string, publicOrigin: string): boolean {
 
 /**
  * CSRF defence for every state-changing call of the BFF's own API (`/api/*`, any method but GET, HEAD and OPTIONS),
- * as an onRequest hook, so that it runs before a session is looked up or a body is read. Ory's browser API under
+ * and for every call of `/api/oauth2/*` and `/api/proxy/*` but the login navigations (see needsCsrfCheck), as an
+ * onRequest hook, so that it runs before a session is looked up or a body is read. Ory's browser API under
  * ORY_PATH_PREFIX keeps Kratos's own CSRF tokens and is not touched. No CORS is offered for /api/*: any CORS header
  * on its answers is removed, since the custom-header check relies on cross-origin preflights failing.
  */
@@ -98,7 +119,7 @@ export const csrfPlugin = fp(async function csrf (app: FastifyInstance, options:
   const publicOrigin = new URL(options.publicUrl).origin
   // Callback hooks, not async ones: they run on every request, and most of them are not for /api at all.
   app.addHook('onRequest', function checkCsrf (request, _reply, done) {
-    if (SAFE_METHODS.has(request.method) || !isApiRequest(request)) return done()
+    if (!needsCsrfCheck(request)) return done()
     done(csrfProblem(request, publicOrigin))
   })
   app.addHook('onSend', function noCors (request, reply, payload, done) {

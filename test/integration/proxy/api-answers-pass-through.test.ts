@@ -11,7 +11,7 @@ t.test('401 and 403 of the API pass through unchanged; Set-Cookie is dropped, Ca
   const cookie = ory.signIn('ada')
 
   handle((_req, res) => json(res, 403, { message: 'not your order' }, { 'set-cookie': ['api_session=1; Path=/'], 'cache-control': 'private, max-age=5', 'www-authenticate': 'Bearer error="insufficient_scope"' }))
-  const forbidden = await app.inject({ method: 'GET', url: '/api/proxy/orders/42', headers: { cookie } })
+  const forbidden = await app.inject({ method: 'GET', url: '/api/proxy/orders/42', headers: { cookie, 'x-csrf': '1' } })
   t.equal(forbidden.statusCode, 403)
   t.same(forbidden.json(), { message: 'not your order' }, 'the API\'s body, not the BFF\'s error shape')
   t.equal(forbidden.headers['set-cookie'], undefined)
@@ -19,7 +19,7 @@ t.test('401 and 403 of the API pass through unchanged; Set-Cookie is dropped, Ca
   t.equal(forbidden.headers['www-authenticate'], 'Bearer error="insufficient_scope"')
 
   handle((_req, res) => json(res, 401, { error: 'invalid_token' }))
-  const refused = await app.inject({ method: 'GET', url: '/api/proxy/orders/42', headers: { cookie } })
+  const refused = await app.inject({ method: 'GET', url: '/api/proxy/orders/42', headers: { cookie, 'x-csrf': '1' } })
   t.equal(refused.statusCode, 401)
   t.same(refused.json(), { error: 'invalid_token' })
   t.equal(refused.headers['cache-control'], 'no-store', 'an answer without Cache-Control is not kept by shared caches')

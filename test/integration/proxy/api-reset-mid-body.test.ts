@@ -19,7 +19,7 @@ t.test('the API resets mid-body: the browser sees an aborted answer, the BFF kee
   const outcome = await new Promise<{ status: number, bytes: number, complete: boolean, failed: boolean }>(resolve => {
     let bytes = 0
     let status = 0
-    const req = request({ host: '127.0.0.1', port, path: '/api/proxy/orders/big', headers: { cookie }, agent: false }, res => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/proxy/orders/big', headers: { cookie, 'x-csrf': '1' }, agent: false }, res => {
       status = res.statusCode ?? 0
       res.on('data', (chunk: Buffer) => { bytes += chunk.length })
       res.on('end', () => resolve({ status, bytes, complete: res.complete, failed: false }))
@@ -32,7 +32,7 @@ t.test('the API resets mid-body: the browser sees an aborted answer, the BFF kee
   t.ok(outcome.bytes < 1_000_000, 'never the whole body')
 
   handle((_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('fine') })
-  const next = await app.inject({ method: 'GET', url: '/api/proxy/orders/next', headers: { cookie } })
+  const next = await app.inject({ method: 'GET', url: '/api/proxy/orders/next', headers: { cookie, 'x-csrf': '1' } })
   t.equal(next.statusCode, 200)
   t.equal(next.body, 'fine')
   t.notOk(logs.text().includes(cookie.split('=')[1]!), 'the session cookie is not in the logs')

@@ -15,7 +15,7 @@ t.test('the browser aborts while the API thinks: the API\'s connection is closed
   }))
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
-  const req = request({ host: '127.0.0.1', port, path: '/api/proxy/orders/slow', headers: { cookie: ory.signIn('ada') }, agent: false })
+  const req = request({ host: '127.0.0.1', port, path: '/api/proxy/orders/slow', headers: { cookie: ory.signIn('ada'), 'x-csrf': '1' }, agent: false })
   req.on('error', () => {})
   req.end()
   await arrived

@@ -15,6 +15,7 @@ t.test('the API sees Bearer <jwt> and the BFF\'s own X-Forwarded-*, never the br
     remoteAddress: '198.51.100.23',
     headers: {
       cookie: `${cookie}; app_pref=dark`,
+      'x-csrf': '1',
       authorization: 'Bearer browser-supplied',
       'proxy-authorization': 'Basic c2VjcmV0',
       'x-session-token': 'ory_st_not_for_the_api',
@@ -59,7 +60,7 @@ t.test('with TRUST_PROXY, X-Forwarded-* say what the trusted proxy told the BFF,
     method: 'GET',
     url: '/api/proxy/orders/x',
     remoteAddress: '127.0.0.1',
-    headers: { cookie: ory.signIn('bob'), 'x-forwarded-for': '6.6.6.6, 203.0.113.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com' }
+    headers: { cookie: ory.signIn('bob'), 'x-csrf': '1', 'x-forwarded-for': '6.6.6.6, 203.0.113.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com' }
   })
   t.equal(res.statusCode, 200)
   const seen = api.requests[0]!

@@ -13,7 +13,7 @@ t.test('encoded paths stay encoded; dot segments in any encoding are a 400 and t
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
 
-  const fine = await get(port, '/api/proxy/orders/files/a%2Fb%20c/%E2%82%AC?q=%2F..%2F&x=1', { cookie })
+  const fine = await get(port, '/api/proxy/orders/files/a%2Fb%20c/%E2%82%AC?q=%2F..%2F&x=1', { cookie, 'x-csrf': '1' })
   t.equal(fine.status, 200)
   t.equal(api.requests[0]?.url, '/v1/files/a%2Fb%20c/%E2%82%AC?q=%2F..%2F&x=1', 'path and query reach the API as sent')
 
@@ -24,7 +24,7 @@ t.test('encoded paths stay encoded; dot segments in any encoding are a 400 and t
     '/api/proxy/orders/..;/admin', '/api/proxy/orders/a%5c..%5cadmin', '/api/proxy/orders/a\\..\\admin'
   ]
   for (const path of escapes) {
-    const res = await get(port, path, { cookie })
+    const res = await get(port, path, { cookie, 'x-csrf': '1' })
     t.equal(res.status, 400, `${path} is refused`)
     const { error } = JSON.parse(res.body)
     t.equal(error.code, 400)

@@ -34,7 +34,7 @@ t.test('oauth2, session and any routes each get their token; OAuth2 errors pass 
   const cookie = ory.signIn('ada')
   const call = async (name: string, headers: Record<string, string>): Promise<{ status: number, bearer: string | undefined }> => {
     const before = api.requests.length
-    const res = await app.inject({ method: 'GET', url: `/api/proxy/${name}/x`, headers })
+    const res = await app.inject({ method: 'GET', url: `/api/proxy/${name}/x`, headers: { ...headers, 'x-csrf': '1' } })
     const seen = api.requests.length > before ? api.requests[api.requests.length - 1] : undefined
     return { status: res.statusCode, bearer: seen?.headers.authorization }
   }

@@ -8,11 +8,11 @@ t.test('an unknown API is a 404, a method the route does not take is a 405 with 
   const { app, ory, api } = await withProxy(t, { route: { methods: ['GET', 'POST'] } })
   const cookie = ory.signIn('ada')
 
-  const unknown = await app.inject({ method: 'GET', url: '/api/proxy/billing/x', headers: { cookie } })
+  const unknown = await app.inject({ method: 'GET', url: '/api/proxy/billing/x', headers: { cookie, 'x-csrf': '1' } })
   t.equal(unknown.statusCode, 404)
   t.match(unknown.json(), { error: { code: 404, status: 'Not Found', message: 'The requested resource could not be found', request: unknown.headers['x-request-id'] } })
 
-  const encodedName = await app.inject({ method: 'GET', url: '/api/proxy/%6frders/x', headers: { cookie } })
+  const encodedName = await app.inject({ method: 'GET', url: '/api/proxy/%6frders/x', headers: { cookie, 'x-csrf': '1' } })
   t.equal(encodedName.statusCode, 404)
 
   for (const method of ['PUT', 'DELETE', 'PATCH'] as const) {
@@ -24,7 +24,7 @@ t.test('an unknown API is a 404, a method the route does not take is a 405 with 
   t.equal(api.requests.length, 0)
   t.equal(ory.tokenizations().length, 0)
 
-  const bare = await app.inject({ method: 'GET', url: '/api/proxy/orders?x=1', headers: { cookie } })
+  const bare = await app.inject({ method: 'GET', url: '/api/proxy/orders?x=1', headers: { cookie, 'x-csrf': '1' } })
   t.equal(bare.statusCode, 200)
   t.equal(api.requests[0]?.url, '/v1?x=1', 'the bare name is the API\'s base URL')
 })
