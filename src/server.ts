@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import closeWithGrace from 'close-with-grace'
 import type { App } from './app.js'
@@ -10,10 +11,29 @@ function fail (message: string): void {
   process.exitCode = 1
 }
 
+/**
+ * With the local emulator and no OAuth2 client of the user's, the BFF is the emulator's client, with a secret and a
+ * cookie secret made for this process only: `npm start` alone gives a working OAuth2 login, and no key is ever a
+ * default one that others know (sessions end when the process does).
+ */
+function developmentOAuth2 (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    OAUTH2_CLIENT_ID: 'ory-bff-development',
+    OAUTH2_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+    COOKIE_SECRET: env.COOKIE_SECRET ?? randomBytes(48).toString('base64url'),
+    HYDRA_PUBLIC_PATHS: 'true'
+  }
+}
+
 async function main (): Promise<void> {
   let config: Config
   try {
     config = loadConfig(process.env)
+    if (config.oryUrlSource === 'emulator' && config.oauth2 === undefined) {
+      config = loadConfig(developmentOAuth2(process.env))
+      config.warnings.push('OAUTH2_CLIENT_ID is not set: /api/oauth2 signs in with the local emulator\'s OAuth2 server, as a client made for this process (its sessions end with it)')
+    }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     fail(`invalid configuration: ${err.message}`)
@@ -26,7 +46,26 @@ async function main (): Promise<void> {
     const { hostname, port } = new URL(config.oryUrl)
     try {
       const { startEmulator } = await import('./emulator/index.js')
-      emulator = await startEmulator({ host: hostname, port: Number(port), uiUrl: config.publicUrl, allowedReturnUrls: config.allowedReturnUrls })
+      const oauth2 = config.oauth2
+      emulator = await startEmulator({
+        host: hostname,
+        port: Number(port),
+        uiUrl: config.publicUrl,
+        allowedReturnUrls: config.allowedReturnUrls,
+        // The browser reaches the emulator's authorize and end-session endpoints through the mirror, where its Kratos
+        // session cookie lives (HYDRA_PUBLIC_PATHS), as with Ory Network's custom domains.
+        oauth2BrowserUrl: config.publicOryUrl,
+        oauth2Clients: oauth2 === undefined
+          ? []
+          : [{
+              client_id: oauth2.clientId,
+              client_secret: oauth2.clientSecret,
+              redirect_uris: [oauth2.redirectUri],
+              post_logout_redirect_uris: [oauth2.postLogoutRedirectUri],
+              scope: [...new Set([...oauth2.scopes, 'openid', 'offline_access', 'email', 'profile'])].join(' '),
+              ...(config.tokenStore === 'redis' ? { backchannel_logout_uri: oauth2.backchannelLogoutUri } : {})
+            }]
+      })
     } catch (err) {
       const code = (err as { code?: unknown }).code
       fail(`cannot start the local Ory emulator on ${hostname}:${port}${typeof code === 'string' ? ` (${code})` : ''}: set ORY_URL, or free the port`)
