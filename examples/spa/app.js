@@ -6,7 +6,7 @@
 
 const ORY = '/.ory'
 const FLOWS = ['login', 'registration', 'settings', 'recovery', 'verification']
-const PAGES = new Set([...FLOWS, 'error'])
+const PAGES = new Set([...FLOWS, 'error', 'oauth2'])
 // Query parameters a flow is created with, passed on from the page's own URL.
 const FLOW_PARAMS = ['return_to', 'refresh', 'aal', 'login_challenge', 'organization', 'via']
 const UNSAFE_KEYS = new Set(['__proto__', 'prototype', 'constructor'])
@@ -513,6 +513,79 @@ async function signOut () {
   go('')
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// OAuth2/OpenID Connect through the BFF: the BFF is the OAuth2 client and keeps the tokens; this page only ever sees
+// who signed in (/api/oauth2/user) and the answers of APIs the BFF calls with the user's token (/api/proxy/<name>/…).
+
+/** A call to the BFF's own API. X-Requested-With is its CSRF defence: cross-site pages cannot send it. */
+async function bff (path, { method = 'GET' } = {}) {
+  const response = await fetch(path, { method, credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' } })
+  const text = await response.text()
+  let data = null
+  if (text !== '') {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = text
+    }
+  }
+  return { status: response.status, data }
+}
+
+async function oauth2Page (params) {
+  const error = params.get('error')
+  if (error) setFlash(`The sign-in did not complete: ${error}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}`, 'error')
+  const { status, data } = await bff('/api/oauth2/user')
+  if (status === 404) {
+    show(el('article', { class: 'home' }, el('h1', {}, 'OAuth2'), el('p', {}, 'OAuth2 login is off: set OAUTH2_CLIENT_ID.')))
+    return
+  }
+  const login = el('a', { class: 'button', id: 'oauth2-login', href: `/api/oauth2/login?return_to=${encodeURIComponent(`${location.origin}/#/oauth2`)}` }, 'Sign in with OAuth2')
+  if (status === 401) {
+    show(el('article', { class: 'home signed-out' },
+      el('h1', {}, 'OAuth2'),
+      el('p', { id: 'oauth2-status' }, 'You are not signed in with OAuth2.'),
+      el('p', {}, login)))
+    return
+  }
+  if (status !== 200 || !data?.signed_in) return renderError('Could not ask who you are', data)
+  const rows = [['Subject', data.sub, 'oauth2-sub'], ...Object.entries(data.claims ?? {}).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value), `oauth2-claim-${name}`]),
+    ['Session expires', data.expires_at, 'oauth2-expires']]
+  const path = el('input', { id: 'proxy-path', type: 'text', value: '/api/proxy/example/', 'aria-label': 'API path' })
+  const call = el('button', { type: 'button', id: 'proxy-call' }, 'Call the API')
+  const result = el('pre', { id: 'proxy-result' })
+  call.addEventListener('click', () => {
+    const target = path.value
+    if (!target.startsWith('/api/proxy/')) {
+      result.textContent = 'The path must start with /api/proxy/.'
+      return
+    }
+    bff(target).then(({ status, data }) => {
+      result.textContent = `${status}\n${typeof data === 'string' ? data : JSON.stringify(data, null, 2)}`
+    }).catch(failed)
+  })
+  const logout = el('button', { type: 'button', id: 'oauth2-logout' }, 'Sign out of OAuth2')
+  logout.addEventListener('click', () => {
+    logout.disabled = true
+    bff('/api/oauth2/logout', { method: 'POST' }).then(({ status, data }) => {
+      if (status !== 200) return renderError('Could not sign out', data)
+      const next = safeUrl(data?.logout_url ?? '')
+      if (next !== undefined) return location.assign(next)
+      setFlash('You are signed out.', 'success')
+      go('oauth2')
+    }).catch(failed)
+  })
+  show(el('article', { class: 'home signed-in' },
+    el('h1', {}, 'OAuth2'),
+    el('p', { id: 'oauth2-status' }, 'You are signed in with OAuth2. The tokens stay with the BFF.'),
+    el('dl', { id: 'oauth2-user' }, rows.filter(([, value]) => value !== undefined && value !== '').map(([term, value, id]) => [el('dt', {}, term), el('dd', { id }, String(value))])),
+    el('h2', {}, 'Call an API with your token'),
+    el('p', {}, 'The BFF forwards calls under /api/proxy/<name>/ to the APIs of API_ROUTES, with your access token.'),
+    el('p', {}, path, ' ', call),
+    result,
+    el('p', {}, logout)))
+}
+
 async function errorPage (params) {
   const id = params.get('id')
   if (!id) return renderError('Something went wrong', null)
@@ -544,6 +617,7 @@ function render () {
   if (page === '') work = home()
   else if (FLOWS.includes(page)) work = startFlow(page, params)
   else if (page === 'error') work = errorPage(params)
+  else if (page === 'oauth2') work = oauth2Page(params)
   else work = Promise.resolve(renderError('Page not found', { error: { message: `There is no page #/${page}.` } }))
   work.catch(failed)
 }
