@@ -19,7 +19,7 @@ function restricted (...patterns) {
 function layerRules (rank, folder) {
   const forbidden = [...LAYERS.slice(0, rank).flat(), ...LAYERS[rank].filter(peer => peer !== folder), ...APART]
   const patterns = [{
-    regex: `^\\.\\./((${forbidden.join('|')})/|(app|server)\\.js$)`,
+    regex: `^(\\.\\./)+((${forbidden.join('|')})/|(app|server)\\.js$)`,
     message: `src/${folder} may import only the layers below it (${ORDER}); src/emulator and src/boot are server.ts's.`
   }]
   if (rank >= 2) {

@@ -33,7 +33,12 @@ const WRONG_WAY: Array<[string, string]> = [
   ['src/emulator/probe.ts', "import { OryUpstreamError } from '../ory/index.js'"],
   ['src/emulator/probe.ts', "import { Session } from '../schemas/index.js'"],
   ['src/emulator/routes/probe.ts', "import { HttpError } from '../../errors.js'"],
-  ['src/boot/probe.ts', "import { buildApp } from '../app.js'"]
+  ['src/boot/probe.ts', "import { buildApp } from '../app.js'"],
+  ['src/oauth2/probe.ts', "import { requestCookies } from '../plugins/oauth2.js'"],
+  ['src/oauth2/probe.ts', "import { SessionTokenizer } from '../session/tokenizer.js'"],
+  ['src/oauth2/stores/probe.ts', "import { appendSetCookie } from '../../plugins/oauth2.js'"],
+  ['src/proxy/probe.ts', "import { Refresher } from '../oauth2/refresh.js'"],
+  ['src/redis/probe.ts', "import { RedisTokenStore } from '../oauth2/stores/redis-store.js'"]
 ]
 
 const RIGHT_WAY: Array<[string, string]> = [
@@ -55,6 +60,10 @@ const RIGHT_WAY: Array<[string, string]> = [
   ['src/emulator/probe.ts', "import type { Session } from '../schemas/index.js'"],
   ['src/emulator/routes/probe.ts', "import type { Session } from '../../schemas/index.js'"],
   ['src/emulator/routes/probe.ts', "import { errors } from '../http.js'"],
+  ['src/oauth2/stores/probe.ts', "import { createRedisClient } from '../../redis/client.js'"],
+  ['src/oauth2/stores/probe.ts', "import { Sealer } from '../seal.js'"],
+  ['src/plugins/probe.ts', "import { RedisTokenStore } from '../oauth2/stores/redis-store.js'"],
+  ['src/routes/probe.ts', "import { ApiForwarder } from '../proxy/forward.js'"],
   ['test/integration/probe.test.ts', "import { startEmulator } from '../../src/emulator/index.js'"]
 ]
 
