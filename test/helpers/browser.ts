@@ -1,13 +1,16 @@
 import { accessSync, constants } from 'node:fs'
+import { createServer } from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import type { AddressInfo } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { buildTestApp } from './app.js'
-import { NO_UPSTREAM, oryConfig, PASSWORD_HASH_COST } from './config.js'
+import { NO_LOAD_SHEDDING, NO_UPSTREAM, oryConfig, PASSWORD_HASH_COST } from './config.js'
+import { isListening, startServer, type ServerProcess } from './process.js'
 import { freePort } from './upstream.js'
 
 // The browser tests drive Debian's own Chromium through playwright-core: no browser is ever downloaded. CI installs
@@ -110,4 +113,138 @@ export async function startStack (t: Test, { emulator: withEmulator = true } = {
   const app = buildTestApp(t, oryConfig(emulator?.url ?? NO_UPSTREAM, { PUBLIC_URL: origin }))
   await app.listen({ host: '127.0.0.1', port })
   return { origin, app, emulator }
+}
+
+export interface SeenResponse {
+  url: string
+  status: number
+  /** The response's headers, as one string (Set-Cookie and Location among them). */
+  headers: string
+  /** The body as text; empty for redirects, whose bodies the browser does not keep. */
+  body: string
+  /** Whether the body could not be read (the page navigated away first); never so for the page's fetch calls to /api. */
+  unread: boolean
+}
+
+export interface ResponseLog {
+  responses: SeenResponse[]
+  /** Resolves once every body announced so far has been read. */
+  settled: () => Promise<void>
+}
+
+/**
+ * Every response the page receives, navigations, redirects and fetch calls alike, with headers and body: what a script
+ * in the page (or anything else in the browser) could ever see. The page's fetch calls to `<origin>/api/` go through
+ * Playwright's routing, which keeps their bodies even when the page navigates away at once (as after
+ * /api/oauth2/logout); everything else is read as it arrives.
+ */
+export async function recordResponses (page: Page, origin: string): Promise<ResponseLog> {
+  const responses: SeenResponse[] = []
+  const pending = new Set<Promise<void>>()
+  const track = (read: Promise<void>): void => {
+    pending.add(read)
+    read.finally(() => pending.delete(read)).catch(() => {})
+  }
+  await page.route(url => url.href.startsWith(`${origin}/api/`), async route => {
+    const request = route.request()
+    if (request.resourceType() !== 'fetch') return await route.continue()
+    const response = await route.fetch({ maxRedirects: 0 })
+    const body = await response.body()
+    responses.push({ url: request.url(), status: response.status(), headers: JSON.stringify(response.headersArray()), body: body.toString('utf8'), unread: false })
+    await route.fulfill({ response, body })
+  })
+  page.on('response', response => {
+    const request = response.request()
+    if (request.resourceType() === 'fetch' && request.url().startsWith(`${origin}/api/`)) return
+    track((async () => {
+      const headers = JSON.stringify(await response.allHeaders())
+      let body = ''
+      let unread = false
+      try {
+        body = (await response.body()).toString('utf8')
+      } catch {
+        unread = response.status() < 300 || response.status() >= 400
+      }
+      responses.push({ url: response.url(), status: response.status(), headers, body, unread })
+    })())
+  })
+  return {
+    responses,
+    settled: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending])
+    }
+  }
+}
+
+/** What scripts of the page read in `document.cookie`. */
+export async function documentCookie (page: Page): Promise<string> {
+  return await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)
+}
+
+/** A same-origin fetch from the page, with the CSRF header the SPA sends to /api/*: its status and body. */
+export async function pageFetch (page: Page, path: string, method = 'GET'): Promise<{ status: number, body: string }> {
+  return await page.evaluate(async ({ path, method }) => {
+    const response = await fetch(path, { method, credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' } })
+    return { status: response.status, body: await response.text() }
+  }, { path, method })
+}
+
+export interface BearerApi {
+  url: string
+  /** The Authorization header of every request it received (undefined when none came). */
+  authorizations: Array<string | undefined>
+  close: () => Promise<void>
+}
+
+/**
+ * An API behind /api/proxy on 127.0.0.1:0: every request is answered `{ ok: true, authorized }`, where `authorized`
+ * says whether a Bearer token arrived. The token itself is never echoed.
+ */
+export async function startBearerApi (t: Test): Promise<BearerApi> {
+  const authorizations: Array<string | undefined> = []
+  const server = createServer((req, res) => {
+    const authorization = req.headers.authorization
+    authorizations.push(authorization)
+    const body = JSON.stringify({ ok: true, authorized: typeof authorization === 'string' && /^Bearer \S+$/.test(authorization) })
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+    res.end(body)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const close = async (): Promise<void> => {
+    server.closeAllConnections()
+    await new Promise<void>(resolve => server.close(() => resolve()))
+  }
+  t.teardown(close)
+  return { url: `http://127.0.0.1:${port}`, authorizations, close }
+}
+
+/** The origin of a port of 127.0.0.1 that was free a moment ago: a server's PUBLIC_URL, known before it starts. */
+export async function freeOrigin (): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`
+}
+
+/**
+ * The server as `npm start` runs it (src/server.ts through tsx), listening at `origin` (from freeOrigin), which is its
+ * PUBLIC_URL, with `env` on top; killed with the test. Resolves once it listens.
+ */
+export async function startSpawnedBff (t: Test, origin: string, env: Record<string, string>): Promise<ServerProcess> {
+  const server = startServer({ HOST: '127.0.0.1', PORT: new URL(origin).port, PUBLIC_URL: origin, LOG_LEVEL: 'info', ...NO_LOAD_SHEDDING, ...env })
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  await server.waitForLog(isListening)
+  return server
+}
+
+/** Signs a new identity up through the example SPA's registration page (Kratos through /.ory); Ory signs it in. */
+export async function signUpInSpa (page: Page, origin: string, account: { email: string, password: string, first: string, last: string }): Promise<void> {
+  await page.goto(`${origin}/#/registration`)
+  const form = page.locator('form[data-flow="registration"]')
+  await form.waitFor()
+  await form.locator('input[name="traits.email"]').fill(account.email)
+  await form.locator('input[name="traits.name.first"]').fill(account.first)
+  await form.locator('input[name="traits.name.last"]').fill(account.last)
+  await form.locator('input[name="password"]').fill(account.password)
+  await form.locator('button[name="method"][value="password"]').click()
+  // Ory's continue_with: the verification flow of the new address comes next; the session exists from now on.
+  await page.locator('form[data-flow="verification"]').waitFor()
 }
