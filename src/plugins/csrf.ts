@@ -8,11 +8,12 @@ export interface CsrfOptions {
 }
 
 // Calls that carry the user's tokens (the OAuth2 session, the API proxy) are checked whatever their method: a GET
-// through the proxy may change state at the API, and none of them is a navigation. The exceptions are the two
-// top-level navigations of a login, and the provider's server-to-server back-channel logout, which no browser sends
-// and whose signed logout token is its authentication (OIDC Back-Channel Logout 1.0 §2.5).
+// through the proxy may change state at the API, and none of them is a navigation. The exceptions are the top-level
+// navigations of a login and of the redirect to the provider's logout, and the provider's server-to-server
+// back-channel logout, which no browser sends and whose signed logout token is its authentication (OIDC
+// Back-Channel Logout 1.0 §2.5).
 const ALWAYS_CHECKED = ['/api/oauth2/', '/api/proxy/']
-const NAVIGATIONS = new Set(['/api/oauth2/login', '/api/oauth2/callback'])
+const NAVIGATIONS = new Set(['/api/oauth2/login', '/api/oauth2/callback', '/api/oauth2/end-session'])
 const SERVER_TO_SERVER = new Set(['/api/oauth2/backchannel-logout'])
 
 /** Does this request need the CSRF check: a state-changing /api/* call, or any call that carries the user's tokens. */

@@ -75,6 +75,8 @@ export class OAuth2Service {
   readonly refresher: Refresher
   /** Seals login transactions (purpose `oauth2-login`: a key of its own, apart from the token cookies'). */
   readonly transactions: Sealer
+  /** Seals the ID token kept for the end-session redirect after a logout (purpose `oauth2-logout`). */
+  readonly logouts: Sealer
   readonly secure: boolean
   readonly #now: () => number
 
@@ -85,6 +87,7 @@ export class OAuth2Service {
     this.#now = options.now ?? Date.now
     this.store = options.store
     this.transactions = new Sealer(options.config.cookieSecrets, 'oauth2-login')
+    this.logouts = new Sealer(options.config.cookieSecrets, 'oauth2-logout')
     this.provider = new OpenIdProvider({
       client: app.ory,
       issuer: config.issuer,

@@ -47,6 +47,9 @@ const CallbackQuery = Type.Object({
 })
 
 const NO_STORE = 'no-store'
+/** The ID token kept for the end-session redirect after a logout: long enough for the SPA to navigate there. */
+const LOGOUT_COOKIE = 'bff_oauth2_logout'
+const LOGOUT_TTL_SECONDS = 120
 
 function stateError (reason: string): HttpError {
   return new HttpError(400, 'The login could not be completed: its state is missing, unknown or already used; start the login again', {
@@ -185,7 +188,7 @@ export const oauth2Routes: FastifyPluginAsyncTypebox<OAuth2RoutesOptions> = asyn
   app.post('/logout', {
     schema: {
       summary: 'Sign out of the OAuth2 session',
-      description: 'Revokes the refresh and access tokens at the provider, deletes the session, clears the cookies and answers with the provider\'s end-session URL (id_token_hint, post_logout_redirect_uri) for the SPA to navigate to, or null when the provider has none or there was no session.',
+      description: 'Revokes the refresh and access tokens at the provider, deletes the session, clears the cookies and answers with the URL for the SPA to navigate to next, `/api/oauth2/end-session`, which redirects to the provider\'s end-session endpoint; null when the provider has none or there was no session.',
       tags: ['oauth2'],
       response: { 200: oauth2LogoutRef }
     }
@@ -214,13 +217,43 @@ export const oauth2Routes: FastifyPluginAsyncTypebox<OAuth2RoutesOptions> = asyn
       if (result.status === 'rejected') request.log.warn({ err: result.reason }, 'token revocation failed at logout; the session is deleted here all the same')
     }
     appendSetCookie(reply, await oauth2.store.delete(loaded, cookies))
-    let logoutUrl: string | undefined
+    let endSession: string | undefined
     try {
-      logoutUrl = await oauth2.provider.endSessionUrl({ idTokenHint: tokens.idToken, postLogoutRedirectUri: oauth2.config.postLogoutRedirectUri })
+      endSession = (await oauth2.provider.metadata(request.id)).end_session_endpoint
     } catch (err) {
-      request.log.warn({ err }, 'the provider\'s end-session URL is unknown (discovery failed)')
+      request.log.warn({ err }, 'the provider\'s end-session endpoint is unknown (discovery failed)')
     }
-    return { logout_url: logoutUrl ?? null }
+    if (endSession === undefined) return { logout_url: null }
+    // The ID token goes to the provider as id_token_hint, but never through the page: the SPA navigates to the BFF's
+    // own end-session route, which redirects with the hint kept meanwhile in a sealed, short-lived cookie.
+    if (tokens.idToken !== undefined) {
+      const name = cookieName(LOGOUT_COOKIE, secure)
+      const now = oauth2.nowSeconds()
+      appendSetCookie(reply, [setCookie(name, oauth2.logouts.seal({ idTokenHint: tokens.idToken }, now + LOGOUT_TTL_SECONDS, name), { maxAge: LOGOUT_TTL_SECONDS, secure })])
+    }
+    return { logout_url: `${config.publicUrl}/api/oauth2/end-session` }
+  })
+
+  app.get('/end-session', {
+    schema: {
+      summary: 'On to the provider\'s end-session endpoint',
+      description: 'The navigation that POST /api/oauth2/logout\'s logout_url names: 302 to the provider\'s end-session endpoint (OpenID Connect RP-Initiated Logout) with id_token_hint, client_id and post_logout_redirect_uri. The ID token reaches the provider in the redirect, never the page.',
+      tags: ['oauth2']
+    }
+  }, async function endSession (request, reply) {
+    reply.header('cache-control', NO_STORE)
+    const name = cookieName(LOGOUT_COOKIE, secure)
+    const sealed = requestCookies(request)[name]
+    let idTokenHint: string | undefined
+    if (sealed !== undefined) {
+      appendSetCookie(reply, [clearCookie(name, secure)])
+      try {
+        const opened = oauth2.logouts.open(sealed, name, oauth2.nowSeconds()) as { idTokenHint?: unknown }
+        if (typeof opened.idTokenHint === 'string') idTokenHint = opened.idTokenHint
+      } catch {}
+    }
+    const location = await oauth2.provider.endSessionUrl({ idTokenHint, postLogoutRedirectUri: oauth2.config.postLogoutRedirectUri })
+    return await reply.redirect(location ?? oauth2.config.postLogoutRedirectUri, 302)
   })
 
   app.post('/backchannel-logout', {
