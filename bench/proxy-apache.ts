@@ -48,7 +48,7 @@ export async function startApache (options: { port: number, issuer: string, upst
     'ServerName 127.0.0.1',
     `PidFile ${dir}/httpd.pid`,
     `ErrorLog ${dir}/error.log`,
-    'LogLevel warn',
+    `LogLevel ${process.env.APACHE_LOG_LEVEL ?? 'warn'}`,
     load('mpm_event_module', 'mod_mpm_event.so'),
     load('authn_core_module', 'mod_authn_core.so'),
     load('authz_core_module', 'mod_authz_core.so'),

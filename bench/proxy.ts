@@ -5,6 +5,7 @@ import { cpus, loadavg } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
+import { request } from 'undici'
 import { imageCommand } from '../scripts/lib/image.js'
 import { BROWSER_HEADERS, freePort } from './common.js'
 import {
@@ -71,20 +72,26 @@ function pairs (setCookies: string[]): string {
   return setCookies.filter(line => !/;\s*max-age=0(;|$)/i.test(line)).map(line => line.split(';', 1)[0]!).join('; ')
 }
 
-async function redirect (url: string, headers: Record<string, string>, what: string): Promise<Response> {
-  const response = await fetch(url, { redirect: 'manual', headers })
-  if (response.status < 300 || response.status > 303 || response.headers.get('location') === null) {
-    throw new Error(`${what}: ${url} answered ${response.status}, not a redirect: ${(await response.text()).slice(0, 300)}`)
+interface Redirect { location: string, setCookies: string[] }
+
+/** A GET that must answer with a redirect. undici's request, not fetch: fetch sends its own Sec-Fetch-Mode (cors). */
+async function redirect (url: string, headers: Record<string, string>, what: string): Promise<Redirect> {
+  const response = await request(url, { method: 'GET', headers })
+  const body = await response.body.text()
+  const location = response.headers.location
+  if (response.statusCode < 300 || response.statusCode > 303 || typeof location !== 'string') {
+    throw new Error(`${what}: ${url} answered ${response.statusCode}, not a redirect: ${body.slice(0, 300)}`)
   }
-  return response
+  const cookies = response.headers['set-cookie']
+  return { location, setCookies: cookies === undefined ? [] : Array.isArray(cookies) ? cookies : [cookies] }
 }
 
 /** A real login through the BFF against the emulator, as a browser: the session cookies the callback sets. */
 async function signInBff (origin: string): Promise<string> {
   const login = await redirect(`${origin}/api/oauth2/login`, NAVIGATION, 'login')
-  const authorize = await redirect(login.headers.get('location')!, NAVIGATION, 'authorize')
-  const callback = await redirect(new URL(authorize.headers.get('location')!, origin).href, { ...NAVIGATION, cookie: pairs(login.headers.getSetCookie()) }, 'callback')
-  const cookie = pairs(callback.headers.getSetCookie())
+  const authorize = await redirect(login.location, NAVIGATION, 'authorize')
+  const callback = await redirect(new URL(authorize.location, origin).href, { ...NAVIGATION, cookie: pairs(login.setCookies) }, 'callback')
+  const cookie = pairs(callback.setCookies)
   if (cookie === '') throw new Error('the callback set no session cookie')
   return cookie
 }
@@ -92,9 +99,9 @@ async function signInBff (origin: string): Promise<string> {
 /** mod_auth_openidc's redirect flow, as a browser: the protected path → authorize → its redirect URI → session cookie. */
 async function signInApache (apache: Apache): Promise<string> {
   const first = await redirect(`${apache.origin}${API_PATH}`, NAVIGATION, 'apache')
-  const authorize = await redirect(first.headers.get('location')!, NAVIGATION, 'authorize')
-  const back = await redirect(new URL(authorize.headers.get('location')!, apache.origin).href, { ...NAVIGATION, cookie: pairs(first.headers.getSetCookie()) }, 'apache redirect URI')
-  const cookie = pairs(back.headers.getSetCookie())
+  const authorize = await redirect(first.location, NAVIGATION, 'authorize')
+  const back = await redirect(new URL(authorize.location, apache.origin).href, { ...NAVIGATION, cookie: pairs(first.setCookies) }, 'apache redirect URI')
+  const cookie = pairs(back.setCookies)
   if (cookie === '') throw new Error('mod_auth_openidc set no session cookie')
   return cookie
 }
@@ -187,10 +194,10 @@ async function main (): Promise<void> {
     // One real request each: a 200 means the upstream got a bearer token (it answers 401 without one).
     const available: Server[] = []
     for (const server of servers) {
-      const response = await fetch(`${server.origin}${API_PATH}`, { headers: server.headers, redirect: 'manual' })
-      const body = await response.text()
-      if (response.status === 200 && body.startsWith('{"orders"')) available.push(server)
-      else console.log(`\n${server.label} is not measured: ${response.status} ${body.slice(0, 200)}`)
+      const response = await request(`${server.origin}${API_PATH}`, { method: 'GET', headers: server.headers })
+      const body = await response.body.text()
+      if (response.statusCode === 200 && body.startsWith('{"orders"')) available.push(server)
+      else console.log(`\n${server.label} is not measured: ${response.statusCode} ${body.slice(0, 200)}`)
     }
     if (!available.some(server => server.role === 'baseline')) throw new Error('the plain forward did not answer as expected')
 
