@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     ...harnessOptions({ warmup: '3', rounds: '3', connections: process.env.BENCH_PROXY_CONNECTIONS ?? '50' }),
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
     'skip-apache': { type: 'boolean', default: false },
+    /** Writes a V8 CPU profile of each BFF process into this directory (the profiler's own cost is then measured too). */
+    'cpu-prof-dir': { type: 'string' },
     out: { type: 'string', default: 'dist/bench/proxy.json' }
   }
 })
@@ -167,9 +169,11 @@ async function main (): Promise<void> {
       await exited
     })
     const env = { BENCH_UPSTREAM: upstream.origin, BENCH_ISSUER: emulator.origin }
-    const plain = await start('plain', 'proxy-plain', { ...env, BENCH_PORT: String(ports.plain) })
-    const bffCookie = await start('bff-cookie', 'proxy-bff', { ...env, BENCH_PORT: String(ports.cookie), BENCH_TOKEN_STORE: 'cookie' })
-    const bffRedis = await start('bff-redis', 'proxy-bff', { ...env, BENCH_PORT: String(ports.redis), BENCH_TOKEN_STORE: 'redis', BENCH_REDIS_URL: redis.url })
+    const profileDir = args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'])
+    const profile = (name: string): Record<string, string> => profileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${name}.cpuprofile` }
+    const plain = await start('plain', 'proxy-plain', { ...env, BENCH_PORT: String(ports.plain), ...profile('plain') })
+    const bffCookie = await start('bff-cookie', 'proxy-bff', { ...env, BENCH_PORT: String(ports.cookie), BENCH_TOKEN_STORE: 'cookie', ...profile('bff-cookie') })
+    const bffRedis = await start('bff-redis', 'proxy-bff', { ...env, BENCH_PORT: String(ports.redis), BENCH_TOKEN_STORE: 'redis', BENCH_REDIS_URL: redis.url, ...profile('bff-redis') })
 
     const servers: Server[] = [
       { key: 'plain', label: 'plain forward (@fastify/http-proxy)', origin: plain.origin, child: plain, role: 'baseline', headers: { ...SPA_HEADERS, cookie: APP_COOKIES, authorization: `Bearer ${PLAIN_TOKEN}` } },
