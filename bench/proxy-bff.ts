@@ -1,4 +1,5 @@
 import { failed, listenAndReport, requiredEnv } from './common.js'
+import { profileWindows } from './profile.js'
 import { API_NAME, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_COOKIE_SECRET, BENCH_SCOPES } from './proxy-common.js'
 
 // The BFF of `npm run bench:proxy`, as in production (NODE_ENV=production, LOG_LEVEL=info with its access-log line
@@ -27,6 +28,7 @@ async function main (): Promise<void> {
     API_ROUTES: JSON.stringify({ [API_NAME]: { url: requiredEnv('BENCH_UPSTREAM'), methods: ['GET'], token: 'oauth2' } })
   })
   const app = buildApp(config, { server: { requestTimeout: 30_000, keepAliveTimeout: 72_000 } })
+  profileWindows(process.env.BENCH_CPU_PROFILE_NAME ?? 'bff')
   await listenAndReport(app, port)
 }
 

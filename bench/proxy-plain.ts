@@ -2,6 +2,7 @@ import proxy from '@fastify/http-proxy'
 import Fastify from 'fastify'
 import { AccessLogController, createLogger } from '../src/plugins/logging.js'
 import { listenAndReport, requiredEnv } from './common.js'
+import { profileWindows } from './profile.js'
 import { API_PREFIX } from './proxy-common.js'
 
 // The plain forward of `npm run bench:proxy`: @fastify/http-proxy (undici underneath, as the BFF's forwarder) at the
@@ -11,4 +12,5 @@ import { API_PREFIX } from './proxy-common.js'
 const port = Number(requiredEnv('BENCH_PORT'))
 const app = Fastify({ loggerInstance: createLogger({ level: 'info' }), logController: new AccessLogController(), requestTimeout: 30_000, keepAliveTimeout: 72_000 })
 await app.register(proxy, { upstream: requiredEnv('BENCH_UPSTREAM'), prefix: API_PREFIX, rewritePrefix: '' })
+profileWindows(process.env.BENCH_CPU_PROFILE_NAME ?? 'plain')
 await listenAndReport(app, port)

@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     ...harnessOptions({ warmup: '3', rounds: '3', connections: process.env.BENCH_PROXY_CONNECTIONS ?? '50' }),
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
     'skip-apache': { type: 'boolean', default: false },
-    /** Writes a V8 CPU profile of each BFF process into this directory (the profiler's own cost is then measured too). */
+    /** A V8 CPU profile of each measured window of the Node servers, into this directory (bench/profile.ts). */
     'cpu-prof-dir': { type: 'string' },
     out: { type: 'string', default: 'dist/bench/proxy.json' }
   }
@@ -170,7 +170,8 @@ async function main (): Promise<void> {
     })
     const env = { BENCH_UPSTREAM: upstream.origin, BENCH_ISSUER: emulator.origin }
     const profileDir = args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'])
-    const profile = (name: string): Record<string, string> => profileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${name}.cpuprofile` }
+    if (profileDir !== undefined) await mkdir(profileDir, { recursive: true })
+    const profile = (name: string): Record<string, string> => profileDir === undefined ? {} : { BENCH_CPU_PROFILE_DIR: profileDir, BENCH_CPU_PROFILE_NAME: name }
     const plain = await start('plain', 'proxy-plain', { ...env, BENCH_PORT: String(ports.plain), ...profile('plain') })
     const bffCookie = await start('bff-cookie', 'proxy-bff', { ...env, BENCH_PORT: String(ports.cookie), BENCH_TOKEN_STORE: 'cookie', ...profile('bff-cookie') })
     const bffRedis = await start('bff-redis', 'proxy-bff', { ...env, BENCH_PORT: String(ports.redis), BENCH_TOKEN_STORE: 'redis', BENCH_REDIS_URL: redis.url, ...profile('bff-redis') })
@@ -220,17 +221,17 @@ async function main (): Promise<void> {
 
     const baseline = samples.get('plain')!
     const paired = (list: ProxySample[], of: (sample: ProxySample) => number): number => median(list.map((sample, i) => of(sample) / of(baseline[i]!)))
-    const summary: Record<string, Figures & { label: string, cpuRatio: number, rpsRatio: number, besideCpu?: number }> = {}
-    const rows = [['server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU/req ×', 'req/s ×', 'peak RSS MB', 'unexpected']]
+    const summary: Record<string, Figures & { label: string, cookieBytes: number, cpuRatio: number, rpsRatio: number, besideCpu?: number }> = {}
+    const rows = [['server', 'Cookie bytes', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU/req ×', 'req/s ×', 'peak RSS MB', 'unexpected']]
     for (const server of available) {
       const list = samples.get(server.key)!
       const figures = summarise(list)
       const besides = list.map(sample => sample.besideCpuMicrosPerRequest).filter(value => value !== undefined)
       const cpuRatio = paired(list, sample => sample.cpuMicrosPerRequest)
       const rpsRatio = paired(list, sample => sample.rps)
-      summary[server.key] = { label: server.label, ...figures, cpuRatio, rpsRatio, ...(besides.length > 0 ? { besideCpu: median(besides) } : {}) }
+      summary[server.key] = { label: server.label, cookieBytes: server.headers.cookie?.length ?? 0, ...figures, cpuRatio, rpsRatio, ...(besides.length > 0 ? { besideCpu: median(besides) } : {}) }
       const cpu = besides.length > 0 ? `${fixed(figures.cpu)} (+ ${fixed(median(besides))} redis)` : fixed(figures.cpu)
-      rows.push([server.label, fixed(figures.rps, 0), fixed(figures.p50, 0), fixed(figures.p99, 0), cpu, fixed(cpuRatio, 2), fixed(rpsRatio, 2), fixed(mb(figures.rss)), String(figures.unexpected)])
+      rows.push([server.label, String(server.headers.cookie?.length ?? 0), fixed(figures.rps, 0), fixed(figures.p50, 0), fixed(figures.p99, 0), cpu, fixed(cpuRatio, 2), fixed(rpsRatio, 2), fixed(mb(figures.rss)), String(figures.unexpected)])
     }
     console.log(`\nMedians over ${ROUNDS} rounds; × = median of each round's ratio to the plain forward of the same round\n${table(rows)}`)
 
