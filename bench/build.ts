@@ -8,7 +8,7 @@ import { bundleEntries } from '../scripts/bundle.js'
 const REPO = fileURLToPath(new URL('../', import.meta.url))
 
 /** Bench entries that run the BFF: started from bench/bundle/<name>.cjs of the build. */
-export const BUNDLED: readonly string[] = ['bff', 'session-bff']
+export const BUNDLED: readonly string[] = ['bff', 'session-bff', 'proxy-bff']
 
 export interface Build {
   dir: string

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+
+// CPU time and RSS of processes that are not node children of the runner (redis-server, Apache httpd and its
+// workers), read from Linux's /proc: they cannot report over IPC as the bench's node children do.
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
+const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim())
+
+interface Stat { ppid: number, ticks: number, childTicks: number, rssBytes: number }
+
+function stat (pid: number): Stat | undefined {
+  let text: string
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return undefined
+  }
+  // The command name, in parentheses, may hold spaces: the fields are counted after its closing parenthesis.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  // From field 3 (state) on: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17, rss 24 (pages).
+  const at = (n: number): number => Number(fields[n - 3])
+  return { ppid: at(4), ticks: at(14) + at(15), childTicks: at(16) + at(17), rssBytes: at(24) * PAGE_BYTES }
+}
+
+/**
+ * A process and its direct children (Apache's workers): their CPU time so far in microseconds and their summed RSS.
+ * Children that exited and were reaped count through the parent's cutime/cstime, so a worker that goes between two
+ * readings is not lost.
+ */
+export function treeUsage (rootPid: number): { cpuMicros: number, rssBytes: number } {
+  const root = stat(rootPid)
+  if (root === undefined) throw new Error(`process ${rootPid} is gone`)
+  let ticks = root.ticks + root.childTicks
+  let rssBytes = root.rssBytes
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const child = stat(Number(entry))
+    if (child?.ppid === rootPid) {
+      ticks += child.ticks
+      rssBytes += child.rssBytes
+    }
+  }
+  return { cpuMicros: (ticks / TICKS_PER_SECOND) * 1e6, rssBytes }
+}
+
+/** Samples a process tree over a window: CPU used from start() to stop(), and the highest summed RSS seen. */
+export function treeMeter (rootPid: number): { start: () => void, stop: () => { cpuMicros: number, peakRssBytes: number } } {
+  let before = 0
+  let peak = 0
+  let timer: NodeJS.Timeout | undefined
+  return {
+    start () {
+      const usage = treeUsage(rootPid)
+      before = usage.cpuMicros
+      peak = usage.rssBytes
+      timer = setInterval(() => { peak = Math.max(peak, treeUsage(rootPid).rssBytes) }, 200)
+    },
+    stop () {
+      clearInterval(timer)
+      const usage = treeUsage(rootPid)
+      return { cpuMicros: usage.cpuMicros - before, peakRssBytes: Math.max(peak, usage.rssBytes) }
+    }
+  }
+}
