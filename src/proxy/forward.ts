@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import { pipeline, Transform, type Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { BffError, ErrorCodes, HttpError } from '../errors.js'
@@ -18,7 +19,8 @@ export interface ForwardRequest {
   /** The browser's body, streamed as it arrives; undefined for none. */
   body: Readable | undefined
   /** Fires when the browser goes away: the call to the API is cut short with it. */
-  signal: AbortSignal
+  /** The browser went away: an AbortSignal, or an EventEmitter that emits `abort` and has `aborted` (undici takes both). */
+  signal: AbortSignal | (EventEmitter & { readonly aborted: boolean })
 }
 
 /** The API's answer: status as it came, headers made fit for the browser, the body unread. */

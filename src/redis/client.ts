@@ -48,6 +48,8 @@ export class RedisClient {
     this.redis = new Redis(options.url, {
       lazyConnect: true,
       enableOfflineQueue: false,
+      // Commands of the same tick (many requests' session reads) go out in one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: this.commandTimeoutMs,
       connectTimeout: options.connectTimeoutMs ?? 2000,
