@@ -1,0 +1,37 @@
+import type { Test } from 'tap'
+import { RedisClient } from '../../src/redis/client.js'
+import { startOAuth2Bff, type OAuth2Bff, type OAuth2BffOptions } from './oauth2.js'
+import { dump, startRedis, type RedisServer } from './redis.js'
+
+// The OAuth2 routes with TOKEN_STORE=redis: a real redis-server per test, the emulator, and the BFF in front of both.
+
+export interface RedisBff extends OAuth2Bff {
+  redis: RedisServer
+}
+
+/** A redis-server and the emulator-backed BFF with TOKEN_STORE=redis on it; all closed with the test. */
+export async function startRedisBff (t: Test, options: OAuth2BffOptions = {}): Promise<RedisBff> {
+  const redis = await startRedis(t)
+  const bff = await startOAuth2Bff(t, { ...options, env: { TOKEN_STORE: 'redis', REDIS_URL: redis.url, ...options.env } })
+  return { ...bff, redis }
+}
+
+/** Every key and value of the Redis server at `url`, read through a client of its own. */
+export async function dumpRedis (url: string): Promise<Map<string, string>> {
+  const client = new RedisClient({ url, log: () => {} })
+  if (!await client.connect()) throw new Error('could not connect to the test redis-server')
+  try {
+    return await dump(client)
+  } finally {
+    await client.close()
+  }
+}
+
+/** Polls `condition` every `intervalMs` until it holds, at most `attempts` times; throws if it never does. */
+export async function until (what: string, condition: () => Promise<boolean> | boolean, { attempts = 100, intervalMs = 50 } = {}): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await condition()) return
+    await new Promise(resolve => setTimeout(resolve, intervalMs))
+  }
+  throw new Error(`${what}: still not the case after ${attempts} attempts`)
+}
