@@ -35,3 +35,28 @@ export async function until (what: string, condition: () => Promise<boolean> | b
   }
   throw new Error(`${what}: still not the case after ${attempts} attempts`)
 }
+
+/** Every key of a Redis server as DUMP gives it, with its remaining lifetime: what a persisted Redis would reload. */
+export type RedisSnapshot = Array<{ key: string, ttlMs: number, value: Buffer }>
+
+export async function snapshotRedis (url: string): Promise<RedisSnapshot> {
+  const client = new RedisClient({ url, log: () => {} })
+  if (!await client.connect()) throw new Error('could not connect to the test redis-server')
+  try {
+    const keys = [...(await dump(client)).keys()]
+    return await Promise.all(keys.map(async key => ({ key, ttlMs: await client.redis.pttl(key), value: (await client.redis.dumpBuffer(key))! })))
+  } finally {
+    await client.close()
+  }
+}
+
+/** Writes a snapshot back (RESTORE), as a Redis with persistence would after a restart. */
+export async function restoreRedis (url: string, snapshot: RedisSnapshot): Promise<void> {
+  const client = new RedisClient({ url, log: () => {} })
+  if (!await client.connect()) throw new Error('could not connect to the test redis-server')
+  try {
+    for (const { key, ttlMs, value } of snapshot) await client.redis.restore(key, Math.max(0, ttlMs), value, 'REPLACE')
+  } finally {
+    await client.close()
+  }
+}
