@@ -1,6 +1,8 @@
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import { RedisClient } from '../../src/redis/client.js'
-import { startOAuth2Bff, type OAuth2Bff, type OAuth2BffOptions } from './oauth2.js'
+import { CLIENT_ID, CLIENT_SECRET, startOAuth2Bff, type OAuth2Bff, type OAuth2BffOptions } from './oauth2.js'
 import { dump, startRedis, type RedisServer } from './redis.js'
 
 // The OAuth2 routes with TOKEN_STORE=redis: a real redis-server per test, the emulator, and the BFF in front of both.
@@ -59,4 +61,35 @@ export async function restoreRedis (url: string, snapshot: RedisSnapshot): Promi
   } finally {
     await client.close()
   }
+}
+
+/** A port of 127.0.0.1 that was free a moment ago. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/**
+ * The Redis-backed BFF listening on 127.0.0.1 at a port of its own, PUBLIC_URL being that origin, and the emulator's
+ * client registered for it with its back-channel logout URI: the provider can reach the BFF server to server.
+ */
+export async function startListeningRedisBff (t: Test, options: OAuth2BffOptions = {}): Promise<RedisBff & { publicUrl: string }> {
+  const port = await freePort()
+  const publicUrl = `http://127.0.0.1:${port}`
+  const bff = await startRedisBff(t, { ...options, env: { PUBLIC_URL: publicUrl, ...options.env } })
+  bff.emu.ctx.oauth2.addClient({
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    redirect_uris: [`${publicUrl}/api/oauth2/callback`],
+    post_logout_redirect_uris: [`${publicUrl}/`],
+    backchannel_logout_uri: `${publicUrl}/api/oauth2/backchannel-logout`,
+    scope: 'openid offline_access email profile'
+  })
+  await bff.app.listen({ port, host: '127.0.0.1' })
+  return { ...bff, publicUrl }
 }
