@@ -20,7 +20,8 @@ export interface OidcBff {
 export async function startOidcBff (t: Test, options: {
   client: { clientId: string, clientSecret: string }
   provider?: OidcProviderOptions
-  env?: Record<string, string>
+  /** Environment on top; a function of the provider when it needs its address. */
+  env?: Record<string, string> | ((op: OidcProvider) => Record<string, string>)
   now?: () => number
 }): Promise<OidcBff> {
   const op = await startOidcProvider({ redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [`${PUBLIC_URL}/`], ...options.provider })
@@ -37,7 +38,7 @@ export async function startOidcBff (t: Test, options: {
     OAUTH2_SCOPES: 'openid offline_access email profile',
     COOKIE_SECRET,
     LOG_LEVEL: 'info',
-    ...options.env
+    ...(typeof options.env === 'function' ? options.env(op) : options.env)
   })
   const app = await readyTestApp(t, config, { logStream: logs.stream, oauth2Now: options.now })
   return { app, op, logs }
