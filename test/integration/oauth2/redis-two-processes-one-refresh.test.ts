@@ -12,9 +12,10 @@ import { startRedis } from '../../helpers/redis.js'
 // that does not get the lock waits, rereads the session and uses the new tokens; a second refresh with the same
 // refresh token would be a reuse, for which the provider revokes the whole family and the user is signed out.
 
-// With a lifetime of 4 s and a skew of 30 s, a token is due once less than 2 s is left (the skew is capped at half the
-// lifetime); a new one stays fresh for at least a second, which is long enough for every request of a round to see it.
-const ACCESS_TOKEN_TTL_SECONDS = 4
+// With a lifetime of 6 s and a skew of 30 s, a token is due once less than 3 s is left (the skew is capped at half the
+// lifetime). A round starts right when the token becomes due, on a whole second, so the new token stays fresh for
+// nearly 3 s: long enough for every request of the round, even on a busy machine, to find it fresh.
+const ACCESS_TOKEN_TTL_SECONDS = 6
 
 interface Replica { server: ServerProcess, origin: string }
 
