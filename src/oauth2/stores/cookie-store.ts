@@ -59,6 +59,9 @@ export class CookieTokenStore implements TokenStore {
   // (base64url, AES-GCM, JSON) is most of what a proxied call costs the BFF. A hit is the very string that was
   // authenticated before, so nothing is trusted that was not checked; entries drop at the session's expiry.
   readonly #opened: Memo<OAuth2Session>
+  // Sessions signed out here: a copy of their cookie, taken before the logout, no longer opens in this process. Other
+  // replicas do not know (nothing is shared); the provider has revoked the tokens, so the copy's calls fail there.
+  readonly #ended: Memo<true>
 
   constructor (options: CookieTokenStoreOptions) {
     this.#sealer = new Sealer(options.secrets, TOKEN_SESSION_PURPOSE)
@@ -68,6 +71,7 @@ export class CookieTokenStore implements TokenStore {
     this.#memoTtlMs = options.memoTtlMs ?? 60_000
     this.#refreshed = new Memo(options.memoMax ?? 10_000)
     this.#opened = new Memo(options.openedMax ?? 2_000)
+    this.#ended = new Memo(options.memoMax ?? 10_000)
     this.#now = options.now ?? Date.now
   }
 
@@ -78,7 +82,7 @@ export class CookieTokenStore implements TokenStore {
     if (read.status === 'malformed') throw new TokenSessionInvalidError(`${REASONS.malformed} (${read.problem})`, clear)
     const now = this.#now()
     const opened = this.#opened.get(read.value, now)
-    if (opened !== undefined) return { session: opened, handle: { names: read.names } satisfies CookieHandle }
+    if (opened !== undefined) return this.#unlessEnded(opened, read.names, clear, now)
     let value: unknown
     try {
       value = this.#sealer.open(read.value, this.#base, now / 1000)
@@ -88,8 +92,13 @@ export class CookieTokenStore implements TokenStore {
     }
     if (!isOAuth2Session(value)) throw new TokenSessionInvalidError(REASONS.malformed, clear)
     this.#opened.set(read.value, value, value.expiresAt * 1000)
-    const handle: CookieHandle = { names: read.names }
-    return { session: value, handle }
+    return this.#unlessEnded(value, read.names, clear, now)
+  }
+
+  #unlessEnded (session: OAuth2Session, names: string[], clear: string[], now: number): LoadedSession {
+    if (this.#ended.get(session.id, now) !== undefined) throw new TokenSessionInvalidError('The OAuth2 session was signed out', clear)
+    const handle: CookieHandle = { names }
+    return { session, handle }
   }
 
   async save (session: OAuth2Session, previous?: LoadedSession): Promise<string[]> {
@@ -108,7 +117,10 @@ export class CookieTokenStore implements TokenStore {
   }
 
   async delete (loaded: LoadedSession | undefined, cookies: RequestCookies): Promise<string[]> {
-    if (loaded !== undefined) this.#refreshed.delete(loaded.session.id)
+    if (loaded !== undefined) {
+      this.#refreshed.delete(loaded.session.id)
+      this.#ended.set(loaded.session.id, true, loaded.session.expiresAt * 1000)
+    }
     const read = readChunked(cookies, this.#name)
     if (read.status === 'ok') this.#opened.delete(read.value)
     return clearChunked(cookies, this.#name, this.#secure, namesOf(loaded))

@@ -4,8 +4,8 @@ import { clearedCookies, PUBLIC_URL, SPA_FETCH } from '../../helpers/oauth2.js'
 import { authorize, signIn, startOidcBff } from '../../helpers/oauth2-oidc-provider.js'
 
 // The BFF against a certified OpenID Provider that is not Ory (panva's oidc-provider): the whole login through the
-// BFF's routes, the callback's `iss` (RFC 9207, which this provider sends) checked, and a logout that hands the SPA
-// the provider's end-session URL with the ID token as hint.
+// BFF's routes, the callback's `iss` (RFC 9207, which this provider sends) checked, and a logout that sends the SPA
+// through the BFF's end-session redirect to the provider's end-session URL, the ID token as hint.
 
 t.test('a login through the BFF at oidc-provider, its user, and its logout', async t => {
   const bff = await startOidcBff(t, { client: CLIENTS.basic })
@@ -25,7 +25,14 @@ t.test('a login through the BFF at oidc-provider, its user, and its logout', asy
 
   const logout = await app.inject({ method: 'POST', url: '/api/oauth2/logout', headers: { cookie, ...SPA_FETCH } })
   t.equal(logout.statusCode, 200)
-  const url = new URL(logout.json().logout_url)
+  t.same(logout.json(), { logout_url: `${PUBLIC_URL}/api/oauth2/end-session` }, 'the page never gets the ID token')
+  t.notMatch(logout.body, /eyJ/, 'no JWT in the answer')
+  const kept = (logout.headers['set-cookie'] as string[]).filter(line => line.startsWith('bff_oauth2_logout=') && !/max-age=0/i.test(line)).map(line => line.split(';', 1)[0])
+  t.equal(kept.length, 1, 'the hint waits in a sealed cookie')
+  const endSession = await app.inject({ method: 'GET', url: '/api/oauth2/end-session', headers: { cookie: kept[0]! } })
+  t.equal(endSession.statusCode, 302)
+  t.ok(clearedCookies(endSession).includes('bff_oauth2_logout'), 'used once')
+  const url = new URL(endSession.headers.location as string)
   t.equal(`${url.origin}${url.pathname}`, `${op.issuer}/session/end`, 'the provider\'s end_session_endpoint')
   t.match(url.searchParams.get('id_token_hint'), /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'with the ID token as hint')
   t.equal(url.searchParams.get('client_id'), CLIENTS.basic.clientId)

@@ -151,3 +151,15 @@ t.test('reread: the session this process refreshed lately, for a request that st
   now += 60_000
   t.same(await s.reread(await s.load(oldCookies) as never), old.session, 'only for a while')
 })
+
+t.test('a session signed out in this process: a copy of its cookie no longer opens, even one opened before', async t => {
+  const store = new CookieTokenStore({ secrets: [SECRET], secure: true, now: () => NOW_MS })
+  const cookies = jar(await store.save(session()))
+  const loaded = await store.load(cookies)
+  t.equal(loaded?.session.sub, 'user-1')
+  t.equal((await store.load(cookies))?.session, loaded?.session, 'the same cookie again: the session opened before')
+  await store.delete(loaded, cookies)
+  await t.rejects(store.load(cookies), TokenSessionInvalidError, 'the copy taken before the logout')
+  const other = jar(await store.save(session({ id: 'YW5vdGhlci1zZXNzaW9uLWlkLTEyMzQ' })))
+  t.equal((await store.load(other))?.session.id, 'YW5vdGhlci1zZXNzaW9uLWlkLTEyMzQ', 'other sessions are not affected')
+})
