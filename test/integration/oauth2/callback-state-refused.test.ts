@@ -89,6 +89,14 @@ t.test('callbacks without a valid login in progress are refused', async t => {
     t.equal(bff.emu.ctx.oauth2.tokenCalls.total, calls, 'the code is not presented again')
     const user = await bff.app.inject({ method: 'GET', url: '/api/oauth2/user', headers: { cookie: jar.header, ...SPA_FETCH } })
     t.equal(user.statusCode, 200, 'the session of the login stays signed in')
+
+    // Replayed with a copy of the transaction cookie taken before the callback cleared it: the cookie alone cannot
+    // say it was used, the provider can: a code is good once (RFC 6749 §4.1.2), so no second session.
+    const copied = await callBack(path.slice(path.indexOf('?')), cookieHeader(login.transaction))
+    t.equal(copied.statusCode, 401, 'the provider refuses the used code')
+    t.equal(copied.json().error.id, 'session_inactive')
+    t.notOk(Object.keys(cookiesOf(copied)).some(name => name.startsWith('bff_session')), 'no session from a replay')
+    t.same(clearedCookies(copied), Object.keys(login.transaction), 'the transaction cookie is cleared again')
   })
   assertNoSecretsLogged(t, bff)
 })
