@@ -54,12 +54,13 @@ export function requestCookies (request: FastifyRequest): RequestCookies {
   return cookies
 }
 
-/** Adds Set-Cookie lines to an answer without dropping those already on it. */
+/**
+ * Adds Set-Cookie lines to an answer without dropping those already on it: Fastify's reply.header appends to a
+ * Set-Cookie header already set (RFC 7230 §3.2.2), so the lines already there must not be passed again.
+ */
 export function appendSetCookie (reply: FastifyReply, lines: readonly string[]): void {
   if (lines.length === 0) return
-  const current = reply.getHeader('set-cookie')
-  const existing = current === undefined ? [] : Array.isArray(current) ? current.map(String) : [String(current)]
-  reply.header('set-cookie', [...existing, ...lines])
+  reply.header('set-cookie', [...lines])
 }
 
 /**

@@ -29,29 +29,15 @@ export interface OAuth2BffOptions {
   /** Environment on top of the OAuth2 defaults (TOKEN_STORE, REDIS_URL, API_ROUTES …). */
   env?: Record<string, string>
   emulator?: EmulatorOptions
+  /** An emulator already running (another BFF's, say): used instead of starting one; `emulator` is then ignored. */
+  emu?: RunningEmulator
   /** The BFF's clock in milliseconds (refresh tests). */
   now?: () => number
 }
 
 /** The emulator with a test identity and the BFF's client, and the BFF in front of it; both closed with the test. */
 export async function startOAuth2Bff (t: Test, options: OAuth2BffOptions = {}): Promise<OAuth2Bff> {
-  const emu = await startEmulator({
-    port: 0,
-    uiUrl: PUBLIC_URL,
-    passwordHashCost: PASSWORD_HASH_COST,
-    seed: { identities: [{ traits: { email: TEST_EMAIL, name: { first: 'Ada', last: 'Lovelace' } } }] },
-    oauth2TestIdentity: TEST_EMAIL,
-    oauth2Clients: [{
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      redirect_uris: [`${PUBLIC_URL}/api/oauth2/callback`],
-      post_logout_redirect_uris: [`${PUBLIC_URL}/`],
-      backchannel_logout_uri: `${PUBLIC_URL}/api/oauth2/backchannel-logout`,
-      scope: 'openid offline_access email profile'
-    }],
-    ...options.emulator
-  })
-  t.teardown(async () => await emu.close())
+  const emu = options.emu ?? await startOAuth2Emulator(t, options.emulator)
   const config = loadConfig({
     ...TEST_ENV,
     ...NO_LOAD_SHEDDING,
@@ -67,6 +53,28 @@ export async function startOAuth2Bff (t: Test, options: OAuth2BffOptions = {}): 
   const logs = captureLogs()
   const app = await readyTestApp(t, config, { logStream: logs.stream, oauth2Now: options.now })
   return { app, config, emu, logs }
+}
+
+/** The emulator with the test identity and the BFF's client, closed with the test; `options` on top. */
+export async function startOAuth2Emulator (t: Test, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emu = await startEmulator({
+    port: 0,
+    uiUrl: PUBLIC_URL,
+    passwordHashCost: PASSWORD_HASH_COST,
+    seed: { identities: [{ traits: { email: TEST_EMAIL, name: { first: 'Ada', last: 'Lovelace' } } }] },
+    oauth2TestIdentity: TEST_EMAIL,
+    oauth2Clients: [{
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      redirect_uris: [`${PUBLIC_URL}/api/oauth2/callback`],
+      post_logout_redirect_uris: [`${PUBLIC_URL}/`],
+      backchannel_logout_uri: `${PUBLIC_URL}/api/oauth2/backchannel-logout`,
+      scope: 'openid offline_access email profile'
+    }],
+    ...options
+  })
+  t.teardown(async () => await emu.close())
+  return emu
 }
 
 /** `name=value` pairs of Set-Cookie lines, without those that clear a cookie. */
@@ -134,4 +142,62 @@ export async function signIn (bff: OAuth2Bff, query = ''): Promise<SignedIn> {
   if (callback.statusCode !== 302) throw new Error(`callback answered ${callback.statusCode}: ${callback.body}`)
   const cookies = cookiesOf(callback)
   return { cookies, cookie: cookieHeader(cookies), callback }
+}
+
+/** A clock only the test moves, in epoch ms; it starts at the real time. */
+export interface TestClock {
+  now: () => number
+  advance: (seconds: number) => void
+}
+
+export function testClock (): TestClock {
+  let now = Date.now()
+  return { now: () => now, advance: seconds => { now += seconds * 1000 } }
+}
+
+/**
+ * A browser's cookies for the BFF: what a response sets is kept, what it clears (Max-Age=0) is dropped. `apply`
+ * returns the jar for chaining.
+ */
+export class BffCookies {
+  readonly cookies: Record<string, string>
+
+  constructor (cookies: Record<string, string> = {}) {
+    this.cookies = { ...cookies }
+  }
+
+  apply (response: LightMyRequestResponse): this {
+    for (const name of clearedCookies(response)) delete this.cookies[name]
+    Object.assign(this.cookies, cookiesOf(response))
+    return this
+  }
+
+  get header (): string {
+    return cookieHeader(this.cookies)
+  }
+
+  names (): string[] {
+    return Object.keys(this.cookies).sort()
+  }
+}
+
+/** Every token the emulator issued, the client secret and the cookie secrets: none may ever be in the BFF's logs. */
+export function assertNoSecretsLogged (t: Test, bff: OAuth2Bff, extra: readonly string[] = []): void {
+  const tokens = [...bff.emu.ctx.oauth2.accessTokens.keys(), ...bff.emu.ctx.oauth2.refreshTokens.keys(), ...bff.emu.ctx.oauth2.codes.keys()]
+  const logs = bff.logs.text()
+  const leaked = [...tokens, ...extra, CLIENT_SECRET, ...bff.config.cookieSecrets].filter(secret => secret !== '' && logs.includes(secret))
+  t.same(leaked.map(secret => `${secret.slice(0, 8)}…`), [], 'no token, code or secret in the logs')
+}
+
+/** An answer in Ory's error shape with this status (and id, when given). Returns the error object. */
+export function assertOryError (t: Test, response: LightMyRequestResponse, status: number, id?: string): Record<string, unknown> {
+  t.equal(response.statusCode, status, `status ${status}`)
+  t.match(String(response.headers['content-type']), /^application\/json/)
+  const body = response.json()
+  const error = body?.error ?? {}
+  t.equal(error.code, status, 'error.code is the status')
+  t.type(error.message, 'string', 'error.message')
+  t.type(error.request, 'string', 'error.request')
+  if (id !== undefined) t.equal(error.id, id, `error.id ${id}`)
+  return error
 }
