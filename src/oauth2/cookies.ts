@@ -15,8 +15,12 @@ export const SESSION_COOKIE = 'bff_session'
  */
 export const MAX_COOKIE_VALUE_BYTES = 3800
 
-/** The most chunks a value may take: 8 × 3800 bytes is far more than a session needs, and bounds what is read. */
-export const MAX_CHUNKS = 8
+/**
+ * The most chunks a value may take. 3 × 3800 bytes holds a session with an ID token of generous claims, and keeps the
+ * Cookie header, with Ory's cookies beside it, within the 16 KB that Node.js (and many proxies' 8–16 KB buffers)
+ * accept for a request's headers: beyond that the browser's every request would fail with a 431.
+ */
+export const MAX_CHUNKS = 3
 
 const HOST_PREFIX = '__Host-'
 // RFC 6265 §4.1.1: cookie-octet, what a cookie value may hold without quoting.
@@ -98,6 +102,9 @@ export function readChunked (cookies: Record<string, string | undefined>, name: 
   }
   return { status: 'ok', value, names }
 }
+
+/** The longest value `writeChunked` stores: MAX_CHUNKS chunks, the first of them with its count prefix. */
+export const MAX_CHUNKED_BYTES = MAX_CHUNKS * MAX_COOKIE_VALUE_BYTES - 3
 
 /**
  * The Set-Cookie lines that store `value` under `name`: one cookie when it fits, else chunks; every cookie of the

@@ -2,7 +2,8 @@
 // browser's cookies. Nothing is shared between replicas, so nothing is needed but the secret; the price is that a
 // session cannot be ended from the server side (no back-channel logout), and that each replica refreshes on its own.
 import { TokenSessionInvalidError, TokenStoreUnsupportedError } from '../errors.js'
-import { SESSION_COOKIE, clearChunked, clearCookie, cookieName, readChunked, writeChunked } from '../cookies.js'
+import { BffError, ErrorCodes } from '../../errors.js'
+import { MAX_CHUNKED_BYTES, MAX_CHUNKS, MAX_COOKIE_VALUE_BYTES, SESSION_COOKIE, clearChunked, clearCookie, cookieName, readChunked, writeChunked } from '../cookies.js'
 import { SealError, Sealer, type SealErrorReason } from '../seal.js'
 import type { LoadedSession, OAuth2Session, RequestCookies, TokenStore } from '../types.js'
 import { isOAuth2Session } from './session-shape.js'
@@ -107,6 +108,17 @@ export class CookieTokenStore implements TokenStore {
     let sealed = this.#sealed.get(session)
     if (sealed === undefined) {
       sealed = this.#sealer.seal(session, session.expiresAt, this.#base)
+      // Too large for the cookies (a provider's ID token with many or long claims): the ID token is only kept for
+      // `id_token_hint` at logout, which OpenID Connect RP-Initiated Logout §2 lets `client_id` stand in for.
+      if (sealed.length > MAX_CHUNKED_BYTES && session.tokens.idToken !== undefined) {
+        const { idToken: _dropped, ...tokens } = session.tokens
+        sealed = this.#sealer.seal({ ...session, tokens }, session.expiresAt, this.#base)
+      }
+      if (sealed.length > MAX_CHUNKED_BYTES) {
+        throw new BffError(ErrorCodes.OAUTH2_PROVIDER_ERROR, 502, 'The session is too large to keep in cookies', {
+          reason: `Sealed, the session takes ${sealed.length} bytes, more than ${MAX_CHUNKS} cookies of ${MAX_COOKIE_VALUE_BYTES} bytes hold: ask for fewer claims (OAUTH2_USER_CLAIMS, OAUTH2_SCOPES), or set TOKEN_STORE=redis.`
+        })
+      }
       this.#sealed.set(session, sealed)
     }
     const lines = writeChunked(this.#name, sealed, { maxAge: session.expiresAt - now / 1000, secure: this.#secure }, namesOf(previous))

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { assertNoSecretsLogged, assertOryError, BffCookies, clearedCookies, PUBLIC_URL, signIn, SPA_FETCH, startOAuth2Bff, testClock } from '../../helpers/oauth2.js'
 
-// POST /api/oauth2/logout: the tokens are revoked at the provider, the cookies cleared, and the SPA gets the
-// provider's end-session URL to navigate to. A CSRF-protected call: cross-site, or without the custom header, 403.
+// POST /api/oauth2/logout: the tokens are revoked at the provider, the cookies cleared, and the SPA is sent on to the
+// BFF's end-session redirect, which takes it to the provider's end-session URL with the ID token as hint (a Location
+// the page cannot read). A CSRF-protected call: cross-site, or without the custom header, 403.
 
 const TTL = 120
 const LOGOUT = { ...SPA_FETCH, origin: PUBLIC_URL }
@@ -18,7 +19,14 @@ t.test('logout revokes the tokens, clears the cookies and answers the end-sessio
   const response = await bff.app.inject({ method: 'POST', url: '/api/oauth2/logout', headers: { cookie: jar.header, ...LOGOUT } })
   t.equal(response.statusCode, 200)
   t.equal(response.headers['cache-control'], 'no-store')
-  const url = new URL(response.json().logout_url)
+  t.same(response.json(), { logout_url: `${PUBLIC_URL}/api/oauth2/end-session` })
+  const kept = new BffCookies({})
+  kept.apply(response)
+  t.same(kept.names(), ['bff_oauth2_logout'], 'only the sealed end-session hint is set')
+  const redirect = await bff.app.inject({ method: 'GET', url: '/api/oauth2/end-session', headers: { cookie: kept.header } })
+  t.equal(redirect.statusCode, 302)
+  t.same(clearedCookies(redirect), ['bff_oauth2_logout'], 'the hint is used once')
+  const url = new URL(redirect.headers.location as string)
   t.equal(`${url.origin}${url.pathname}`, `${bff.emu.url}/oauth2/sessions/logout`)
   t.equal(url.searchParams.get('post_logout_redirect_uri'), `${PUBLIC_URL}/`)
   const hint = url.searchParams.get('id_token_hint')
@@ -28,19 +36,22 @@ t.test('logout revokes the tokens, clears the cookies and answers the end-sessio
   t.ok([...oauth2.accessTokens.values()].every(token => token.revoked), 'the access token is revoked')
   t.same(clearedCookies(response), ['bff_session'], 'the session cookie is cleared')
   jar.apply(response)
-  t.same(jar.names(), [])
+  t.same(jar.names(), ['bff_oauth2_logout'])
 
   // The end-session URL works at the provider and comes back to the SPA.
   const end = await fetch(url, { redirect: 'manual' })
   t.equal(end.headers.get('location'), `${PUBLIC_URL}/`)
 
-  // The cleared browser is signed out; a copy of the old cookie is too, once the BFF asks the provider (refresh).
+  // The cleared browser is signed out; so is a copy of the old cookie, in this process at once and, later, wherever
+  // the BFF asks the provider (refresh).
   const after = await bff.app.inject({ method: 'GET', url: '/api/oauth2/user', headers: { cookie: jar.header, ...SPA_FETCH } })
   assertOryError(t, after, 401, 'session_inactive')
-  clock.advance(TTL + 1)
   const copy = await bff.app.inject({ method: 'GET', url: '/api/oauth2/user', headers: { cookie: signedIn.cookie, ...SPA_FETCH } })
   assertOryError(t, copy, 401, 'session_inactive')
   t.same(clearedCookies(copy), ['bff_session'])
+  clock.advance(TTL + 1)
+  const later = await bff.app.inject({ method: 'GET', url: '/api/oauth2/user', headers: { cookie: signedIn.cookie, ...SPA_FETCH } })
+  assertOryError(t, later, 401, 'session_inactive')
   assertNoSecretsLogged(t, bff, [hint!, ...Object.values(signedIn.cookies)])
 })
 
