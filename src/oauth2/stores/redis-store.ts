@@ -14,7 +14,7 @@ import { TokenSessionInvalidError, TokenStoreUnavailableError } from '../errors.
 import { SealError, decryptWithKey, encryptWithKey, randomKey } from '../seal.js'
 import type { LoadedSession, OAuth2Session, RequestCookies, TokenStore } from '../types.js'
 import { isOAuth2Session } from './session-shape.js'
-import { SingleFlight } from './single-flight.js'
+import { Memo, SingleFlight } from './single-flight.js'
 
 export interface RedisTokenStoreOptions {
   client: RedisClient
@@ -76,6 +76,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #log: RedisLog
   readonly #now: () => number
   readonly #flights = new SingleFlight()
+
+  readonly #opened = new Memo<{ id: string, key: Buffer, session: OAuth2Session }>(2_000)
 
   constructor (options: RedisTokenStoreOptions) {
     this.#client = options.client
@@ -193,6 +195,10 @@ export class RedisTokenStore implements TokenStore {
   async #read (handle: RedisHandle): Promise<OAuth2Session | undefined> {
     const raw = await this.#command('read the session', async () => await this.#client.redis.get(this.#client.key('session', hash(handle.id))))
     if (raw === null) return undefined
+    // The record is read on every request (another replica may have refreshed or ended it), but one that has not
+    // changed is not decrypted and parsed again: the same ciphertext (a random IV each write) opened with the same key.
+    const opened = this.#opened.get(raw, this.#now())
+    if (opened !== undefined && opened.id === handle.id && handle.key.equals(opened.key)) return opened.session
     let value: unknown
     try {
       value = JSON.parse(decryptWithKey(handle.key, raw, handle.id).toString('utf8'))
@@ -202,6 +208,7 @@ export class RedisTokenStore implements TokenStore {
       throw new TokenSessionInvalidError(reason, [this.#clear()], { cause: err })
     }
     if (!isOAuth2Session(value) || value.id !== handle.id) throw new TokenSessionInvalidError('The stored session is malformed', [this.#clear()])
+    this.#opened.set(raw, { id: handle.id, key: handle.key, session: value }, value.expiresAt * 1000)
     return value
   }
 
