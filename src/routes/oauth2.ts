@@ -13,7 +13,7 @@ import {
   isState, MAX_TRANSACTIONS, openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS, transactionCookieBase, transactionStates,
   type LoginTransaction
 } from '../oauth2/transaction.js'
-import type { LoadedSession } from '../oauth2/types.js'
+import type { LoadedSession, OAuth2Session } from '../oauth2/types.js'
 import { appendSetCookie, requestCookies, type OAuth2Service } from '../plugins/oauth2.js'
 import { oauth2UserRef, oauth2LogoutRef } from './oauth2-schemas.js'
 import { typeBoxValidatorCompiler } from './validation.js'
@@ -160,7 +160,7 @@ export const oauth2Routes: FastifyPluginAsyncTypebox<OAuth2RoutesOptions> = asyn
       tokens: tokenSetFrom(tokens, now),
       now
     })
-    appendSetCookie(reply, await oauth2.store.save(session))
+    appendSetCookie(reply, await replaceSession(request, oauth2, session))
     request.log.info({ oauth2Session: 'created' }, 'OAuth2 login completed')
     return await reply.redirect(transaction.returnTo, 302)
   })
@@ -277,6 +277,29 @@ export const oauth2Routes: FastifyPluginAsyncTypebox<OAuth2RoutesOptions> = asyn
     request.log.info({ ended }, 'back-channel logout')
     return await reply.code(200).send()
   })
+}
+
+/**
+ * Stores the new session of a login, ending the one the browser may still have (signed in as someone else, or long
+ * ago): its Redis record goes, and every cookie of the old one that the new one does not overwrite is cleared, so
+ * that no stale chunk is read back with the new cookies.
+ */
+async function replaceSession (request: FastifyRequest, oauth2: OAuth2Service, session: OAuth2Session): Promise<string[]> {
+  const cookies = requestCookies(request)
+  let previous: LoadedSession | undefined
+  try {
+    previous = await oauth2.store.load(cookies)
+  } catch (err) {
+    if (!(err instanceof TokenSessionInvalidError)) throw err
+  }
+  if (previous !== undefined) await oauth2.store.delete(previous, {})
+  const lines = await oauth2.store.save(session)
+  const written = new Set(lines.map(cookieNameOf))
+  return [...lines, ...oauth2.store.clearCookies(cookies).filter(line => !written.has(cookieNameOf(line)))]
+}
+
+function cookieNameOf (line: string): string {
+  return line.slice(0, line.indexOf('='))
 }
 
 /** Transaction cookies beyond the newest few are dropped: abandoned logins must not pile up in the Cookie header. */
