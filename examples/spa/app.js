@@ -70,13 +70,18 @@ async function ory (path, { method = 'GET', body, url } = {}) {
     credentials: 'include',
     body: body === undefined ? undefined : JSON.stringify(body)
   })
+  return await answerOf(response, () => ({ error: { code: response.status, message: 'The server answered with something other than JSON.' } }))
+}
+
+/** The status and the parsed JSON body (null when empty); `notJson(text)` stands in for a body that is not JSON. */
+async function answerOf (response, notJson) {
   const text = await response.text()
   let data = null
   if (text !== '') {
     try {
       data = JSON.parse(text)
     } catch {
-      data = { error: { code: response.status, message: 'The server answered with something other than JSON.' } }
+      data = notJson(text)
     }
   }
   return { status: response.status, data }
@@ -520,16 +525,7 @@ async function signOut () {
 /** A call to the BFF's own API. X-Requested-With is its CSRF defence: cross-site pages cannot send it. */
 async function bff (path, { method = 'GET' } = {}) {
   const response = await fetch(path, { method, credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' } })
-  const text = await response.text()
-  let data = null
-  if (text !== '') {
-    try {
-      data = JSON.parse(text)
-    } catch {
-      data = text
-    }
-  }
-  return { status: response.status, data }
+  return await answerOf(response, text => text)
 }
 
 async function oauth2Page (params) {

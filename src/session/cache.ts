@@ -103,7 +103,8 @@ export class InProcessSessionStore implements SessionStore {
   }
 }
 
-function index (map: Map<string, Set<string>>, id: string, key: string): void {
+/** Adds `key` to the set of keys indexed under `id` (a session id, an identity id). */
+export function index (map: Map<string, Set<string>>, id: string, key: string): void {
   let keys = map.get(id)
   if (keys === undefined) {
     keys = new Set()
@@ -112,7 +113,8 @@ function index (map: Map<string, Set<string>>, id: string, key: string): void {
   keys.add(key)
 }
 
-function unindex (map: Map<string, Set<string>>, id: string, key: string): void {
+/** Removes `key` from the keys under `id`, and `id` with its last key. */
+export function unindex (map: Map<string, Set<string>>, id: string, key: string): void {
   const keys = map.get(id)
   if (keys === undefined) return
   keys.delete(key)

@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose'
 import type { OryClient } from '../ory/client.js'
 import { OryBadResponseError, OryUpstreamError } from '../ory/errors.js'
 import { toSession } from '../ory/generated/frontend.js'
+import { index, unindex } from './cache.js'
 import type { SessionEviction } from './checker.js'
 import type { SessionCredentials } from './key.js'
 
@@ -174,20 +175,4 @@ export class SessionTokenizer {
     unindex(this.#bySession, slot.sessionId, slotKey)
     if (slot.identityId !== undefined) unindex(this.#byIdentity, slot.identityId, slotKey)
   }
-}
-
-function index (map: Map<string, Set<string>>, id: string, key: string): void {
-  let keys = map.get(id)
-  if (keys === undefined) {
-    keys = new Set()
-    map.set(id, keys)
-  }
-  keys.add(key)
-}
-
-function unindex (map: Map<string, Set<string>>, id: string, key: string): void {
-  const keys = map.get(id)
-  if (keys === undefined) return
-  keys.delete(key)
-  if (keys.size === 0) map.delete(id)
 }
