@@ -4,7 +4,7 @@ import type { Config, OAuth2Config } from '../config.js'
 import { parseCookieHeader } from '../http/cookies.js'
 import { TokenSessionInvalidError } from '../oauth2/errors.js'
 import { OpenIdProvider, tokenSetFrom } from '../oauth2/provider.js'
-import { InvalidGrantError } from '../oauth2/provider-errors.js'
+import { IdTokenError, InvalidGrantError } from '../oauth2/provider-errors.js'
 import { Refresher } from '../oauth2/refresh.js'
 import { Sealer } from '../oauth2/seal.js'
 import { sessionExpiry } from '../oauth2/session.js'
@@ -148,9 +148,10 @@ export class OAuth2Service {
       appendSetCookie(reply, setCookies)
       return session
     } catch (err) {
-      if (err instanceof InvalidGrantError || err instanceof TokenSessionInvalidError) {
-        // The provider no longer honours the refresh token (expired, revoked, or replayed elsewhere): the session is
-        // over, and the SPA learns it from a 401 with its cookies cleared.
+      if (err instanceof InvalidGrantError || err instanceof TokenSessionInvalidError || err instanceof IdTokenError) {
+        // The provider no longer honours the refresh token (expired, revoked, or replayed elsewhere), or answered it
+        // with an ID token about someone else (OIDC Core §12.2), whose rotated refresh token must not be used again:
+        // the session is over, and the SPA learns it from a 401 with its cookies cleared.
         appendSetCookie(reply, await this.store.delete(loaded, requestCookies(request)))
         request.log.info({ err }, 'the OAuth2 session ended: the provider refused to refresh it')
         throw err instanceof TokenSessionInvalidError ? err : new TokenSessionInvalidError('The provider refused to refresh the tokens; sign in again.', [], { cause: err })
