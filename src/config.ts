@@ -219,7 +219,7 @@ export const EnvSchema = Type.Object({
     description: 'The ID-token and userinfo claims `GET /api/oauth2/user` shows the SPA; others are never sent to the browser.'
   }),
   OAUTH2_POST_LOGOUT_REDIRECT_URI: Type.Optional(Type.String({
-    expected: 'an absolute http(s) URL among ALLOWED_RETURN_URLS',
+    expected: 'an absolute http(s) URL',
     description: 'Where the provider sends the browser after `POST /api/oauth2/logout`\'s end-session URL (`post_logout_redirect_uri`, registered at the provider). Unset: `<PUBLIC_URL>/`.'
   })),
   TOKEN_STORE: Type.Union([Type.Literal('cookie'), Type.Literal('redis')], {
