@@ -143,11 +143,19 @@ export const EnvSchema = Type.Object({
   UPSTREAM_TIMEOUT_MS: integer(1, 600_000, 10_000, 'an integer number of milliseconds from 1 to 600000',
     'Longest wait for Ory per call: for its headers, for its body, and for the whole call, retries included. No answer in time: 504.'),
   SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 10_000, 'an integer number of milliseconds from 0 to 3600000',
-    'How long in-flight requests may take to finish after SIGTERM or SIGINT before the process exits anyway, with code 1.'),
+    'How long in-flight requests may take to finish after SIGTERM or SIGINT (after `SHUTDOWN_DELAY_MS`) before the process exits anyway, with code 1.'),
+  SHUTDOWN_DELAY_MS: integer(0, 600_000, 5_000, 'an integer number of milliseconds from 0 to 600000',
+    'After SIGTERM, how long the server goes on answering requests while `/health/ready` answers 503, so that load balancers stop routing to it before it closes (Kubernetes takes a few seconds to remove an endpoint). SIGINT skips it. 0: close at once.'),
+  REQUEST_TIMEOUT_MS: integer(1_000, 600_000, 30_000, 'an integer number of milliseconds from 1000 to 600000',
+    'Longest time a client may take to send a whole request, headers and body; a slower one gets a 408 and its connection is closed.'),
+  JSON_MAX_DEPTH: integer(1, 1_000, 64, 'an integer number of levels from 1 to 1000',
+    'Deepest nesting of objects and arrays accepted in a JSON request body; a deeper one gets a 400 before it is read any further.'),
   SESSION_CACHE_TTL_MS: integer(0, 3_600_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 3600000',
     'How long an active session\'s whoami answer is cached (never past the session\'s `expires_at`). 0: no cache; concurrent checks are still coalesced.'),
   SESSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000',
     'Most sessions kept in that cache (least recently used go first). 0: no cache.'),
+  SESSION_CACHE_MAX_BYTES: integer(0, 17_179_869_184, 67_108_864, 'an integer number of bytes from 0 (no cache) to 17179869184',
+    'Most memory that cache may hold, counted as the bytes of Ory\'s whoami answers kept plus a fixed overhead per entry (least recently used go first). 0: no cache.'),
   PERMISSION_CACHE_TTL_MS: integer(0, 3_600_000, 0, 'an integer number of milliseconds from 0 (no cache) to 3600000',
     'How long a permission check\'s answer is kept per identity and tuple. 0: no cache.'),
   PERMISSION_CACHE_MAX: integer(0, 10_000_000, 10_000, 'an integer number of entries from 0 (no cache) to 10000000',
@@ -272,8 +280,16 @@ export interface Config {
   logLevel: LogLevel
   upstreamTimeoutMs: number
   shutdownGraceMs: number
+  /** How long, after SIGTERM, the server keeps answering while readiness fails, before it closes. */
+  shutdownDelayMs: number
+  /** Longest time a client may take to send a whole request (Node's `requestTimeout` and `headersTimeout`). */
+  requestTimeoutMs: number
+  /** Deepest nesting accepted in a JSON request body. */
+  jsonMaxDepth: number
   sessionCacheTtlMs: number
   sessionCacheMax: number
+  /** The session cache's bound in bytes (0: no cache). */
+  sessionCacheMaxBytes: number
   /** How long a permission check's answer is kept per identity and tuple (0: not at all), and how many are kept. */
   permissionCacheTtlMs: number
   permissionCacheMax: number
@@ -504,8 +520,12 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     logLevel: env.LOG_LEVEL,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    jsonMaxDepth: env.JSON_MAX_DEPTH,
     sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS,
     sessionCacheMax: env.SESSION_CACHE_MAX,
+    sessionCacheMaxBytes: env.SESSION_CACHE_MAX_BYTES,
     permissionCacheTtlMs: env.PERMISSION_CACHE_TTL_MS,
     permissionCacheMax: env.PERMISSION_CACHE_MAX,
     permissionBatchMax: env.PERMISSION_BATCH_MAX,

@@ -18,8 +18,12 @@ t.test('an environment with only ORY_URL gives the documented defaults', async t
   t.equal(config.logLevel, 'info')
   t.equal(config.upstreamTimeoutMs, 10_000)
   t.equal(config.shutdownGraceMs, 10_000)
+  t.equal(config.shutdownDelayMs, 5_000)
+  t.equal(config.requestTimeoutMs, 30_000)
+  t.equal(config.jsonMaxDepth, 64)
   t.equal(config.sessionCacheTtlMs, 5_000)
   t.equal(config.sessionCacheMax, 10_000)
+  t.equal(config.sessionCacheMaxBytes, 64 * 1024 * 1024)
   t.equal(config.bodyLimitBytes, 1_048_576)
   t.equal(config.readyProbeIntervalMs, 5_000)
   t.same(config.loadShedding, { maxEventLoopDelayMs: 1_000, maxHeapUsedBytes: undefined })
@@ -46,8 +50,12 @@ t.test('every variable is parsed into its typed form', async t => {
     LOG_LEVEL: 'DEBUG',
     UPSTREAM_TIMEOUT_MS: '2500',
     SHUTDOWN_GRACE_MS: '0',
+    SHUTDOWN_DELAY_MS: '0',
+    REQUEST_TIMEOUT_MS: '1000',
+    JSON_MAX_DEPTH: '8',
     SESSION_CACHE_TTL_MS: '0',
     SESSION_CACHE_MAX: '50',
+    SESSION_CACHE_MAX_BYTES: '4096',
     STATIC_DIR: '.',
     BODY_LIMIT_BYTES: '2048',
     READY_PROBE_INTERVAL_MS: '1000',
@@ -69,8 +77,12 @@ t.test('every variable is parsed into its typed form', async t => {
   t.equal(config.logLevel, 'debug')
   t.equal(config.upstreamTimeoutMs, 2500)
   t.equal(config.shutdownGraceMs, 0)
+  t.equal(config.shutdownDelayMs, 0)
+  t.equal(config.requestTimeoutMs, 1000)
+  t.equal(config.jsonMaxDepth, 8)
   t.equal(config.sessionCacheTtlMs, 0)
   t.equal(config.sessionCacheMax, 50)
+  t.equal(config.sessionCacheMaxBytes, 4096)
   t.equal(config.staticDir, process.cwd())
   t.equal(config.bodyLimitBytes, 2048)
   t.equal(config.readyProbeIntervalMs, 1000)
