@@ -33,7 +33,8 @@ export class PermissionChecker {
     const cached = this.cache.get(subject, tuple)
     if (cached !== undefined) return cached
     // The /openapi variant answers 200 {"allowed": false} instead of 403, so a denial is an answer, not an error.
-    const result = await upstream(permission.checkPermission(client, { ...pick(tuple), subject_id: subject }, options))
+    // Checked against Keto's model: an `allowed` that is merely truthy ("false", 1) must never grant anything.
+    const result = await upstream(permission.checkPermission(client, { ...pick(tuple), subject_id: subject }, checked(options)))
     const { allowed } = result.body
     this.cache.set(subject, tuple, allowed)
     return allowed
@@ -52,7 +53,7 @@ export class PermissionChecker {
     if (missing.length === 0) return results as PermissionResult[]
 
     const body = { tuples: missing.map(({ tuple }) => ({ ...pick(tuple), subject_id: subject })) }
-    const answer = await upstream(permission.batchCheckPermission(client, { body }, options))
+    const answer = await upstream(permission.batchCheckPermission(client, { body }, checked(options)))
     const answered = answer.body.results
     if (answered.length !== missing.length) {
       throw new OryBadResponseError(`Ory answered batchCheckPermission with ${answered.length} results for ${missing.length} tuples`, {
@@ -68,6 +69,11 @@ export class PermissionChecker {
     })
     return results as PermissionResult[]
   }
+}
+
+/** Keto's answers decide access: they are validated against its models whatever the client's default (a 502 if not). */
+function checked (options: CallOptions | undefined): CallOptions {
+  return { ...options, validateResponse: true }
 }
 
 function pick ({ namespace, object, relation }: PermissionTuple): PermissionTuple {

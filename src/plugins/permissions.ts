@@ -61,7 +61,8 @@ export function requirePermission (namespace: TuplePart, object: TuplePart, rela
       object: await resolve(object, request, 'object'),
       relation: await resolve(relation, request, 'relation')
     }
-    if (!await checker.check(request.ory, subject, tuple)) {
+    // Only a boolean true lets the request through, whatever the checker hands back.
+    if (await checker.check(request.ory, subject, tuple) !== true) {
       throw new HttpError(403, FORBIDDEN, {
         code: ErrorCodes.PERMISSION_DENIED,
         id: 'permission_denied',

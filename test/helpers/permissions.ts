@@ -26,6 +26,8 @@ export interface PermissionsSetup {
   ketoCalls: () => RecordedRequest[]
   /** Makes every Keto call fail at the connection (Keto down), or work again. */
   setKetoDown: (down: boolean) => void
+  /** Makes every Keto call get this answer instead of the emulator's (a misbehaving Keto), or the emulator's again. */
+  setKetoAnswer: (answer: { status: number, body: string } | undefined) => void
 }
 
 export interface PermissionsOptions {
@@ -44,10 +46,16 @@ export interface PermissionsOptions {
  */
 export async function permissionsApp (t: Test, options: PermissionsOptions = {}): Promise<PermissionsSetup> {
   let ketoDown = false
+  let ketoAnswer: { status: number, body: string } | undefined
   let emulatorUrl = ''
   const proxy = await startUpstream(async (req, res) => {
     if (ketoDown && req.url.startsWith('/relation-tuples')) {
       res.socket?.destroy()
+      return
+    }
+    if (ketoAnswer !== undefined && req.url.startsWith('/relation-tuples')) {
+      res.writeHead(ketoAnswer.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(ketoAnswer.body)) })
+      res.end(ketoAnswer.body)
       return
     }
     await forward(emulatorUrl, req, res)
@@ -80,7 +88,8 @@ export async function permissionsApp (t: Test, options: PermissionsOptions = {})
     emu,
     config,
     ketoCalls: () => proxy.requests.filter(request => request.url.startsWith('/relation-tuples')),
-    setKetoDown: down => { ketoDown = down }
+    setKetoDown: down => { ketoDown = down },
+    setKetoAnswer: answer => { ketoAnswer = answer }
   }
 }
 
