@@ -473,7 +473,9 @@ export class OryClient {
     const message = err instanceof Error ? err.message : String(err)
     // undici refused the request before sending it (a header name it cannot send, say): Ory was never asked.
     if (code === 'UND_ERR_INVALID_ARG') return new OryArgumentError(`${operationId}: ${message}`, { cause: err, operationId })
-    if (typeof code === 'string' && code.startsWith('HPE_')) {
+    // undici's parser errors carry an `HPE_` code only sometimes (never for a status line that is not HTTP's): the name
+    // is what they always share.
+    if ((typeof code === 'string' && code.startsWith('HPE_')) || (err as { name?: unknown }).name === 'HTTPParserError') {
       return new OryBadResponseError(`Ory's answer to ${operationId} is not valid HTTP: ${message}`, { cause: err, operationId, reason: 'The upstream response was malformed.' })
     }
     return new OryUnavailableError(`Ory could not be reached for ${operationId}: ${message}`, {
