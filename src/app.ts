@@ -46,8 +46,8 @@ export interface BuildAppOptions {
   oryClient?: OryClient
   /** Where log lines go instead of standard output (tests capture them). */
   logStream?: DestinationStream
-  /** Server options the server owns: timeouts. */
-  server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout'>
+  /** Server options the server owns: timeouts (REQUEST_TIMEOUT_MS's are set from the config). */
+  server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'pluginTimeout'>
   /** How often load is sampled (default one second); tests shorten it. */
   pressureSampleIntervalMs?: number
   /** The session cache's store and clock, instead of an in-process LRU and Date.now (shared stores, tests). */
@@ -80,6 +80,14 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // The lifecycle plugin answers requests that arrive while draining, in Ory's error shape.
     return503OnClosing: false,
+    // A slow client (slowloris, a body a byte at a time) may hold a connection no longer than REQUEST_TIMEOUT_MS:
+    // headers included (Node's headersTimeout is 60 s otherwise), and checked often enough for the limit to be the
+    // limit (Node looks only every 30 s by default). Fastify sets `requestTimeout` on the server it creates.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(config.requestTimeoutMs / 10))
+    },
     ...options.server
   }).withTypeProvider<TypeBoxTypeProvider>()
 

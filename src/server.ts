@@ -79,8 +79,6 @@ async function main (): Promise<void> {
     const { buildApp } = await import('./app.js')
     app = buildApp(config, {
       server: {
-        // Slow clients (slowloris) may not hold a connection open forever sending a request.
-        requestTimeout: 30_000,
         // Above the usual 60 s idle timeout of load balancers, so that they, not we, close idle connections.
         keepAliveTimeout: 72_000
       }
