@@ -3,6 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { VERSION } from './constants.js'
+import { HttpError, INVALID_INPUT_MESSAGE } from './errors.js'
+import { jsonDepthExceeds } from './http/json-depth.js'
 import type { OryClient } from './ory/index.js'
 import { checksPlugin } from './plugins/checks.js'
 import { csrfPlugin } from './plugins/csrf.js'
@@ -60,6 +62,25 @@ function stringify (data: unknown): string {
   return JSON.stringify(data)
 }
 
+/**
+ * Fastify's own JSON parser (secure-json-parse dropping nothing, refusing `__proto__` and `constructor.prototype`;
+ * an empty body refused; the body limit) behind a depth check: a body nested thousands of levels deep is a few bytes
+ * a level, passes the body limit, and would overflow the stack of whatever walks it next (the flow body's
+ * validation, JSON.stringify on its way to Ory). It is refused before it is parsed.
+ */
+function useDepthLimitedJson (app: App, maxDepth: number): void {
+  const parse = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, function parseJson (request, body, done) {
+    if (jsonDepthExceeds(body, maxDepth)) {
+      done(new HttpError(400, INVALID_INPUT_MESSAGE, { reason: `The JSON body is nested deeper than ${maxDepth} levels (JSON_MAX_DEPTH).` }), undefined)
+      return
+    }
+    // A string: parseAs says so, the types do not know it.
+    parse(request, body as string, done)
+  })
+}
+
 function trustHops (hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops
 }
@@ -92,6 +113,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const warning of config.warnings) app.log.warn(warning)
+  useDepthLimitedJson(app, config.jsonMaxDepth)
 
   // Response schemas document the answers (/openapi.json); the routes build those answers themselves, and Ory's bodies
   // pass through with every field Ory sent. So answers are written with JSON.stringify rather than serializers
