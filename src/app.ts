@@ -9,7 +9,7 @@ import type { OryClient } from './ory/index.js'
 import { checksPlugin } from './plugins/checks.js'
 import { csrfPlugin } from './plugins/csrf.js'
 import { AccessLogController, createLogger } from './plugins/logging.js'
-import { errorsPlugin } from './plugins/errors.js'
+import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './plugins/errors.js'
 import { lifecyclePlugin } from './plugins/lifecycle.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { metricsPlugin } from './plugins/metrics.js'
@@ -101,6 +101,9 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // The lifecycle plugin answers requests that arrive while draining, in Ory's error shape.
     return503OnClosing: false,
+    // Ory's error shape for what is refused before routing, or before there is a request at all.
+    frameworkErrors: frameworkErrorHandler({ hsts: config.publicHttps }),
+    clientErrorHandler: clientErrorHandler({ hsts: config.publicHttps }),
     // A slow client (slowloris, a body a byte at a time) may hold a connection no longer than REQUEST_TIMEOUT_MS:
     // headers included (Node's headersTimeout is 60 s otherwise), and checked often enough for the limit to be the
     // limit (Node looks only every 30 s by default). Fastify sets `requestTimeout` on the server it creates.
