@@ -92,7 +92,7 @@ async function main (): Promise<void> {
   }
 
   closeWithGrace({
-    // The grace period starts when the delay ends. SIGINT skips the delay, and so has both to finish.
+    // The grace period starts when the delay ends (SIGINT, which skips the delay, leaves its requests both).
     delay: config.shutdownDelayMs + config.shutdownGraceMs,
     logger: { error: (message: unknown) => app.log.error(message) },
     onSecondSignal: signal => app.log.warn({ signal }, 'second signal: exiting at once'),
