@@ -81,7 +81,7 @@ export async function serveBff (settings: { LOG_LEVEL: string, SESSION_CACHE_TTL
     PORT: String(port),
     ...settings
   })
-  const app = buildApp(config, { server: { requestTimeout: 30_000, keepAliveTimeout: 72_000 } })
+  const app = buildApp(config, { server: { keepAliveTimeout: 72_000 } })
   await listenAndReport(app, port)
 }
 

@@ -27,7 +27,7 @@ async function main (): Promise<void> {
     ...(store === 'redis' ? { REDIS_URL: requiredEnv('BENCH_REDIS_URL') } : {}),
     API_ROUTES: JSON.stringify({ [API_NAME]: { url: requiredEnv('BENCH_UPSTREAM'), methods: ['GET'], token: 'oauth2' } })
   })
-  const app = buildApp(config, { server: { requestTimeout: 30_000, keepAliveTimeout: 72_000 } })
+  const app = buildApp(config, { server: { keepAliveTimeout: 72_000 } })
   profileWindows(process.env.BENCH_CPU_PROFILE_NAME ?? 'bff')
   await listenAndReport(app, port)
 }

@@ -3,11 +3,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { VERSION } from './constants.js'
+import { HttpError, INVALID_INPUT_MESSAGE } from './errors.js'
+import { jsonDepthExceeds } from './http/json-depth.js'
 import type { OryClient } from './ory/index.js'
 import { checksPlugin } from './plugins/checks.js'
 import { csrfPlugin } from './plugins/csrf.js'
 import { AccessLogController, createLogger } from './plugins/logging.js'
-import { errorsPlugin } from './plugins/errors.js'
+import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './plugins/errors.js'
 import { lifecyclePlugin } from './plugins/lifecycle.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { metricsPlugin } from './plugins/metrics.js'
@@ -46,8 +48,8 @@ export interface BuildAppOptions {
   oryClient?: OryClient
   /** Where log lines go instead of standard output (tests capture them). */
   logStream?: DestinationStream
-  /** Server options the server owns: timeouts. */
-  server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout'>
+  /** Server options the server owns: timeouts (REQUEST_TIMEOUT_MS's are set from the config). */
+  server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'pluginTimeout'>
   /** How often load is sampled (default one second); tests shorten it. */
   pressureSampleIntervalMs?: number
   /** The session cache's store and clock, instead of an in-process LRU and Date.now (shared stores, tests). */
@@ -58,6 +60,25 @@ export interface BuildAppOptions {
 
 function stringify (data: unknown): string {
   return JSON.stringify(data)
+}
+
+/**
+ * Fastify's own JSON parser (secure-json-parse dropping nothing, refusing `__proto__` and `constructor.prototype`;
+ * an empty body refused; the body limit) behind a depth check: a body nested thousands of levels deep is a few bytes
+ * a level, passes the body limit, and would overflow the stack of whatever walks it next (the flow body's
+ * validation, JSON.stringify on its way to Ory). It is refused before it is parsed.
+ */
+function useDepthLimitedJson (app: App, maxDepth: number): void {
+  const parse = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, function parseJson (request, body, done) {
+    if (jsonDepthExceeds(body, maxDepth)) {
+      done(new HttpError(400, INVALID_INPUT_MESSAGE, { reason: `The JSON body is nested deeper than ${maxDepth} levels (JSON_MAX_DEPTH).` }), undefined)
+      return
+    }
+    // A string: parseAs says so, the types do not know it.
+    parse(request, body as string, done)
+  })
 }
 
 function trustHops (hops: number): (address: string, hop: number) => boolean {
@@ -80,10 +101,22 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // The lifecycle plugin answers requests that arrive while draining, in Ory's error shape.
     return503OnClosing: false,
+    // Ory's error shape for what is refused before routing, or before there is a request at all.
+    frameworkErrors: frameworkErrorHandler({ hsts: config.publicHttps }),
+    clientErrorHandler: clientErrorHandler({ hsts: config.publicHttps }),
+    // A slow client (slowloris, a body a byte at a time) may hold a connection no longer than REQUEST_TIMEOUT_MS:
+    // headers included (Node's headersTimeout is 60 s otherwise), and checked often enough for the limit to be the
+    // limit (Node looks only every 30 s by default). Fastify sets `requestTimeout` on the server it creates.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(config.requestTimeoutMs / 10))
+    },
     ...options.server
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const warning of config.warnings) app.log.warn(warning)
+  useDepthLimitedJson(app, config.jsonMaxDepth)
 
   // Response schemas document the answers (/openapi.json); the routes build those answers themselves, and Ory's bodies
   // pass through with every field Ory sent. So answers are written with JSON.stringify rather than serializers

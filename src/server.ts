@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import type { App } from './app.js'
 import { codeCacheState } from './boot/code-cache.js'
@@ -79,8 +80,6 @@ async function main (): Promise<void> {
     const { buildApp } = await import('./app.js')
     app = buildApp(config, {
       server: {
-        // Slow clients (slowloris) may not hold a connection open forever sending a request.
-        requestTimeout: 30_000,
         // Above the usual 60 s idle timeout of load balancers, so that they, not we, close idle connections.
         keepAliveTimeout: 72_000
       }
@@ -93,17 +92,25 @@ async function main (): Promise<void> {
   }
 
   closeWithGrace({
-    delay: config.shutdownGraceMs,
+    // The grace period starts when the delay ends (SIGINT, which skips the delay, leaves its requests both).
+    delay: config.shutdownDelayMs + config.shutdownGraceMs,
     logger: { error: (message: unknown) => app.log.error(message) },
     onSecondSignal: signal => app.log.warn({ signal }, 'second signal: exiting at once'),
-    onTimeout: delay => app.log.error({ graceMs: delay }, 'the grace period ended before in-flight requests finished: exiting')
+    onTimeout: () => app.log.error({ graceMs: config.shutdownGraceMs }, 'the grace period ended before in-flight requests finished: exiting')
   }, async function shutdown ({ signal, err }) {
+    app.lifecycle.drain()
     if (err !== undefined) {
       app.log.error({ err }, 'unexpected error: shutting down')
+    } else if (signal === 'SIGTERM' && config.shutdownDelayMs > 0) {
+      // An orchestrator's stop (Kubernetes sends SIGTERM while it removes the pod's endpoint, which takes a few
+      // seconds to reach every load balancer): requests keep coming for a while and must still be answered.
+      app.log.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down: readiness fails now, requests are answered until the delay ends, then in-flight ones finish and the server exits')
+      await sleep(config.shutdownDelayMs)
     } else {
+      // A developer's Ctrl-C (or no delay configured): nobody routes requests here who needs time to notice.
       app.log.info({ signal }, 'shutting down: readiness fails now, in-flight requests finish, then the server exits')
     }
-    app.lifecycle.drain()
+    app.log.info('closing: no new connections; in-flight requests finish')
     await app.close()
     await emulator?.close()
     app.log.info('closed')

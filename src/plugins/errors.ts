@@ -1,8 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { BffError, ErrorCodes, HttpError, INVALID_INPUT_MESSAGE, statusText } from '../errors.js'
 import { OryBffError, OryUpstreamError } from '../ory/errors.js'
 import { OryErrorResponse } from '../schemas/bff.js'
+import { freshRequestId, REQUEST_ID_HEADER } from './request-id.js'
+import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js'
 
 // Ory's own wording for its generic errors.
 const MESSAGES: Record<number, string> = {
@@ -103,3 +107,57 @@ export const errorsPlugin = fp(async function errors (app: FastifyInstance) {
     return reply.code(404).type('application/json; charset=utf-8').send(new HttpError(404, MESSAGES[404]!).toOryError(request.id))
   })
 }, { name: 'errors', fastify: '5.x' })
+
+// Fastify's own messages for these quote the path; the answer names the problem, never the client's bytes.
+const FRAMEWORK_ERRORS: Record<string, () => HttpError> = {
+  FST_ERR_BAD_URL: () => new HttpError(400, INVALID_INPUT_MESSAGE, { reason: 'The request\'s path is not validly percent-encoded.' }),
+  FST_ERR_MAX_PARAM_LENGTH: () => new HttpError(414, 'The request\'s path is too long', { reason: 'A segment of the request\'s path is over the length allowed.' })
+}
+
+/**
+ * Fastify's `frameworkErrors`: a request refused before routing (a path that cannot be decoded, say). No hook of
+ * the app runs for it, not even onSend's: the request id and the security headers are set here.
+ */
+export function frameworkErrorHandler (options: SecurityHeadersOptions): (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return function answerFrameworkError (err, request, reply) {
+    reply.header(REQUEST_ID_HEADER, request.id).headers(securityHeaders(options, 'application/json'))
+    sendError(FRAMEWORK_ERRORS[err.code]?.() ?? new HttpError(400, INVALID_INPUT_MESSAGE, { reason: 'The request could not be routed.' }), request, reply)
+  }
+}
+
+// What Node's HTTP parser refuses (https://nodejs.org/api/http.html#event-clienterror); anything else is a 400.
+const CLIENT_ERRORS: Record<string, () => HttpError> = {
+  HPE_HEADER_OVERFLOW: () => new HttpError(431, 'The request\'s headers are too large', { reason: 'The request\'s headers are over the server\'s limit.' }),
+  ERR_HTTP_REQUEST_TIMEOUT: () => new HttpError(408, 'The request took too long to arrive', { reason: 'The request was not sent in full within the time allowed (REQUEST_TIMEOUT_MS).' })
+}
+
+/**
+ * Fastify's `clientErrorHandler`: the answer to bytes Node's HTTP parser refused, or to a request too slow to
+ * arrive. There is no request, so no hook runs: the answer is written to the socket here, in Ory's shape, with the
+ * security headers and a fresh request id (in the log line too), and the connection closed, as Node does.
+ */
+export function clientErrorHandler (options: SecurityHeadersOptions): (this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
+  return function answerClientError (err, socket) {
+    // A reset connection has nobody to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return
+    const error = CLIENT_ERRORS[err.code]?.() ?? new HttpError(400, INVALID_INPUT_MESSAGE, { reason: 'The request is not valid HTTP/1.1.' })
+    const id = freshRequestId()
+    // The code only: the error carries the raw bytes the parser choked on.
+    this.log.debug({ requestId: id, status: error.statusCode, code: err.code }, 'request refused by the HTTP parser')
+    // Once an answer has begun on this socket (a body still arriving after it, say), another would corrupt it.
+    const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage
+    if (socket.writable && answering?.headersSent !== true) {
+      const body = JSON.stringify(error.toOryError(id))
+      const headers = {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+        [REQUEST_ID_HEADER]: id,
+        ...securityHeaders(options, 'application/json')
+      }
+      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+      socket.write(`HTTP/1.1 ${error.statusCode} ${statusText(error.statusCode)}\r\n${head}\r\n${body}`)
+    }
+    socket.destroy()
+  }
+}

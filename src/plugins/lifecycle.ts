@@ -3,9 +3,14 @@ import fp from 'fastify-plugin'
 import { ErrorCodes, HttpError } from '../errors.js'
 
 export interface Lifecycle {
-  /** True from the moment the server starts to close: readiness fails and new requests are turned away. */
+  /**
+   * True from the shutdown signal on: readiness answers 503 so that load balancers stop sending requests here, while
+   * the requests that still come are answered as usual, each closing its connection after it.
+   */
   readonly draining: boolean
-  /** Starts draining; `app.close()` does it too (preClose), the server calls it first to fail readiness at once. */
+  /** True once the server closes (`app.close()`): it accepts no connections, and refuses what still arrives. */
+  readonly closing: boolean
+  /** Starts draining; `app.close()` does it too. */
   drain: () => void
 }
 
@@ -15,37 +20,52 @@ declare module 'fastify' {
   }
 }
 
+/** The answer of a draining server's readiness, and of any request that arrives once it closes. */
+export function shuttingDown (): HttpError {
+  return new HttpError(503, 'The server is shutting down', {
+    code: ErrorCodes.DRAINING,
+    id: 'shutting_down',
+    reason: 'This instance is draining; send the request again to reach another one.',
+    headers: { 'retry-after': '1' }
+  })
+}
+
 /**
- * Draining on shutdown. Requests already in flight finish with their real answers and close their connection after
- * it; a request that arrives on a kept-alive connection once draining has begun gets a 503 in Ory's shape (instead
- * of Fastify's own `return503OnClosing` body) so that the client retries on another instance.
+ * Draining on shutdown, in two steps. While draining (SHUTDOWN_DELAY_MS after SIGTERM: the time a load balancer
+ * takes to see readiness fail and stop routing here) requests are answered as usual, but every answer closes its
+ * connection, so that keep-alive clients open their next one elsewhere instead of finding this one closed under
+ * them. Once the server closes, requests already in flight finish with their real answers; one that still arrives
+ * on a kept-alive connection gets a 503 in Ory's shape with `Connection: close` (instead of Fastify's
+ * `return503OnClosing` body), which a client may send again elsewhere, never a reset.
  */
 export const lifecyclePlugin = fp(async function lifecycle (app: FastifyInstance) {
   let draining = false
+  let closing = false
   app.decorate('lifecycle', {
     get draining () {
       return draining
+    },
+    get closing () {
+      return closing
     },
     drain () {
       draining = true
     }
   })
-  app.addHook('preClose', function startDraining (done) {
+  // Fastify's server.close() follows: no new connections, idle kept-alive ones closed (Node ≥ 19), busy ones after
+  // their answer.
+  app.addHook('preClose', function startClosing (done) {
     draining = true
+    closing = true
     done()
   })
-  app.addHook('onRequest', function refuseWhileDraining (_request, reply, done) {
-    if (!draining) {
+  app.addHook('onRequest', function refuseWhileClosing (_request, reply, done) {
+    if (!closing) {
       done()
       return
     }
     reply.header('connection', 'close')
-    done(new HttpError(503, 'The server is shutting down', {
-      code: ErrorCodes.DRAINING,
-      id: 'shutting_down',
-      reason: 'This instance is draining; send the request again to reach another one.',
-      headers: { 'retry-after': '1' }
-    }))
+    done(shuttingDown())
   })
   app.addHook('onSend', function closeAfterDrain (_request, reply, payload, done) {
     // Node's server.close() only closes idle connections: without this, a kept-alive connection outlives the drain.

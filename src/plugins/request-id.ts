@@ -8,10 +8,15 @@ export const REQUEST_ID_HEADER = 'x-request-id'
 // Ids from load balancers, tracing headers and UUIDs fit; anything else could forge log lines or smuggle markup.
 const ACCEPTED = /^[A-Za-z0-9._:-]{1,128}$/
 
-/** Fastify's `genReqId`: the caller's `X-Request-Id` when it is sane, otherwise a fresh UUID. */
+/** The id of an answer with no request to take one from (one Node's HTTP parser refused): a fresh UUID. */
+export function freshRequestId (): string {
+  return randomUUID()
+}
+
+/** Fastify's `genReqId`: the caller's `X-Request-Id` when it is sane, otherwise a fresh one. */
 export function requestId (req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER]
-  return typeof incoming === 'string' && ACCEPTED.test(incoming) ? incoming : randomUUID()
+  return typeof incoming === 'string' && ACCEPTED.test(incoming) ? incoming : freshRequestId()
 }
 
 /** Echoes the request id on every answer, errors included, so a user's report can be matched to the logs. */

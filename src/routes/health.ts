@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorCodes, HttpError } from '../errors.js'
+import { shuttingDown } from '../plugins/lifecycle.js'
 import { healthStatusRef } from '../schemas/bff.js'
 
 /**
  * Ory's own health paths, for orchestrators: `alive` says the process can serve (no upstream call), `ready` says the
- * upstream Ory answered recently. Both stay off the info log and are never cached.
+ * upstream Ory answered recently and the server is not shutting down. Both stay off the info log and are never
+ * cached.
  */
 export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes (app) {
   app.get('/health/alive', {
@@ -21,12 +23,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRout
   app.get('/health/ready', {
     schema: {
       summary: 'Readiness: the upstream Ory (and the token store, with TOKEN_STORE=redis) answered a probe recently',
-      description: 'The probe runs in the background; this answer comes from its latest result. Not ready: 503 in Ory\'s error shape, with the reason.',
+      description: 'The probe runs in the background; this answer comes from its latest result. Not ready: 503 in Ory\'s error shape, with the reason; from the shutdown signal on, 503 `shutting_down`.',
       tags: ['health'],
       response: { 200: healthStatusRef }
     },
     config: { accessLogLevel: 'debug' }
   }, async function ready () {
+    // Before any probe: a draining server is leaving the rotation, whatever Ory says.
+    if (app.lifecycle.draining) throw shuttingDown()
     const state = await app.readiness.current()
     if (!state.ready) throw new HttpError(503, 'An upstream the BFF needs (Ory, or the token store) is not ready', { code: ErrorCodes.NOT_READY, id: 'upstream_not_ready', reason: state.reason })
     return { status: 'ok' as const }

@@ -3,7 +3,7 @@ import { get, splitRequest } from '../../helpers/http.js'
 import { isListening, listeningPort, startServer } from '../../helpers/process.js'
 import { healthy, startFakeOry, type Handler } from '../../helpers/fake-ory.js'
 
-t.test('on SIGTERM, requests in flight finish with their real answers, new ones are refused, and the process exits 0', async t => {
+t.test('once the server closes, requests in flight finish with their real answers, new ones are refused, and the process exits 0', async t => {
   // Ory holds its answer to the readiness probe until the test lets it go: the readiness requests are in flight.
   let release: () => void = () => {}
   const gate = new Promise<void>(resolve => { release = resolve })
@@ -17,6 +17,8 @@ t.test('on SIGTERM, requests in flight finish with their real answers, new ones 
     HOST: '127.0.0.1',
     LOG_LEVEL: 'trace',
     READY_PROBE_INTERVAL_MS: '300000',
+    // Closing at once: what happens to requests once the server closes, with or without a delay before.
+    SHUTDOWN_DELAY_MS: '0',
     SHUTDOWN_GRACE_MS: '20000'
   })
   t.teardown(() => { server.child.kill('SIGKILL') })

@@ -1,0 +1,39 @@
+import type { Socket } from 'node:net'
+import { performance } from 'node:perf_hooks'
+
+export interface SlowResult {
+  /** Whether the server closed the connection before the client gave up. */
+  closed: boolean
+  /** From the connection to its close (or to giving up). */
+  elapsedMs: number
+  received: string
+}
+
+/**
+ * A slow client: writes `head`, then `drip` every `intervalMs` until the server closes the connection, or `giveUpMs`
+ * have passed (then it closes it itself, and says the server did not).
+ */
+export async function slowSocket (socket: Socket, options: { head: string, drip: string, intervalMs: number, giveUpMs: number }): Promise<SlowResult> {
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('error', reject)
+  })
+  const start = performance.now()
+  let received = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => { received += chunk })
+  // A reset after the server's answer is a close like any other here.
+  socket.on('error', () => {})
+  socket.write(options.head)
+  const drip = setInterval(() => { if (socket.writable) socket.write(options.drip) }, options.intervalMs)
+  let giveUp: NodeJS.Timeout | undefined
+  const closed = await Promise.race([
+    new Promise<boolean>(resolve => socket.once('close', () => resolve(true))),
+    new Promise<boolean>(resolve => { giveUp = setTimeout(() => resolve(false), options.giveUpMs) })
+  ])
+  const elapsedMs = Math.round(performance.now() - start)
+  clearInterval(drip)
+  clearTimeout(giveUp)
+  socket.destroy()
+  return { closed, elapsedMs, received }
+}
