@@ -50,11 +50,50 @@ export function sessionInactive (): HttpError {
   return new HttpError(401, 'The request could not be authorized', { code: ErrorCodes.SESSION_INACTIVE, id: 'session_inactive', reason: 'No valid session credentials found in the request.' })
 }
 
-/** What a logout or revocation through the mirror must evict once Ory has answered. */
+/** What a logout or revocation through the mirror must evict once Ory has confirmed it. */
 interface EvictionPlan {
   credentials: SessionCredentials | undefined
   sessionId: string | undefined
   identityId: string | undefined
+}
+
+/**
+ * What Ory's Set-Cookie lines do to a session cookie: set one (a new session: login, recovery), clear one (Kratos's
+ * logout purges the cookie, `MaxAge: -1`, before it answers 204 or redirects), or neither.
+ */
+export function sessionCookieChange (lines: string[], isSessionCookie: (name: string) => boolean, now = Date.now()): 'set' | 'cleared' | undefined {
+  let change: 'set' | 'cleared' | undefined
+  for (const line of lines) {
+    const [pair = '', ...attributes] = line.split(';')
+    const eq = pair.indexOf('=')
+    if (eq < 1 || !isSessionCookie(pair.slice(0, eq).trim())) continue
+    let cleared = pair.slice(eq + 1).trim() === ''
+    for (const attribute of attributes) {
+      const [name = '', value = ''] = attribute.split('=', 2).map(part => part.trim())
+      const lower = name.toLowerCase()
+      if (lower === 'max-age') cleared ||= Number(value) <= 0
+      else if (lower === 'expires') cleared ||= Date.parse(value) <= now
+    }
+    change = cleared ? 'cleared' : 'set'
+    if (change === 'set') return change
+  }
+  return change
+}
+
+/**
+ * Whether Ory's answer confirms that the operation ended or changed the request's session, so that evicting it is
+ * due: never on Ory's refusal, so that a request with a made-up cookie, token or flow costs the cache nothing.
+ * The JSON and API forms answer 2xx on success. In the browser forms Kratos answers 303 on success and on failure
+ * alike (to its error UI, or back to the flow's UI): there the Set-Cookie tells, a logout clearing the session cookie
+ * and a login or recovery setting a new one (recovery's JSON form answers 422 browser_location_change_required with
+ * the new session's cookie). A browser form's settings or verification submit sets no cookie: it is seen after
+ * SESSION_CACHE_TTL_MS.
+ */
+function confirmed (operationId: string, status: number, setCookies: string[], isSessionCookie: (name: string) => boolean): boolean {
+  if (status >= 200 && status < 300) return true
+  if (operationId === 'performNativeLogout' || operationId === 'disableMySession' || operationId === 'disableMyOtherSessions') return false
+  const change = sessionCookieChange(setCookies, isSessionCookie)
+  return operationId === 'updateLogoutFlow' ? change === 'cleared' : change === 'set'
 }
 
 function hooks<T> (value: T | T[] | undefined): T[] {
@@ -81,14 +120,22 @@ export async function requireSession (request: FastifyRequest, reply: FastifyRep
 export const sessionPlugin = fp(async function session (app: FastifyInstance, options: SessionPluginOptions) {
   const { config } = options
   const ttlMs = config.sessionCacheTtlMs
-  const store = options.store ?? (ttlMs > 0 && config.sessionCacheMax > 0 ? new InProcessSessionStore(config.sessionCacheMax) : undefined)
+  const ownStore = options.store === undefined && ttlMs > 0 && config.sessionCacheMax > 0 && config.sessionCacheMaxBytes > 0
+    ? new InProcessSessionStore({ max: config.sessionCacheMax, maxBytes: config.sessionCacheMaxBytes, now: options.now })
+    : undefined
+  const store = options.store ?? ownStore
+  // How long a whoami call can be out (the client's timeout, a retry included): evictions are remembered that long.
+  const callWindowMs = 2 * config.upstreamTimeoutMs
   // A session cookie is one of Ory's (ORY_COOKIE_PATTERN): a cookie the operator says is not Ory's never goes to Ory.
   const { isOryCookie } = config
-  // Kept, like sessions, only when SESSION_CACHE_TTL_MS and SESSION_CACHE_MAX allow a cache; evicted with the session.
+  // Kept, like sessions, only when SESSION_CACHE_TTL_MS, SESSION_CACHE_MAX and SESSION_CACHE_MAX_BYTES allow a cache;
+  // evicted with the session.
   const sessionTokens = new SessionTokenizer({
-    max: ttlMs > 0 ? config.sessionCacheMax : 0,
+    max: ttlMs > 0 && config.sessionCacheMaxBytes > 0 ? config.sessionCacheMax : 0,
+    maxBytes: config.sessionCacheMaxBytes,
     now: options.now,
-    oryHeaders: oryHeaders(config.oryHeaderOptions)
+    oryHeaders: oryHeaders(config.oryHeaderOptions),
+    callWindowMs
   })
   const sessions = new SessionChecker({
     store,
@@ -98,7 +145,12 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     // As the mirror's: Ory writes its URLs (identity.schema_url) for the BFF's origin.
     oryHeaders: oryHeaders(config.oryHeaderOptions),
     maxResponseBytes: config.mirrorMaxBufferBytes,
-    onEvict: eviction => sessionTokens.evicted(eviction)
+    onEvict: eviction => sessionTokens.evicted(eviction),
+    callWindowMs
+  })
+  app.addHook('onClose', async function stopSweeps () {
+    ownStore?.close()
+    sessionTokens.close()
   })
 
   app.decorate('sessions', sessions)
@@ -113,8 +165,9 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
   })
 
   // Logouts and revocations through the `/.ory` mirror: routes that name their operation in `config.operationId`
-  // learn, before Ory is called, which session they end, and evict it once Ory has answered (before the answer is
-  // written, so that the browser's next request already misses the cache).
+  // learn, before Ory is called, which session they end, and evict it once Ory has confirmed it (before the answer is
+  // written, so that the browser's next request already misses the cache). Only the session the request carried (or,
+  // for disableMySession, the one Ory revoked for it) is evicted.
   const plans = new WeakMap<FastifyRequest, EvictionPlan>()
   const planEviction: preHandlerHookHandler = async function planEviction (request) {
     if (!sessions.caching && !sessionTokens.caching) return
@@ -127,27 +180,47 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     const plan: EvictionPlan = { credentials, sessionId: undefined, identityId: undefined }
     plans.set(request, plan)
     if (credentials === undefined || operationId === 'disableMySession') return
-    // From the cache only: the mirror makes one call to Ory per request. When the request's own session is not
-    // cached, the keys of its other sessions are unlikely to be, and expire with their TTL anyway.
-    const known = (await sessions.peek(credentials.key))?.session
-    plan.sessionId = known?.id
-    plan.identityId = known?.identity?.id
+    // From the cache only, before Ory ends the session (whoami would say 401 after): when the request's own session
+    // is not cached, the other keys of that session (a re-issued cookie) are unlikely to be, and expire with their TTL.
+    const known = await sessions.peek(credentials.key)
+    plan.sessionId = known?.sessionId
+    plan.identityId = known?.identityId
   }
-  const evict: onSendHookHandler = async function evictAfterLogout (request, _reply, payload) {
+  const evict: onSendHookHandler = async function evictAfterLogout (request, reply, payload) {
     const plan = plans.get(request)
     if (plan === undefined) return payload
-    const operationId = (request.routeOptions.config as { operationId?: string }).operationId
+    const operationId = (request.routeOptions.config as { operationId?: string }).operationId ?? ''
+    const setCookie = reply.getHeader('set-cookie')
+    const setCookies = typeof setCookie === 'string' ? [setCookie] : Array.isArray(setCookie) ? setCookie : []
+    if (!confirmed(operationId, reply.statusCode, setCookies, sessions.isSessionCookie)) return payload
     if (operationId === 'disableMySession') {
       const id = (request.params as { id?: string }).id
       if (id !== undefined) await sessions.evictSession(id)
     } else if (operationId === 'disableMyOtherSessions') {
-      if (plan.identityId !== undefined) await sessions.evictIdentity(plan.identityId, plan.credentials?.key)
+      const identityId = plan.identityId ?? await identityOf(request, plan.credentials)
+      if (identityId !== undefined) await sessions.evictIdentity(identityId, plan.credentials?.key)
     } else {
       if (plan.credentials !== undefined) await sessions.evictKey(plan.credentials.key)
       if (plan.sessionId !== undefined) await sessions.evictSession(plan.sessionId)
     }
     return payload
   }
+  /**
+   * The identity of the session that logged out its other sessions, when it was not cached: asked of Ory (whoami,
+   * through the checker), since the caller's other sessions may well be cached even when its own is not.
+   */
+  async function identityOf (request: FastifyRequest, credentials: SessionCredentials | undefined): Promise<string | undefined> {
+    if (credentials === undefined) return undefined
+    try {
+      const answer = await sessions.lookup(credentials, app.ory, request.id)
+      return answer.status === 200 ? answer.session?.identity?.id : undefined
+    } catch (err) {
+      // Ory's answer stands; the other sessions' entries expire with their TTL.
+      request.log.warn({ err }, 'could not tell whose other sessions were revoked: their cached entries expire with their TTL')
+      return undefined
+    }
+  }
+
   app.addHook('onRoute', function evictOnLogout (route: RouteOptions) {
     const operationId = (route.config as { operationId?: unknown } | undefined)?.operationId
     if (typeof operationId !== 'string' || !EVICTING_OPERATIONS.has(operationId)) return

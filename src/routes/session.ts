@@ -37,12 +37,6 @@ const DevicesQuery = Type.Object({
 
 const DeviceParams = Type.Object({ id: Type.String({ pattern: UUID, description: 'The session\'s id.' }) })
 
-/**
- * The serialized answer of GET /api/session per cached session: a warm cache costs no serialization. Only with the
- * cache on: a WeakMap entry per fresh session would carry each one into V8's old generation (as in the mirror).
- */
-const serialized = new WeakMap<Session, string>()
-
 function spaSession (session: Session): SpaSessionBody {
   const identity = session.identity
   return {
@@ -83,8 +77,6 @@ function deviceSession (session: Session, current: boolean): SessionDevicesBody[
 export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async function sessionRoutes (app, { config }) {
   app.setValidatorCompiler(typeBoxValidatorCompiler(app.checks))
   const sessions = app.sessions
-  // With the cache on, the sessions the route sees are the cache's own, long-lived objects; without it, new every time.
-  const caching = sessions.caching
   const headerOptions = config.oryHeaderOptions
   const aal2Url = `${config.publicOryUrl}/self-service/login/browser?aal=aal2`
 
@@ -121,11 +113,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       // Sent as built: Kratos puts redirect_browser_to next to `error`, outside the generic shape.
       return await (reply as FastifyReply).code(403).type('application/json; charset=utf-8').serializer(JSON.stringify).send({ ...body, redirect_browser_to: aal2Url })
     }
-    let text = caching ? serialized.get(session) : undefined
-    if (text === undefined) {
-      text = JSON.stringify(spaSession(session))
-      if (caching) serialized.set(session, text)
-    }
+    // Made per request: the cache keeps Ory's bytes only (one copy per session), and the session was parsed from them.
+    const text = JSON.stringify(spaSession(session))
     return await reply.type('application/json; charset=utf-8').serializer(identity).send(text as unknown as SpaSessionBody)
   })
 
@@ -164,11 +153,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     preHandler: requireSession
   }, async function revokeDevice (request, reply) {
     const { id } = request.params
-    try {
-      await frontend.disableMySession(request.ory, { id }, { headers: sessionHeaders(request, sessions.credentials(request.headers)) })
-    } finally {
-      await sessions.evictSession(id)
-    }
+    await frontend.disableMySession(request.ory, { id }, { headers: sessionHeaders(request, sessions.credentials(request.headers)) })
+    // Once Ory has revoked it (it revokes only the caller's own sessions).
+    await sessions.evictSession(id)
     return await reply.code(204).send(null)
   })
 
@@ -183,12 +170,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   }, async function revokeOtherDevices (request) {
     const credentials = sessions.credentials(request.headers)
     const identityId = request.session!.identity?.id
-    try {
-      const result = await frontend.disableMyOtherSessions(request.ory, {}, { headers: sessionHeaders(request, credentials) })
-      return { count: result.body.count ?? 0 }
-    } finally {
-      if (identityId !== undefined) await sessions.evictIdentity(identityId, credentials?.key)
-    }
+    const result = await frontend.disableMyOtherSessions(request.ory, {}, { headers: sessionHeaders(request, credentials) })
+    if (identityId !== undefined) await sessions.evictIdentity(identityId, credentials?.key)
+    return { count: result.body.count ?? 0 }
   })
 
   app.post('/logout', {
@@ -203,9 +187,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     let setCookies: string[] = []
     if (credentials !== undefined) {
       // Which session ends, so that all its keys are evicted (Ory re-issues a session's cookie with another value).
-      const sessionId = (await sessions.peek(credentials.key))?.session.id
+      const sessionId = (await sessions.peek(credentials.key))?.sessionId
       const headers = upstreamHeaders(request.headers, request.ip, headerOptions, { sessionToken: false, authorization: false })
       headers.accept = 'application/json'
+      let ended = true
       try {
         if (credentials.cookie !== undefined) {
           const flow = await frontend.createBrowserLogoutFlow(request.ory, {}, { headers })
@@ -217,10 +202,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       } catch (err) {
         // Ory's 401 (or 403 for an unknown session token): there was no session to end, which is what the caller wants.
         if (!(err instanceof OryUpstreamError && (err.status === 401 || (err.status === 403 && credentials.cookie === undefined)))) throw err
-      } finally {
-        await sessions.evictKey(credentials.key)
-        if (sessionId !== undefined) await sessions.evictSession(sessionId)
+        ended = false
       }
+      // Evicted only once Ory has answered for these credentials: ended, or no session (then a cached answer for this
+      // key is stale). The key's session goes as a whole only when Ory ended it. A failure evicts nothing.
+      await sessions.evictKey(credentials.key)
+      if (ended && sessionId !== undefined) await sessions.evictSession(sessionId)
     }
     clearCookies(request, reply, setCookies)
     return await reply.code(204).send(null)

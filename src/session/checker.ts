@@ -8,6 +8,7 @@ import type { Headers } from '../ory/operation.js'
 import { isJson } from '../ory/response.js'
 import type { Session } from '../schemas/index.js'
 import type { SessionEntry, SessionStore } from './cache.js'
+import { DEFAULT_CALL_WINDOW_MS, EvictionLog, type CallStart } from './evictions.js'
 import { isSessionCookieName, sessionCredentials, tokenCredentials, type SessionCredentials } from './key.js'
 
 /** Ory's whoami answer as the checker hands it on: any status, the body decoded, and the session when it is 200. */
@@ -34,6 +35,14 @@ export interface SessionCheckerOptions {
   maxResponseBytes: number
   /** Told of every eviction, so that what else is kept per session (its JWTs, say) goes with it. */
   onEvict?: (eviction: SessionEviction) => void
+  /** How long a call to Ory can be out at most (UPSTREAM_TIMEOUT_MS): evictions are remembered that long. */
+  callWindowMs?: number
+}
+
+/** A call to Ory in flight, and where it stood among evictions when it began. */
+interface Flight {
+  readonly answer: Promise<WhoamiAnswer>
+  readonly start: CallStart
 }
 
 const WHOAMI = operations.toSession
@@ -49,6 +58,11 @@ function isPromise<T> (value: T | Promise<T>): value is Promise<T> {
  * one call) and, for a positive answer, at most once per TTL: the answer is kept until the TTL or the session's
  * `expires_at`, whichever comes first. Only positive answers are kept; a 401, a 403 or a failure is shared only by the
  * checks that were waiting for that very call. Every logout path evicts at once (see the session plugin).
+ *
+ * An eviction ends what it names and nothing else: its key's call in flight is left for new checks to not join, and
+ * the eviction is remembered for as long as a call can be out (EvictionLog), so that a call that began before it does
+ * not store its answer when that answer is of the evicted key, session or identity, and a check that joined such a
+ * call after the eviction asks again, once. Calls and cached answers of other sessions are untouched.
  */
 export class SessionChecker {
   readonly #store: SessionStore | undefined
@@ -63,9 +77,8 @@ export class SessionChecker {
    * entry set and deleted per request carried every request's objects into V8's old generation (measured: ≈ 13 MB/s
    * promoted, a full garbage collection every 1.5 s and the p99 with it); a dictionary object does not.
    */
-  #inflight: Record<string, Promise<WhoamiAnswer> | undefined> = Object.create(null)
-  /** Bumped by every eviction: a call that was in flight when one happened must not fill the cache with what it got. */
-  #epoch = 0
+  readonly #inflight: Record<string, Flight | undefined> = Object.create(null)
+  readonly #evictions: EvictionLog
 
   constructor (options: SessionCheckerOptions) {
     this.#ttlMs = options.ttlMs
@@ -75,6 +88,7 @@ export class SessionChecker {
     this.#oryHeaders = options.oryHeaders ?? {}
     this.#maxResponseBytes = options.maxResponseBytes
     this.#onEvict = options.onEvict
+    this.#evictions = new EvictionLog({ windowMs: options.callWindowMs ?? DEFAULT_CALL_WINDOW_MS })
   }
 
   /** Which cookies carry a session (and make up the key). */
@@ -104,19 +118,38 @@ export class SessionChecker {
     if (this.#store !== undefined) {
       const found = this.#store.get(credentials.key, this.#now())
       const entry = isPromise(found) ? await found : found
-      if (entry !== undefined) return answerOf(entry)
+      if (entry !== undefined) return new Answer(200, { 'content-type': entry.contentType }, entry.body, entry.contentType, true)
     }
-    // Joined on the credentials themselves: without a cache, no hash is needed at all.
-    const key = credentials.material
-    const joined = this.#inflight[key]
-    if (joined !== undefined) return await joined
-    const flight = this.#fetch(credentials, client, requestId)
-    this.#inflight[key] = flight
+    // Joined on the cache key, which an eviction names; without a cache, on the credentials themselves (no hash needed).
+    const flightKey = this.#store === undefined ? credentials.material : credentials.key
+    const joined = this.#inflight[flightKey]
+    if (joined === undefined) return await this.#fly(flightKey, credentials, client, requestId)
+    const joinedAt = this.#evictions.seq
+    const answer = await joined.answer
+    // Nothing evicted since the call began (the common case): nothing to look up, and the session is not parsed.
+    if (joinedAt === joined.start.seq || !this.#evicted(answer, credentials.key, joined.start, joinedAt)) return answer
+    // The call began before an eviction of this very answer, and this check came after it: the answer predates a
+    // logout the check must see. Once more, joining a call that began after the eviction if there is one.
+    const again = this.#inflight[flightKey]
+    if (again !== undefined && again.start.seq >= joinedAt) return await again.answer
+    return await this.#fly(flightKey, credentials, client, requestId)
+  }
+
+  async #fly (flightKey: string, credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
+    const start = this.#evictions.start()
+    const flight: Flight = { answer: this.#fetch(credentials, start, client, requestId), start }
+    this.#inflight[flightKey] = flight
     try {
-      return await flight
+      return await flight.answer
     } finally {
-      if (this.#inflight[key] === flight) delete this.#inflight[key]
+      if (this.#inflight[flightKey] === flight) delete this.#inflight[flightKey]
     }
+  }
+
+  /** Whether an answer's key, session or identity was evicted after its call began (and no later than `until`). */
+  #evicted (answer: WhoamiAnswer, key: string, start: CallStart, until?: number): boolean {
+    const session = answer.status === 200 ? answer.session : undefined
+    return this.#evictions.evicted(start, key, session?.id, session?.identity?.id, until)
   }
 
   /** The whoami answer for a request's headers, or undefined when they carry no session credentials (Ory is not asked then). */
@@ -150,34 +183,31 @@ export class SessionChecker {
   async evictCredentials (credentials: SessionCredentials): Promise<void> {
     const entry = await this.peek(credentials.key)
     await this.evictKey(credentials.key)
-    if (entry !== undefined) await this.evictSession(entry.session.id)
+    if (entry !== undefined) await this.evictSession(entry.sessionId)
   }
 
+  /** Forgets one key's entry; a call in flight for it is not joined any more, nor is its answer kept. */
   async evictKey (key: string): Promise<void> {
-    this.#invalidate({ key })
+    this.#evictions.recordKey(key)
+    if (this.#store !== undefined) delete this.#inflight[key]
+    this.#onEvict?.({ key })
     if (this.#store !== undefined) await this.#store.delete(key)
   }
 
   async evictSession (sessionId: string): Promise<void> {
-    this.#invalidate({ sessionId })
+    this.#evictions.recordSession(sessionId)
+    this.#onEvict?.({ sessionId })
     if (this.#store !== undefined) await this.#store.deleteSession(sessionId)
   }
 
   /** Forgets every cached session of an identity but the one under `exceptKey` (logging out the other sessions). */
   async evictIdentity (identityId: string, exceptKey?: string): Promise<void> {
-    this.#invalidate({ identityId, exceptKey })
+    this.#evictions.recordIdentity(identityId, exceptKey)
+    this.#onEvict?.({ identityId, exceptKey })
     if (this.#store !== undefined) await this.#store.deleteIdentity(identityId, exceptKey)
   }
 
-  #invalidate (eviction: SessionEviction): void {
-    this.#epoch++
-    // Later checks start calls of their own instead of joining one that began before the logout.
-    this.#inflight = Object.create(null)
-    this.#onEvict?.(eviction)
-  }
-
-  async #fetch (credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
-    const epoch = this.#epoch
+  async #fetch (credentials: SessionCredentials, start: CallStart, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
     const startedAt = this.#now()
     const headers: Record<string, string> = { ...this.#oryHeaders, accept: 'application/json', 'accept-encoding': 'identity' }
     if (credentials.cookie !== undefined) headers.cookie = credentials.cookie
@@ -196,17 +226,21 @@ export class SessionChecker {
     // A 200 that is not a session is handed on as Ory sent it (the mirror passes it through) and never cached;
     // sessionOf() makes it a 502 for the BFF's own routes. With no cache the body is parsed only when a route asks
     // for the session: the mirror's whoami hands Ory's bytes on and never needs it.
-    if (this.#store === undefined) return new LazyAnswer(raw.status, passed, body, contentType)
-    const session = raw.status === 200 ? parseSession(body, contentType) : undefined
-    if (session !== undefined) {
+    const answer = new Answer(raw.status, passed, body, contentType, false)
+    if (this.#store === undefined || raw.status !== 200) return answer
+    const session = answer.session
+    if (session !== undefined && session.active === true) {
       const expiresAt = Math.min(startedAt + this.#ttlMs, expiryOf(session))
-      // Kept only when no logout happened while the call was out: its answer may predate the logout.
-      if (this.#store !== undefined && session.active === true && expiresAt > this.#now() && epoch === this.#epoch) {
-        const stored = this.#store.set(credentials.key, { session, body, contentType, expiresAt })
+      // Not kept when this key, session or identity was evicted while the call was out: the answer may predate it.
+      if (expiresAt > this.#now() && !this.#evictions.evicted(start, credentials.key, session.id, session.identity?.id)) {
+        // A body that is a view into a larger buffer (the socket's read, Node's pool) would keep all of it alive:
+        // measured, 96 KB answers kept about 290 KB each. Kept as a copy of its own then.
+        const kept = body.byteLength === body.buffer.byteLength ? body : ownCopy(body)
+        const stored = this.#store.set(credentials.key, { body: kept, contentType, sessionId: session.id, identityId: session.identity?.id, expiresAt })
         if (isPromise(stored)) await stored
       }
     }
-    return { operationId: WHOAMI.operationId, status: raw.status, headers: passed, body, session, cached: false }
+    return answer
   }
 }
 
@@ -226,10 +260,13 @@ export function sessionOf (answer: WhoamiAnswer | undefined): Session | undefine
   throw new OryUpstreamError(WHOAMI.operationId, answer.status, answer.headers, body)
 }
 
-/** Ory's answer with the session parsed only when asked for: the mirror's whoami hands the bytes on and never asks. */
-class LazyAnswer implements WhoamiAnswer {
+/**
+ * Ory's answer with the session parsed only when asked for, and then once per answer: the mirror's whoami hands the
+ * bytes on and never asks; a cached entry keeps the bytes only, so that it holds one copy of Ory's answer.
+ */
+class Answer implements WhoamiAnswer {
   readonly operationId = WHOAMI.operationId
-  readonly cached = false
+  readonly cached: boolean
   readonly status: number
   readonly headers: Headers
   readonly body: Buffer
@@ -237,7 +274,8 @@ class LazyAnswer implements WhoamiAnswer {
   #parsed = false
   #session: Session | undefined = undefined
 
-  constructor (status: number, headers: Headers, body: Buffer, contentType: string) {
+  constructor (status: number, headers: Headers, body: Buffer, contentType: string, cached: boolean) {
+    this.cached = cached
     this.status = status
     this.headers = headers
     this.body = body
@@ -253,17 +291,6 @@ class LazyAnswer implements WhoamiAnswer {
   }
 }
 
-function answerOf (entry: SessionEntry): WhoamiAnswer {
-  return {
-    operationId: WHOAMI.operationId,
-    status: 200,
-    headers: { 'content-type': entry.contentType },
-    body: entry.body,
-    session: entry.session,
-    cached: true
-  }
-}
-
 function parseSession (body: Buffer, contentType: string): Session | undefined {
   if (!isJson(contentType)) return undefined
   let parsed: unknown
@@ -274,6 +301,12 @@ function parseSession (body: Buffer, contentType: string): Session | undefined {
   }
   const session = parsed as Session | null
   return session !== null && typeof session === 'object' && typeof session.id === 'string' ? session : undefined
+}
+
+function ownCopy (body: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(body.byteLength)
+  body.copy(copy)
+  return copy
 }
 
 /** The session's `expires_at` in epoch milliseconds; a session without one is bounded by the TTL alone. */

@@ -1,9 +1,11 @@
 import { decodeJwt } from 'jose'
+import { LRUCache } from 'lru-cache'
 import type { OryClient } from '../ory/client.js'
 import { OryBadResponseError, OryUpstreamError } from '../ory/errors.js'
 import { toSession } from '../ory/generated/frontend.js'
-import { index, unindex } from './cache.js'
+import { DEFAULT_SWEEP_INTERVAL_MS, index, unindex } from './cache.js'
 import type { SessionEviction } from './checker.js'
+import { DEFAULT_CALL_WINDOW_MS, EvictionLog, type CallStart } from './evictions.js'
 import type { SessionCredentials } from './key.js'
 
 // The user's Ory session as a JWT, for the SPA's APIs: Ory's session tokenizer (`GET /sessions/whoami?tokenize_as=`,
@@ -14,6 +16,12 @@ import type { SessionCredentials } from './key.js'
 export interface SessionTokenizerOptions {
   /** Most JWTs kept (least recently used go first); 0 keeps none (concurrent requests still share one call). */
   max: number
+  /** Most bytes of JWTs kept, JWT_OVERHEAD_BYTES per JWT included (SESSION_CACHE_MAX_BYTES); default: unbounded. */
+  maxBytes?: number
+  /** How long a call to Ory can be out at most (UPSTREAM_TIMEOUT_MS): evictions are remembered that long. */
+  callWindowMs?: number
+  /** How often JWTs past their use are swept out; default 1 s. */
+  sweepIntervalMs?: number
   /** A JWT is no longer handed out this long before its `exp`, so that it does not expire on its way to the API. */
   skewMs?: number
   /** The clock (epoch milliseconds); tests pass their own. */
@@ -23,6 +31,20 @@ export interface SessionTokenizerOptions {
 }
 
 export const DEFAULT_TOKEN_SKEW_MS = 10_000
+/** What a kept JWT costs beyond its characters: the slot, its keys and the three indexes. */
+export const JWT_OVERHEAD_BYTES = 512
+
+/** A JWT Ory made, and of which session. */
+interface Minted {
+  token: string
+  sessionId: string
+  identityId: string | undefined
+}
+
+interface Flight {
+  readonly minted: Promise<Minted | undefined>
+  readonly start: CallStart
+}
 
 interface Slot {
   token: string
@@ -36,20 +58,22 @@ interface Slot {
 /**
  * JWTs of sessions by credentials and template. Keyed by the credentials' SHA-256 (SessionCredentials.key), never
  * by the credentials themselves, and indexed by session and identity, so that every eviction of the session checker
- * (a logout through the mirror or `/api/session`, a revocation) takes the session's JWTs with it.
+ * (a logout through the mirror or `/api/session`, a revocation) takes the session's JWTs with it. Bounded in JWTs and
+ * in bytes, and swept: a JWT past its use is dropped within a second, whether or not it is asked for again.
+ * Evictions void calls in flight only for what they name (see EvictionLog), as the checker's do.
  */
 export class SessionTokenizer {
   readonly #max: number
   readonly #skewMs: number
   readonly #now: () => number
   readonly #oryHeaders: Record<string, string>
-  readonly #slots = new Map<string, Slot>()
+  readonly #slots: LRUCache<string, Slot> | undefined
+  readonly #sweeper: NodeJS.Timeout | undefined
   readonly #byCredentials = new Map<string, Set<string>>()
   readonly #bySession = new Map<string, Set<string>>()
   readonly #byIdentity = new Map<string, Set<string>>()
-  #inflight = new Map<string, Promise<string | undefined>>()
-  /** Bumped by every eviction: a call in flight when one happened must not fill the cache with what it got. */
-  #epoch = 0
+  readonly #inflight = new Map<string, Flight>()
+  readonly #evictions: EvictionLog
 
   constructor (options: SessionTokenizerOptions) {
     if (!Number.isInteger(options.max) || options.max < 0) throw new RangeError(`max must be a non-negative integer, got ${options.max}`)
@@ -57,6 +81,21 @@ export class SessionTokenizer {
     this.#skewMs = options.skewMs ?? DEFAULT_TOKEN_SKEW_MS
     this.#now = options.now ?? Date.now
     this.#oryHeaders = options.oryHeaders ?? {}
+    this.#evictions = new EvictionLog({ windowMs: options.callWindowMs ?? DEFAULT_CALL_WINDOW_MS })
+    if (this.#max > 0) {
+      const now = this.#now
+      this.#slots = new LRUCache<string, Slot>({
+        max: this.#max,
+        maxSize: options.maxBytes ?? Number.MAX_SAFE_INTEGER,
+        sizeCalculation: (slot, key) => slot.token.length + key.length + JWT_OVERHEAD_BYTES,
+        perf: { now },
+        ttlResolution: 0,
+        dispose: (slot, key) => this.#unindex(key, slot)
+      })
+      const slots = this.#slots
+      this.#sweeper = setInterval(() => slots.purgeStale(), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
+      this.#sweeper.unref()
+    }
   }
 
   get caching (): boolean {
@@ -65,7 +104,12 @@ export class SessionTokenizer {
 
   /** How many JWTs are kept. */
   get size (): number {
-    return this.#slots.size
+    return this.#slots?.size ?? 0
+  }
+
+  /** Stops the sweeps (the app's close). */
+  close (): void {
+    clearInterval(this.#sweeper)
   }
 
   /**
@@ -75,55 +119,61 @@ export class SessionTokenizer {
    */
   async token (credentials: SessionCredentials, template: string, client: OryClient, requestId?: string): Promise<string | undefined> {
     const slotKey = `${credentials.key}\0${template}`
-    if (this.#max > 0) {
-      const slot = this.#slots.get(slotKey)
-      if (slot !== undefined) {
-        if (slot.usableUntil > this.#now()) {
-          this.#slots.delete(slotKey)
-          this.#slots.set(slotKey, slot)
-          return slot.token
-        }
-        this.#delete(slotKey)
-      }
+    const slot = this.#slots?.get(slotKey)
+    if (slot !== undefined) {
+      if (slot.usableUntil > this.#now()) return slot.token
+      this.#slots!.delete(slotKey)
     }
     const flightKey = `${credentials.material}\0${template}`
     const joined = this.#inflight.get(flightKey)
-    if (joined !== undefined) return await joined
-    const flight = this.#fetch(credentials, template, slotKey, client, requestId)
-    const inflight = this.#inflight
-    inflight.set(flightKey, flight)
+    if (joined === undefined) return await this.#fly(flightKey, credentials, template, slotKey, client, requestId)
+    const joinedAt = this.#evictions.seq
+    const minted = await joined.minted
+    // The call began before an eviction of this session, and this request came after it: once more, joining a call
+    // that began after the eviction if there is one.
+    if (minted === undefined || joinedAt === joined.start.seq ||
+      !this.#evictions.evicted(joined.start, credentials.key, minted.sessionId, minted.identityId, joinedAt)) return minted?.token
+    const again = this.#inflight.get(flightKey)
+    if (again !== undefined && again.start.seq >= joinedAt) return (await again.minted)?.token
+    return await this.#fly(flightKey, credentials, template, slotKey, client, requestId)
+  }
+
+  async #fly (flightKey: string, credentials: SessionCredentials, template: string, slotKey: string, client: OryClient, requestId: string | undefined): Promise<string | undefined> {
+    const start = this.#evictions.start()
+    const flight: Flight = { minted: this.#fetch(credentials, template, slotKey, start, client, requestId), start }
+    this.#inflight.set(flightKey, flight)
     try {
-      return await flight
+      return (await flight.minted)?.token
     } finally {
-      if (inflight.get(flightKey) === flight) inflight.delete(flightKey)
+      if (this.#inflight.get(flightKey) === flight) this.#inflight.delete(flightKey)
     }
   }
 
   /** Forgets what the session checker forgot: the JWTs of a key, of a session, or of an identity's other sessions. */
   evicted (eviction: SessionEviction): void {
-    this.#epoch++
-    this.#inflight = new Map()
-    let keys: Iterable<string>
+    let keys: string[]
     if ('key' in eviction) {
-      keys = this.#byCredentials.get(eviction.key) ?? []
+      this.#evictions.recordKey(eviction.key)
+      keys = [...this.#byCredentials.get(eviction.key) ?? []]
       // The key's session goes as a whole: its cookie may have been re-issued, so it may sit under other keys too.
-      const sessions = new Set([...keys].map(key => this.#slots.get(key)?.sessionId))
-      for (const sessionId of sessions) if (sessionId !== undefined) this.#deleteAll(this.#bySession.get(sessionId))
+      const sessions = new Set(keys.map(key => this.#slots?.peek(key)?.sessionId))
+      for (const sessionId of sessions) {
+        if (sessionId === undefined) continue
+        this.#evictions.recordSession(sessionId)
+        keys.push(...this.#bySession.get(sessionId) ?? [])
+      }
     } else if ('sessionId' in eviction) {
-      keys = this.#bySession.get(eviction.sessionId) ?? []
+      this.#evictions.recordSession(eviction.sessionId)
+      keys = [...this.#bySession.get(eviction.sessionId) ?? []]
     } else {
       const except = eviction.exceptKey
-      keys = [...this.#byIdentity.get(eviction.identityId) ?? []].filter(key => this.#slots.get(key)?.credentialsKey !== except)
+      this.#evictions.recordIdentity(eviction.identityId, except)
+      keys = [...this.#byIdentity.get(eviction.identityId) ?? []].filter(key => this.#slots?.peek(key)?.credentialsKey !== except)
     }
-    this.#deleteAll(keys)
+    for (const key of keys) this.#slots?.delete(key)
   }
 
-  #deleteAll (keys: Iterable<string> | undefined): void {
-    for (const key of [...keys ?? []]) this.#delete(key)
-  }
-
-  async #fetch (credentials: SessionCredentials, template: string, slotKey: string, client: OryClient, requestId: string | undefined): Promise<string | undefined> {
-    const epoch = this.#epoch
+  async #fetch (credentials: SessionCredentials, template: string, slotKey: string, start: CallStart, client: OryClient, requestId: string | undefined): Promise<Minted | undefined> {
     let answer
     try {
       answer = await toSession(client, {
@@ -152,25 +202,24 @@ export class SessionTokenizer {
     // Never past the session's own end, and not at all without an `exp` to go by.
     const expiresAt = session.expires_at === undefined ? Number.POSITIVE_INFINITY : Date.parse(session.expires_at)
     const usableUntil = Math.min(exp === undefined ? Number.NEGATIVE_INFINITY : exp * 1000 - this.#skewMs, Number.isNaN(expiresAt) ? Number.NEGATIVE_INFINITY : expiresAt)
-    if (this.#max > 0 && epoch === this.#epoch && usableUntil > this.#now()) {
-      this.#set(slotKey, { token, usableUntil, credentialsKey: credentials.key, sessionId: session.id, identityId: session.identity?.id })
+    const minted: Minted = { token, sessionId: session.id, identityId: session.identity?.id }
+    // lru-cache counts a slot stale once more than `ttl` has passed; the JWT is not handed out from `usableUntil` on.
+    const ttl = usableUntil - this.#now() - 1
+    // Not kept when this key, session or identity was evicted while the call was out: the JWT may predate it.
+    if (this.#slots !== undefined && ttl > 0 && !this.#evictions.evicted(start, credentials.key, minted.sessionId, minted.identityId)) {
+      const slot: Slot = { token, usableUntil, credentialsKey: credentials.key, sessionId: minted.sessionId, identityId: minted.identityId }
+      // Replacing a key disposes of its old slot (and its index entries) first.
+      this.#slots.set(slotKey, slot, { ttl })
+      if (this.#slots.peek(slotKey) === slot) {
+        index(this.#byCredentials, slot.credentialsKey, slotKey)
+        index(this.#bySession, slot.sessionId, slotKey)
+        if (slot.identityId !== undefined) index(this.#byIdentity, slot.identityId, slotKey)
+      }
     }
-    return token
+    return minted
   }
 
-  #set (slotKey: string, slot: Slot): void {
-    this.#delete(slotKey)
-    this.#slots.set(slotKey, slot)
-    index(this.#byCredentials, slot.credentialsKey, slotKey)
-    index(this.#bySession, slot.sessionId, slotKey)
-    if (slot.identityId !== undefined) index(this.#byIdentity, slot.identityId, slotKey)
-    while (this.#slots.size > this.#max) this.#delete(this.#slots.keys().next().value as string)
-  }
-
-  #delete (slotKey: string): void {
-    const slot = this.#slots.get(slotKey)
-    if (slot === undefined) return
-    this.#slots.delete(slotKey)
+  #unindex (slotKey: string, slot: Slot): void {
     unindex(this.#byCredentials, slot.credentialsKey, slotKey)
     unindex(this.#bySession, slot.sessionId, slotKey)
     if (slot.identityId !== undefined) unindex(this.#byIdentity, slot.identityId, slotKey)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { CookieJar, signInBrowser } from '../../helpers/emulator.js'
+import { HTML_ACCEPT } from '../../helpers/config.js'
 import { withEmulator } from '../../helpers/session.js'
 
 // The logout paths of Ory's own API through the /.ory mirror evict too: updateLogoutFlow (the browser's logout link),
@@ -50,4 +51,16 @@ t.test('disableMySession and disableMyOtherSessions evict the sessions they revo
   t.equal(others.statusCode, 200)
   t.equal(await status(tablet), 401, 'disableMyOtherSessions evicted the tablet')
   t.equal(await status(laptop), 200, 'the current session stays')
+})
+
+t.test('updateLogoutFlow in a browser: Ory\'s 303 that clears the session cookie evicts', async t => {
+  const { app, signIn } = await withEmulator(t, env)
+  const cookie = (await signIn('grace@example.com')).header()
+  t.equal((await app.inject({ url: '/api/session', headers: { cookie } })).statusCode, 200)
+  const flow = await app.inject({ url: '/.ory/self-service/logout/browser', headers: { cookie, ...JSON_ACCEPT } })
+  const logoutUrl = new URL(flow.json().logout_url as string)
+  const done = await app.inject({ url: `${logoutUrl.pathname}${logoutUrl.search}`, headers: { cookie, accept: HTML_ACCEPT } })
+  t.equal(done.statusCode, 303)
+  t.match(String(done.headers['set-cookie']), /ory_kratos_session=;/, 'Ory cleared the session cookie')
+  t.equal((await app.inject({ url: '/api/session', headers: { cookie } })).statusCode, 401)
 })

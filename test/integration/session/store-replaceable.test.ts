@@ -6,7 +6,7 @@ import { SAME_ORIGIN, withEmulator } from '../../helpers/session.js'
 // work, positive answers go into it, and a logout deletes from it.
 
 class AsyncStore implements SessionStore {
-  readonly inner = new InProcessSessionStore(100)
+  readonly inner = new InProcessSessionStore({ max: 100, maxBytes: 1 << 20 })
   readonly log: string[] = []
   async get (key: string, now: number): Promise<SessionEntry | undefined> {
     this.log.push('get')

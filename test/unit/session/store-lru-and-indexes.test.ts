@@ -6,11 +6,11 @@ import { sessionCredentials, tokenCredentials } from '../../../src/session/key.j
 // session or of an identity found for eviction. The key: a hash of the session credentials and of nothing else.
 
 function entry (sessionId: string, identityId: string, expiresAt = Number.POSITIVE_INFINITY): SessionEntry {
-  return { session: { id: sessionId, active: true, identity: { id: identityId } as never }, body: Buffer.from('{}'), contentType: 'application/json', expiresAt }
+  return { sessionId, identityId, body: Buffer.from('{}'), contentType: 'application/json', expiresAt }
 }
 
 t.test('LRU: the least recently used entry goes when the store is full', async t => {
-  const store = new InProcessSessionStore(2)
+  const store = new InProcessSessionStore({ max: 2, maxBytes: 1 << 20, now: () => 0 })
   store.set('a', entry('s1', 'i1'))
   store.set('b', entry('s2', 'i1'))
   t.ok(store.get('a', 0), 'a is now the most recently used')
@@ -19,11 +19,11 @@ t.test('LRU: the least recently used entry goes when the store is full', async t
   t.equal(store.get('b', 0), undefined, 'b went')
   t.ok(store.get('a', 0))
   t.ok(store.get('c', 0))
-  t.throws(() => new InProcessSessionStore(0))
+  t.throws(() => new InProcessSessionStore({ max: 0, maxBytes: 1 << 20, now: () => 0 }))
 })
 
 t.test('entries are dropped at expiresAt', async t => {
-  const store = new InProcessSessionStore(10)
+  const store = new InProcessSessionStore({ max: 10, maxBytes: 1 << 20, now: () => 0 })
   store.set('a', entry('s1', 'i1', 1_000))
   t.ok(store.get('a', 999))
   t.equal(store.get('a', 1_000), undefined)
@@ -31,7 +31,7 @@ t.test('entries are dropped at expiresAt', async t => {
 })
 
 t.test('deleteSession and deleteIdentity find every key', async t => {
-  const store = new InProcessSessionStore(10)
+  const store = new InProcessSessionStore({ max: 10, maxBytes: 1 << 20, now: () => 0 })
   store.set('k1', entry('s1', 'i1'))
   store.set('k1-reissued', entry('s1', 'i1'))
   store.set('k2', entry('s2', 'i1'))
