@@ -5,6 +5,7 @@ import { FlowBodyValidator } from '../../mirror/flow-body.js'
 import { FORM_MEDIA_TYPE, formDepthExceeds, isForm, parseForm } from '../../mirror/form.js'
 import { CACHEABLE_OPERATIONS, mirroredOperations, routePath } from '../../mirror/operations.js'
 import { RETURN_TO_NAMES } from '../../mirror/return-to.js'
+import { isSecurePrefixed } from '../../http/cookies.js'
 import { upstreamHeaders } from '../../http/headers.js'
 import { valueDepthExceeds } from '../../http/json-depth.js'
 import type { BodyType } from '../../ory/request.js'
@@ -109,6 +110,19 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
   }
 
   passThroughRoute(app, mirror, config.oryPathPrefix, config.hydraPublicPaths)
+
+  // Ory's `__Secure-`/`__Host-` cookies keep Secure over http (see rewriteSetCookie): browsers take them on
+  // http://localhost only, so on any other plain-http origin they silently never set. Said once, at start-up.
+  const prefixed = config.oryCookiePattern.filter(isSecurePrefixed)
+  const publicUrl = new URL(config.publicUrl)
+  if (prefixed.length > 0 && publicUrl.protocol === 'http:' && !isLoopback(publicUrl.hostname)) {
+    app.log.warn({ cookies: prefixed, publicUrl: publicUrl.origin }, 'Ory\'s __Secure-/__Host- cookies need https or http://localhost: on this origin the browser will refuse them')
+  }
+}
+
+/** Hosts that Chromium and Firefox treat as secure contexts over plain http. */
+function isLoopback (hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
 }
 
 /** An operation of the table, sent to Ory through the typed client with the browser's query, path and body. */
