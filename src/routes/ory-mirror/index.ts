@@ -146,7 +146,7 @@ function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirr
       if (form && !op.body.mediaTypes.includes(FORM_MEDIA_TYPE)) {
         throw new HttpError(415, 'The request body has a media type this endpoint does not accept', { reason: `${op.operationId} takes JSON only.` })
       }
-      params.body = checkBodyReturnTo(request.body as Record<string, unknown>, mirror)
+      params.body = mirror.bodyReturnTo(request.body as Record<string, unknown>)
       bodyType = form ? 'form' : 'json'
     }
     // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
@@ -160,17 +160,4 @@ function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirr
     })
     return await mirror.answers.send(request, reply, answer, route)
   }
-}
-
-/** A `return_to` in a flow body (Ory's update bodies have none today, a later spec may) is checked like the query's. */
-function checkBodyReturnTo (body: Record<string, unknown>, mirror: Mirror): Record<string, unknown> {
-  let checked = body
-  for (const name of RETURN_TO_NAMES) {
-    const value = body[name]
-    if (value === undefined) continue
-    if (typeof value !== 'string') throw invalidInput('body', [{ path: `/${name}`, message: 'Expected string' }])
-    const allowed = mirror.returnTo(value)
-    if (allowed !== value) checked = isForm(body) ? Object.assign(body, { [name]: allowed }) : { ...checked, [name]: allowed }
-  }
-  return checked
 }
