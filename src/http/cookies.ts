@@ -40,10 +40,18 @@ export function oryCookieHeader (header: string | undefined, isOry: CookieNameMa
 }
 
 export interface SetCookieContext {
-  /** The browser reaches the BFF over https: cookies get `Secure`; over http they must not have it. */
+  /** The browser reaches the BFF over https: cookies get `Secure`; over http only the prefixed ones keep it. */
   secure: boolean
   /** COOKIE_DOMAIN; undefined keeps the cookie host-only on the BFF's origin. */
   cookieDomain: string | undefined
+}
+
+const HOST_PREFIX = /^__host-/i
+const SECURE_PREFIX = /^__secure-/i
+
+/** Whether a cookie name carries a prefix that browsers accept only with `Secure` (`__Secure-`, `__Host-`). */
+export function isSecurePrefixed (name: string): boolean {
+  return HOST_PREFIX.test(name) || SECURE_PREFIX.test(name)
 }
 
 /**
@@ -51,6 +59,9 @@ export interface SetCookieContext {
  * - `Domain` is Ory's host, which the browser would refuse (RFC 6265 §5.3 step 6): it becomes COOKIE_DOMAIN, or is
  *   dropped so that the cookie is host-only. A `__Host-` cookie never gets a Domain (RFC 6265bis §4.1.3.2).
  * - `Secure` follows the browser-facing scheme: on plain-http development a Secure cookie would never come back.
+ *   Except on a `__Secure-` or `__Host-` cookie, which every browser refuses without `Secure` (RFC 6265bis §4.1.3):
+ *   it keeps it, and so still works on http://localhost, which Chromium and Firefox treat as a secure context for
+ *   cookies (Safari does not, nor any browser on another plain-http host: such a cookie needs https there).
  * - `SameSite=None` needs `Secure` (RFC 6265bis §5.6.7): where it cannot have it, it becomes `Lax`.
  * - `Partitioned` needs `Secure` too (CHIPS): kept over https, dropped over http, where the browser would refuse the
  *   whole cookie.
@@ -59,7 +70,9 @@ export interface SetCookieContext {
 export function rewriteSetCookie (line: string, context: SetCookieContext): string {
   const parts = line.split(';')
   const pair = parts[0]!.trim()
-  const hostPrefixed = pair.startsWith('__Host-')
+  // Browsers match the prefixes in any case (RFC 6265bis §5.7 steps 20 and 21).
+  const hostPrefixed = HOST_PREFIX.test(pair)
+  const secure = context.secure || hostPrefixed || SECURE_PREFIX.test(pair)
   let out = pair
   let sameSiteNone = false
   let partitioned = false
@@ -80,9 +93,9 @@ export function rewriteSetCookie (line: string, context: SetCookieContext): stri
     out += `; ${attribute}`
   }
   if (context.cookieDomain !== undefined && !hostPrefixed) out += `; Domain=${context.cookieDomain}`
-  if (sameSiteNone) out += context.secure ? '; SameSite=None' : '; SameSite=Lax'
-  if (context.secure) out += '; Secure'
-  if (partitioned && context.secure) out += '; Partitioned'
+  if (sameSiteNone) out += secure ? '; SameSite=None' : '; SameSite=Lax'
+  if (secure) out += '; Secure'
+  if (partitioned && secure) out += '; Partitioned'
   return out
 }
 

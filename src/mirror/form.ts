@@ -26,6 +26,22 @@ export function isForm (body: unknown): body is FormFields {
   return body !== null && typeof body === 'object' && forms.has(body)
 }
 
+/**
+ * Whether the nested object a form stands for (see unflatten) is more than `max` levels deep, counted as a JSON text's
+ * depth is (src/http/json-depth.ts): the form itself is one level, each dot one more, a repeated key's list one more.
+ * Read off the names, before any object is built.
+ */
+export function formDepthExceeds (fields: FormFields, max: number): boolean {
+  for (const name of Object.keys(fields)) {
+    let depth = Array.isArray(fields[name]) ? 2 : 1
+    for (let at = name.indexOf('.'); at !== -1; at = name.indexOf('.', at + 1)) {
+      if (++depth > max) return true
+    }
+    if (depth > max) return true
+  }
+  return false
+}
+
 export type Unflattened = { value: Record<string, unknown>, conflict?: undefined } | { value?: undefined, conflict: string }
 
 /**

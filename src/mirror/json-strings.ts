@@ -34,12 +34,14 @@ function isWhitespace (c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9
 }
 
-function isDigit (c: number): boolean {
-  return c >= 48 && c <= 57
+// Both take `undefined`: a read past the end of the bytes gives it, and it is neither, so a text cut short anywhere
+// ends in a JsonSyntaxError, never in a read or a comparison out of bounds.
+function isDigit (c: number | undefined): boolean {
+  return c !== undefined && c >= 48 && c <= 57
 }
 
-function isHex (c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
+function isHex (c: number | undefined): boolean {
+  return c !== undefined && ((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))
 }
 
 /**
@@ -64,7 +66,7 @@ function endOfString (raw: Buffer, open: number): number {
     escaped = 1
     const next = raw[j + 1]
     if (next === 117 /* u */) {
-      if (!(isHex(raw[j + 2]!) && isHex(raw[j + 3]!) && isHex(raw[j + 4]!) && isHex(raw[j + 5]!))) throw new JsonSyntaxError('bad \\u escape', j)
+      if (!(isHex(raw[j + 2]) && isHex(raw[j + 3]) && isHex(raw[j + 4]) && isHex(raw[j + 5]))) throw new JsonSyntaxError('bad \\u escape', j)
       j += 6
     } else if (next === QUOTE || next === BACKSLASH || next === 47 || next === 98 || next === 102 || next === 110 || next === 114 || next === 116) {
       j += 2
@@ -85,21 +87,21 @@ function endOfNumber (raw: Buffer, start: number): number {
   if (raw[j] === 45 /* - */) j++
   if (raw[j] === 48 /* 0 */) {
     j++
-  } else if (isDigit(raw[j]!)) {
-    while (isDigit(raw[j]!)) j++
+  } else if (isDigit(raw[j])) {
+    while (isDigit(raw[j])) j++
   } else {
     throw new JsonSyntaxError('bad number', start)
   }
   if (raw[j] === 46 /* . */) {
     j++
-    if (!isDigit(raw[j]!)) throw new JsonSyntaxError('bad number', start)
-    while (isDigit(raw[j]!)) j++
+    if (!isDigit(raw[j])) throw new JsonSyntaxError('bad number', start)
+    while (isDigit(raw[j])) j++
   }
   if (raw[j] === 101 || raw[j] === 69 /* e E */) {
     j++
     if (raw[j] === 43 || raw[j] === 45) j++
-    if (!isDigit(raw[j]!)) throw new JsonSyntaxError('bad number', start)
-    while (isDigit(raw[j]!)) j++
+    if (!isDigit(raw[j])) throw new JsonSyntaxError('bad number', start)
+    while (isDigit(raw[j])) j++
   }
   return j
 }
@@ -152,7 +154,7 @@ export function rewriteJsonStrings (raw: Buffer, worthDecoding: FirstByteFilter,
         } else {
           stack.push(ARRAY)
         }
-      } else if (c === 45 || (c !== undefined && isDigit(c))) {
+      } else if (c === 45 || isDigit(c)) {
         i = endOfNumber(raw, i)
         mode = AFTER_VALUE
       } else {

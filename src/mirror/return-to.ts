@@ -78,6 +78,21 @@ export function createReturnToCheck (allowedUrls: readonly string[], publicUrl: 
   }
 }
 
+/** How much of a refused value an answer or a log line quotes. */
+const SHOWN_LENGTH = 200
+
+/**
+ * A refused value as an answer (and so the log) may quote it: at most SHOWN_LENGTH characters, cut between two code
+ * points, never inside a surrogate pair (which would leave the text ill-formed), and marked as cut.
+ */
+export function shownReturnTo (value: string): string {
+  if (value.length <= SHOWN_LENGTH) return value
+  let end = SHOWN_LENGTH - 3
+  const last = value.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return `${value.slice(0, end)}...`
+}
+
 /** RFC 3986 paths compared by segments: `/app` allows `/app` and `/app/…`, not `/application`. */
 function within (path: string, allowed: string): boolean {
   if (allowed === '/' || path === allowed) return true

@@ -20,19 +20,40 @@ export interface UrlRewriterOptions {
 interface Base {
   /** `http://host:port/base-path`, lower-case, no trailing slash. */
   text: string
+  bytes: Buffer
+  /** Where `://` is in `text`. */
+  schemeEnd: number
   origin: string
   /** '' or `/base-path`. */
   path: string
 }
 
-/** Where a string may start with a relative reference (`./`, `../`). */
-const DOTTED = Buffer.from('".')
-/** A string that starts with a root-relative path. */
-const ROOTED = Buffer.from('"/')
+const QUOTE = 34
+const BACKSLASH = 92
+/** What every absolute URL on a base holds, whatever the case of its scheme and host. */
+const SCHEME_END = Buffer.from('://')
+/** A string that starts with a relative reference: root-relative, `./` or `../`. */
+const RELATIVE_OPENERS = [Buffer.from('"/'), Buffer.from('".')]
 
 /** The first byte of a string that rewrite() may answer for: h, H, / or . (any other string is no URL of Ory's). */
 function mayStartUrl (byte: number): boolean {
   return byte === 104 || byte === 72 || byte === 47 || byte === 46
+}
+
+/** ASCII letters in lower case, nothing else: scheme and host compare so (RFC 3986 §6.2.2.1), in text and in bytes alike. */
+function asciiLower (value: string): string {
+  return value.replace(/[A-Z]+/g, upper => upper.toLowerCase())
+}
+
+/** Whether `raw` holds `lower` at `at`, its ASCII letters in any case. */
+function holdsAt (raw: Buffer, at: number, lower: Buffer): boolean {
+  if (at < 0 || at + lower.length > raw.length) return false
+  for (let i = 0; i < lower.length; i++) {
+    let c = raw[at + i]!
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== lower[i]) return false
+  }
+  return true
 }
 
 /** Characters that may follow a base in a URL on it: the rest starts a path, a query or a fragment, or nothing. */
@@ -57,20 +78,16 @@ export class UrlRewriter {
   readonly #bases: Base[]
   readonly #publicBase: string
   readonly #roots: readonly string[]
-  /** A JSON body that holds none of these, no mirrored root and no relative form cannot hold a URL to rewrite. */
-  readonly #needles: Buffer[]
-  readonly #rootBytes: Buffer[]
 
   constructor (options: UrlRewriterOptions) {
     this.#bases = options.oryBases.map(value => {
       const url = new URL(value)
       const path = url.pathname.replace(/\/+$/, '')
-      return { text: `${url.origin}${path}`.toLowerCase(), origin: url.origin, path }
+      const text = asciiLower(`${url.origin}${path}`)
+      return { text, bytes: Buffer.from(text), schemeEnd: text.indexOf('://'), origin: url.origin, path }
     })
     this.#publicBase = options.publicBase
     this.#roots = options.roots
-    this.#needles = this.#bases.map(base => Buffer.from(base.text))
-    this.#rootBytes = options.roots.map(root => Buffer.from(root))
   }
 
   /**
@@ -120,7 +137,7 @@ export class UrlRewriter {
    * caller then sends the bytes it has). A body that mentions Ory but is not JSON is Ory's fault: a 502.
    */
   json (raw: Buffer, from: string, operationId: string): string | undefined {
-    if (!this.#mayHoldUrl(raw)) return undefined
+    if (!this.#mayHoldUrl(raw, from)) return undefined
     try {
       return rewriteJsonStrings(raw, mayStartUrl, value => this.rewrite(value, from))
     } catch (cause) {
@@ -130,17 +147,28 @@ export class UrlRewriter {
   }
 
   /**
-   * Whether the bytes hold an Ory base, or a string that starts with one of the mirrored roots, `./` or `../`: one
-   * scan for `"/` instead of one per root, and the roots compared only where it is found.
+   * Whether the bytes may hold a string that rewrite() answers for; when they do not, the body is not scanned at all.
+   * Never wrong the other way: a body it lets through is scanned, and only the scan rewrites. So it looks for a base
+   * at the start of a string, its scheme and host in any case (one search for `://`, the bases compared only where
+   * it is found); for each string that starts with `/` or `.`, asks rewrite() (they are few, and short); and leaves
+   * any body with an escape in it to the scanner, since `\/`, `\u0068ttps:` or `\\` (a `/` to the URL parser) may
+   * spell a URL that no byte search sees.
    */
-  #mayHoldUrl (raw: Buffer): boolean {
-    for (const needle of this.#needles) if (raw.includes(needle)) return true
-    for (let at = raw.indexOf(DOTTED); at !== -1; at = raw.indexOf(DOTTED, at + 2)) {
-      // `"./` or `"../`
-      if (raw[at + 2] === 47 || (raw[at + 2] === 46 && raw[at + 3] === 47)) return true
+  #mayHoldUrl (raw: Buffer, from: string): boolean {
+    if (raw.includes(BACKSLASH)) return true
+    for (let at = raw.indexOf(SCHEME_END); at !== -1; at = raw.indexOf(SCHEME_END, at + 3)) {
+      for (const base of this.#bases) {
+        const start = at - base.schemeEnd
+        if (raw[start - 1] === QUOTE && holdsAt(raw, start, base.bytes)) return true
+      }
     }
-    for (let at = raw.indexOf(ROOTED); at !== -1; at = raw.indexOf(ROOTED, at + 2)) {
-      for (const root of this.#rootBytes) if (raw.compare(root, 0, root.length, at + 1, at + 1 + root.length) === 0) return true
+    for (const opener of RELATIVE_OPENERS) {
+      for (let at = raw.indexOf(opener); at !== -1; at = raw.indexOf(opener, at + 2)) {
+        // Without escapes a string ends at the next quote (and one never closed is nothing to rewrite).
+        const close = raw.indexOf(QUOTE, at + 1)
+        if (close === -1) break
+        if (this.rewrite(raw.toString('utf8', at + 1, close), from) !== undefined) return true
+      }
     }
     return false
   }
@@ -150,7 +178,7 @@ export class UrlRewriter {
       const length = base.text.length
       if (value.length < length || !boundary(value, length)) continue
       // Ory writes its URLs in lower case; anything else is compared the slow way.
-      if (!value.startsWith(base.text) && value.slice(0, length).toLowerCase() !== base.text) continue
+      if (!value.startsWith(base.text) && asciiLower(value.slice(0, length)) !== base.text) continue
       const rest = value.slice(length)
       // Dot segments (also encoded: %2e) are resolved first, as the browser would, so the check sees the real path.
       if (mayHoldDotSegment(rest)) return this.#parsed(value)

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { DEFAULT_CONSOLE_URL, USER_AGENT } from '../constants.js'
 import {
@@ -352,8 +352,8 @@ export class OryClient {
         if (last || !isRetryableStatus(result.status)) {
           if (responseType !== 'json') {
             // A streamed body is still being read after the call returns: the deadline and the caller's signal stay on it.
-            if (responseType !== 'stream') state.finish()
-            return { operationId: op.operationId, status: result.status, headers: result.headers, body: result.body } as CallResult<Op, R>
+            const body = responseType === 'stream' ? this.#streamed(op, result.body as Readable, options.signal, state) : state.finish(result.body)
+            return { operationId: op.operationId, status: result.status, headers: result.headers, body } as CallResult<Op, R>
           }
           const validate = (options.validateResponse ?? this.#validate) ? await loadValidator() : undefined
           return state.finish(this.#settle(op, result, validate) as CallResult<Op, R>)
@@ -435,6 +435,21 @@ export class OryClient {
     // off, and its connection with it).
     if (mode.retrying && isRetryableStatus(response.statusCode)) await response.body.dump().catch(() => {})
     return { status: response.statusCode, headers: received, body: response.body }
+  }
+
+  /**
+   * A streamed body as the caller gets it: its failures are the call's, mapped as any other (a body that stalls is a
+   * 504, a connection reset halfway a 502, never undici's own error for a server to answer 500 with), and the call is
+   * finished (its deadline and its listener on the caller's signal) once the body is done with.
+   */
+  #streamed (op: OperationSpec, body: Readable, callerSignal: CallSignal | undefined, state: CallState): Readable {
+    const out = new PassThrough()
+    body.on('error', err => out.destroy(this.#mapError(op, err, callerSignal, state.timedOut)))
+    out.on('close', () => {
+      body.destroy()
+      state.finish()
+    })
+    return body.pipe(out)
   }
 
   #settle<Op extends OperationSpec>(op: Op, result: { status: number, headers: Headers, body: unknown }, validate: Validate | undefined): OryResult<Op> {

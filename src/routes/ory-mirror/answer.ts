@@ -38,6 +38,9 @@ export class AnswerWriter {
    * with it instead of being made per request.
    */
   async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute, shared = false): Promise<FastifyReply> {
+    // The body first, the status and headers after: a body that fails before the browser has a byte of the answer
+    // (Ory stalls, the connection breaks, it is too large) is an error of its own, with none of Ory's headers on it.
+    const body = await this.#body(request, answer, route, shared)
     const { headers } = answer
     reply.code(answer.status)
     for (const name of PASSED_RESPONSE_HEADERS) {
@@ -50,7 +53,12 @@ export class AnswerWriter {
     const setsCookies = Array.isArray(cookies) && cookies.length > 0
     if (setsCookies) reply.header('set-cookie', this.#cookies.rewrite(cookies, request))
     if (!route.cacheable || setsCookies) reply.header('cache-control', 'no-store')
+    return await reply.send(body)
+  }
 
+  /** The body to send: rewritten JSON as a string, other bytes as they are, a stream, or undefined for none. */
+  async #body (request: FastifyRequest, answer: Answer, route: AnswerRoute, shared: boolean): Promise<Buffer | string | Readable | undefined> {
+    const { headers } = answer
     const contentType = headers['content-type']
     const encoding = typeof headers['content-encoding'] === 'string' ? headers['content-encoding'].trim().toLowerCase() : ''
     const encoded = encoding !== '' && encoding !== 'identity'
@@ -60,22 +68,24 @@ export class AnswerWriter {
     } else {
       const stream = answer.body
       if (!encoded && !isJson(contentType)) {
-        // Nothing to rewrite: it streams through (a HEAD answer has no body to stream).
+        // Nothing to rewrite: it streams through (a HEAD answer has no body to stream). It starts once its first bytes
+        // are in: until then a failure is still an answer of its own (a 502 or 504); after, the status line is on the
+        // wire, and Fastify cuts the connection so that the browser sees a broken answer, never a short one.
         if (request.method === 'HEAD') {
           stream.destroy()
-          return await reply.send()
+          return undefined
         }
-        return await reply.send(stream)
+        return await started(stream) ? stream : undefined
       }
       body = await readBody(stream, this.#maxBufferBytes, { operationId: route.operationId, status: answer.status, contentLength: headers['content-length'] })
     }
     if (encoded) body = await decodeContent(body, encoding, this.#maxBufferBytes, route.operationId)
-    if (body.length === 0) return await reply.send()
-    if (!isJson(contentType)) return await reply.send(body)
+    if (body.length === 0) return undefined
+    if (!isJson(contentType)) return body
     // Rewritten JSON is a string, written to the socket as it is.
     // A body from the session cache comes again and again: its rewritten form is kept with it. A fresh one is not
     // kept: a WeakMap entry per request would carry every answer into the old generation.
-    return await reply.send(shared ? this.#rewriteShared(body, route) : this.#rewriter.json(body, route.from, route.operationId) ?? body)
+    return shared ? this.#rewriteShared(body, route) : this.#rewriter.json(body, route.from, route.operationId) ?? body
   }
 
   /** Ory's body as the browser gets it, made once per body: the key is the body itself, so it goes when the body does. */
@@ -87,4 +97,27 @@ export class AnswerWriter {
     }
     return rewritten
   }
+}
+
+/**
+ * Resolves once the stream has its first bytes (true: they wait in it, to be read again) or has ended without any
+ * (false); rejects with its error. The error listener stays: an error before Fastify listens is not an uncaught one.
+ */
+async function started (stream: Readable): Promise<boolean> {
+  return await new Promise<boolean>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      stream.off('end', onEnd)
+      stream.off('data', onData)
+      stream.pause()
+      stream.unshift(chunk)
+      resolve(true)
+    }
+    const onEnd = (): void => {
+      stream.off('data', onData)
+      resolve(false)
+    }
+    stream.on('data', onData)
+    stream.once('end', onEnd)
+    stream.on('error', reject)
+  })
 }

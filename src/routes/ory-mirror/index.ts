@@ -2,13 +2,15 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifySchema, FastifySchemaCompiler, RouteGenericInterface } from 'fastify'
 import type { Config } from '../../config.js'
 import { FlowBodyValidator } from '../../mirror/flow-body.js'
-import { FORM_MEDIA_TYPE, isForm, parseForm } from '../../mirror/form.js'
+import { FORM_MEDIA_TYPE, formDepthExceeds, isForm, parseForm } from '../../mirror/form.js'
 import { CACHEABLE_OPERATIONS, mirroredOperations, routePath } from '../../mirror/operations.js'
 import { RETURN_TO_NAMES } from '../../mirror/return-to.js'
+import { isSecurePrefixed } from '../../http/cookies.js'
 import { upstreamHeaders } from '../../http/headers.js'
+import { valueDepthExceeds } from '../../http/json-depth.js'
 import type { BodyType } from '../../ory/request.js'
 import type { OperationSpec } from '../../ory/operation.js'
-import { HttpError, invalidInput } from '../../errors.js'
+import { HttpError, invalidInput, type Issue } from '../../errors.js'
 import { LazyCheck, type CheckRegistry } from '../../schemas/check.js'
 import { validatorCompiler as routeValidatorCompiler } from '../validation.js'
 import type { AnswerRoute } from './answer.js'
@@ -30,16 +32,23 @@ const PATH_PARAMETER = Type.String({ pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~:=+-]{1
 const QUERY_VALUE = Type.String({ maxLength: 8192 })
 const BODY_MODEL = 'x-ory-model'
 
+/** The one problem of a body nested deeper than JSON_MAX_DEPTH. */
+function tooDeep (maxDepth: number): Issue[] {
+  return [{ path: '', message: `Expected nesting at most ${maxDepth} levels deep` }]
+}
+
 /**
  * Query and path parameters are checked with TypeBox, in the app's registry (see src/schemas/check.ts); bodies with
  * the flow body validators (see src/mirror/flow-body.ts). Either way a problem is the one 400 for invalid input.
  */
-function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>, checks: CheckRegistry): FastifySchemaCompiler<TSchema> {
+function validatorCompiler (bodies: ReadonlyMap<string, FlowBodyValidator>, checks: CheckRegistry, maxDepth: number): FastifySchemaCompiler<TSchema> {
   return routeValidatorCompiler((schema, part) => {
     if (part === 'body') {
       const validator = bodies.get((schema as Record<string, unknown>)[BODY_MODEL] as string)
       if (validator === undefined) throw new Error(`the body schema names no Ory model (${BODY_MODEL})`)
-      return value => validator.validate(value)
+      // The validator and the request's JSON.stringify recurse: whatever parser made the body, a body too deep for
+      // them never reaches them (the check itself is a loop).
+      return value => valueDepthExceeds(value, maxDepth) ? tooDeep(maxDepth) : validator.validate(value)
     }
     const lazy = new LazyCheck(schema, [], checks)
     return value => lazy.issues(value)
@@ -79,9 +88,12 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
   }
 
   app.addContentTypeParser(FORM_MEDIA_TYPE, { parseAs: 'string' }, function parseFormBody (_request, body, done) {
-    done(null, parseForm(body as string))
+    const fields = parseForm(body as string)
+    // A dotted key stands for nesting: one too deep is refused before the nested reading of the form is built.
+    if (formDepthExceeds(fields, config.jsonMaxDepth)) done(invalidInput('body', tooDeep(config.jsonMaxDepth)))
+    else done(null, fields)
   })
-  app.setValidatorCompiler(validatorCompiler(bodies, app.checks))
+  app.setValidatorCompiler(validatorCompiler(bodies, app.checks, config.jsonMaxDepth))
 
   for (const op of operations) {
     const route = mirror.route(op.operationId, op.path, CACHEABLE_OPERATIONS.has(op.operationId))
@@ -98,6 +110,19 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
   }
 
   passThroughRoute(app, mirror, config.oryPathPrefix, config.hydraPublicPaths)
+
+  // Ory's `__Secure-`/`__Host-` cookies keep Secure over http (see rewriteSetCookie): browsers take them on
+  // http://localhost only, so on any other plain-http origin they silently never set. Said once, at start-up.
+  const prefixed = config.oryCookiePattern.filter(isSecurePrefixed)
+  const publicUrl = new URL(config.publicUrl)
+  if (prefixed.length > 0 && publicUrl.protocol === 'http:' && !isLoopback(publicUrl.hostname)) {
+    app.log.warn({ cookies: prefixed, publicUrl: publicUrl.origin }, 'Ory\'s __Secure-/__Host- cookies need https or http://localhost: on this origin the browser will refuse them')
+  }
+}
+
+/** Hosts that Chromium and Firefox treat as secure contexts over plain http. */
+function isLoopback (hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
 }
 
 /** An operation of the table, sent to Ory through the typed client with the browser's query, path and body. */
@@ -121,7 +146,7 @@ function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirr
       if (form && !op.body.mediaTypes.includes(FORM_MEDIA_TYPE)) {
         throw new HttpError(415, 'The request body has a media type this endpoint does not accept', { reason: `${op.operationId} takes JSON only.` })
       }
-      params.body = checkBodyReturnTo(request.body as Record<string, unknown>, mirror)
+      params.body = mirror.bodyReturnTo(request.body as Record<string, unknown>)
       bodyType = form ? 'form' : 'json'
     }
     // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
@@ -135,17 +160,4 @@ function operationHandler (app: FastifyInstance, op: OperationSpec, mirror: Mirr
     })
     return await mirror.answers.send(request, reply, answer, route)
   }
-}
-
-/** A `return_to` in a flow body (Ory's update bodies have none today, a later spec may) is checked like the query's. */
-function checkBodyReturnTo (body: Record<string, unknown>, mirror: Mirror): Record<string, unknown> {
-  let checked = body
-  for (const name of RETURN_TO_NAMES) {
-    const value = body[name]
-    if (value === undefined) continue
-    if (typeof value !== 'string') throw invalidInput('body', [{ path: `/${name}`, message: 'Expected string' }])
-    const allowed = mirror.returnTo(value)
-    if (allowed !== value) checked = isForm(body) ? Object.assign(body, { [name]: allowed }) : { ...checked, [name]: allowed }
-  }
-  return checked
 }

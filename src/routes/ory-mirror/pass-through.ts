@@ -49,7 +49,7 @@ export function passThroughRoute (app: FastifyInstance, mirror: Mirror, pathPref
         if (!isForm(request.body)) {
           throw new HttpError(415, 'The request body has a media type this endpoint does not accept', { reason: 'These paths take HTML form posts only.' })
         }
-        params.body = request.body
+        params.body = mirror.bodyReturnTo(request.body)
         bodyType = 'form'
       }
       const path = `/${segments.join('/')}`

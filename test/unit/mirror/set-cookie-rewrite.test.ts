@@ -1,5 +1,5 @@
 import t from 'tap'
-import { rewriteSetCookie } from '../../../src/http/cookies.js'
+import { isSecurePrefixed, rewriteSetCookie } from '../../../src/http/cookies.js'
 
 const http = { secure: false, cookieDomain: undefined }
 const https = { secure: true, cookieDomain: undefined }
@@ -30,6 +30,19 @@ t.test('SameSite=None: kept over https, Lax where the cookie cannot be Secure', 
 t.test('Partitioned kept over https, dropped over http where it would make the browser refuse the cookie', async t => {
   t.equal(rewriteSetCookie('a=1; Path=/; Partitioned; Secure; SameSite=None', https), 'a=1; Path=/; SameSite=None; Secure; Partitioned')
   t.equal(rewriteSetCookie('a=1; Path=/; Partitioned; Secure; SameSite=None', http), 'a=1; Path=/; SameSite=Lax')
+})
+
+t.test('__Secure- and __Host- cookies keep Secure over http: without it every browser refuses them', async t => {
+  t.equal(rewriteSetCookie('__Host-ory_session=v; Path=/; HttpOnly; Secure; SameSite=Lax', http), '__Host-ory_session=v; Path=/; HttpOnly; SameSite=Lax; Secure')
+  t.equal(rewriteSetCookie('__Secure-csrf=v; Path=/; Domain=ory.test; Secure', http), '__Secure-csrf=v; Path=/; Secure')
+  t.equal(rewriteSetCookie('__Secure-csrf=v; Path=/', http), '__Secure-csrf=v; Path=/; Secure', 'even when Ory left it out')
+  t.equal(rewriteSetCookie('__HOST-a=1; Path=/; Secure', http), '__HOST-a=1; Path=/; Secure', 'the prefixes in any case, as browsers read them')
+  t.equal(rewriteSetCookie('__Host-a=1; Path=/; Secure; SameSite=None; Partitioned', http), '__Host-a=1; Path=/; SameSite=None; Secure; Partitioned', 'Secure, so SameSite=None and Partitioned may stay')
+  t.equal(rewriteSetCookie('__host-a=1; Path=/; Secure', { secure: false, cookieDomain: 'example.com' }), '__host-a=1; Path=/; Secure', 'no Domain on a __Host- cookie, in any case')
+  t.equal(rewriteSetCookie('x__Host-a=1; Secure', http), 'x__Host-a=1', 'a prefix only at the start of the name')
+  t.ok(isSecurePrefixed('__Host-ory_*'))
+  t.ok(isSecurePrefixed('__secure-x'))
+  t.notOk(isSecurePrefixed('ory_session_*'))
 })
 
 t.test('a cookie being deleted (Max-Age=0, an old Expires) stays deleted', async t => {

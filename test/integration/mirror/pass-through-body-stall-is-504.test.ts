@@ -1,0 +1,74 @@
+import { request, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import t, { type Test } from 'tap'
+import type { App } from '../../../src/app.js'
+import { captureLogs, readyTestApp, type LogCapture } from '../../helpers/app.js'
+import { oryConfig } from '../../helpers/config.js'
+import { startUpstream } from '../../helpers/upstream.js'
+
+// A pass-through answer whose body stops coming after Ory's headers: undici's body timeout is an upstream timeout like
+// any other, never a 500. Before the first byte of the body the BFF still owns the answer: a 504 in Ory's shape. After
+// it, the status line is on the wire: the connection is cut, so that the browser sees a broken answer.
+
+const TIMEOUT = { UPSTREAM_TIMEOUT_MS: '300', LOG_LEVEL: 'info' }
+
+async function stallingMirror (t: Test, contentType: string, firstBytes: string): Promise<{ app: App, logs: LogCapture }> {
+  const upstream = await startUpstream((req, res) => {
+    if (!req.url.startsWith('/self-service/methods/saml/')) {
+      // The readiness probe, and nothing else, gets a whole answer.
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('[]')
+      return
+    }
+    res.writeHead(200, { 'content-type': contentType, 'set-cookie': 'ory_session_x=1; Path=/' })
+    if (firstBytes === '') res.flushHeaders()
+    else res.write(firstBytes)
+  })
+  t.teardown(upstream.close)
+  const logs = captureLogs()
+  const app = await readyTestApp(t, oryConfig(upstream.url, TIMEOUT), { logStream: logs.stream })
+  return { app, logs }
+}
+
+function noFiveHundred (t: Test, logs: LogCapture): void {
+  const lines = logs.lines()
+  t.notOk(lines.some(line => line.status === 500), 'no 500 logged')
+  t.ok(lines.some(line => (line.err as { code?: string } | undefined)?.code === 'ORY_BFF_UPSTREAM_TIMEOUT'), 'logged as an upstream timeout')
+}
+
+t.test('streamed: headers, then nothing: 504 in Ory\'s shape, without Ory\'s headers', async t => {
+  const { app, logs } = await stallingMirror(t, 'application/samlmetadata+xml', '')
+  const res = await app.inject({ url: '/.ory/self-service/methods/saml/metadata/okta', headers: { 'x-request-id': 'stall-1' } })
+  t.equal(res.statusCode, 504)
+  t.match(res.json(), { error: { code: 504, id: 'upstream_timeout', request: 'stall-1' } })
+  t.equal(res.headers['set-cookie'], undefined, 'no cookie of an answer that never came')
+  noFiveHundred(t, logs)
+})
+
+t.test('buffered (JSON, to be rewritten): headers, part of the body, then nothing: 504', async t => {
+  const { app, logs } = await stallingMirror(t, 'application/json', '{"id":')
+  const res = await app.inject({ url: '/.ory/self-service/methods/saml/metadata/okta' })
+  t.equal(res.statusCode, 504)
+  t.match(res.json(), { error: { code: 504, id: 'upstream_timeout' } })
+  noFiveHundred(t, logs)
+})
+
+t.test('streamed: part of the body already sent, then nothing: the connection is cut, never a short 200', async t => {
+  const { app, logs } = await stallingMirror(t, 'application/samlmetadata+xml', '<md:EntityDescriptor')
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    request({ port, host: '127.0.0.1', path: '/.ory/self-service/methods/saml/metadata/okta' }, resolve).on('error', reject).end()
+  })
+  t.equal(response.statusCode, 200, 'Ory\'s status, sent with the first bytes')
+  let received = ''
+  response.setEncoding('utf8').on('data', (chunk: string) => { received += chunk })
+  const aborted = await new Promise<boolean>(resolve => {
+    response.once('error', () => resolve(true))
+    response.once('end', () => resolve(false))
+  })
+  t.ok(aborted, 'the answer breaks off instead of ending')
+  t.notOk(response.complete, 'the browser can tell it is incomplete')
+  t.equal(received, '<md:EntityDescriptor')
+  noFiveHundred(t, logs)
+})
