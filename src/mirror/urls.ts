@@ -1,4 +1,6 @@
+import type { Config } from '../config.js'
 import { OryBadResponseError } from '../ory/errors.js'
+import { mirroredRoots } from './allowlist.js'
 import { JsonSyntaxError, rewriteJsonStrings } from './json-strings.js'
 
 // Ory writes its own URLs into its answers (ui.action, request_url, logout_url, schema_url, redirect_browser_to,
@@ -72,6 +74,11 @@ function mayHoldDotSegment (rest: string): boolean {
   }
   const path = rest.slice(0, end)
   return path.includes('%') || path.includes('/./') || path.includes('/../') || path.endsWith('/.') || path.endsWith('/..')
+}
+
+/** The mirror's rewriter: Ory's URLs (ORY_URL's and its custom domains') to the mirror's, as the browser sees it. */
+export function mirrorUrlRewriter (config: Pick<Config, 'oryUrl' | 'oryCustomDomains' | 'publicOryUrl' | 'hydraPublicPaths'>): UrlRewriter {
+  return new UrlRewriter({ oryBases: [config.oryUrl, ...config.oryCustomDomains], publicBase: config.publicOryUrl, roots: mirroredRoots(config.hydraPublicPaths) })
 }
 
 export class UrlRewriter {

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, 
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { oryHeaders } from '../http/headers.js'
+import { mirrorUrlRewriter } from '../mirror/urls.js'
+import { operations } from '../ory/index.js'
 import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
 import { SessionChecker, sessionOf } from '../session/checker.js'
@@ -117,6 +119,19 @@ export async function requireSession (request: FastifyRequest, reply: FastifyRep
   await guard(request, reply)
 }
 
+/**
+ * Whoami's answer as the mirror hands it to the browser, Ory's URLs rewritten for the BFF: the form the session cache
+ * keeps (one copy per entry) and every route reads. A body with nothing to rewrite stays the same bytes.
+ */
+function whoamiBrowserForm (config: Config): (body: Buffer) => Buffer {
+  const rewriter = mirrorUrlRewriter(config)
+  const from = `${config.oryUrl}${operations.toSession.path}`
+  return body => {
+    const rewritten = rewriter.json(body, from, operations.toSession.operationId)
+    return rewritten === undefined ? body : Buffer.from(rewritten)
+  }
+}
+
 export const sessionPlugin = fp(async function session (app: FastifyInstance, options: SessionPluginOptions) {
   const { config } = options
   const ttlMs = config.sessionCacheTtlMs
@@ -146,7 +161,8 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     oryHeaders: oryHeaders(config.oryHeaderOptions),
     maxResponseBytes: config.mirrorMaxBufferBytes,
     onEvict: eviction => sessionTokens.evicted(eviction),
-    callWindowMs
+    callWindowMs,
+    browserForm: whoamiBrowserForm(config)
   })
   app.addHook('onClose', async function stopSweeps () {
     ownStore?.close()

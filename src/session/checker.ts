@@ -16,6 +16,8 @@ export interface WhoamiAnswer extends OryRawResponse<Buffer> {
   readonly session: Session | undefined
   /** Whether this answer came from the cache rather than from a call to Ory. */
   readonly cached: boolean
+  /** Whether the body is already in the browser's form (the checker's `browserForm`): the mirror sends it as it is. */
+  readonly browserForm: boolean
 }
 
 /** What an eviction forgot: a key's entry (and its session), a session's entries, or an identity's but one key's. */
@@ -37,6 +39,12 @@ export interface SessionCheckerOptions {
   onEvict?: (eviction: SessionEviction) => void
   /** How long a call to Ory can be out at most (UPSTREAM_TIMEOUT_MS): evictions are remembered that long. */
   callWindowMs?: number
+  /**
+   * The form in which a positive answer is kept and handed on: the bytes the browser gets through the mirror (Ory's
+   * URLs rewritten for it). The cache then holds that one copy, counted against its bound, rather than Ory's bytes
+   * with a rewritten copy made beside them on every hit. Undefined: Ory's bytes as they came.
+   */
+  browserForm?: (body: Buffer) => Buffer
 }
 
 /** A call to Ory in flight, and where it stood among evictions when it began. */
@@ -79,6 +87,7 @@ export class SessionChecker {
    */
   readonly #inflight: Record<string, Flight | undefined> = Object.create(null)
   readonly #evictions: EvictionLog
+  readonly #browserForm: ((body: Buffer) => Buffer) | undefined
 
   constructor (options: SessionCheckerOptions) {
     this.#ttlMs = options.ttlMs
@@ -89,6 +98,7 @@ export class SessionChecker {
     this.#maxResponseBytes = options.maxResponseBytes
     this.#onEvict = options.onEvict
     this.#evictions = new EvictionLog({ windowMs: options.callWindowMs ?? DEFAULT_CALL_WINDOW_MS })
+    this.#browserForm = options.browserForm
   }
 
   /** Which cookies carry a session (and make up the key). */
@@ -118,7 +128,7 @@ export class SessionChecker {
     if (this.#store !== undefined) {
       const found = this.#store.get(credentials.key, this.#now())
       const entry = isPromise(found) ? await found : found
-      if (entry !== undefined) return new Answer(200, { 'content-type': entry.contentType }, entry.body, entry.contentType, true)
+      if (entry !== undefined) return new Answer(200, { 'content-type': entry.contentType }, entry.body, entry.contentType, true, this.#browserForm !== undefined)
     }
     // Joined on the cache key, which an eviction names; without a cache, on the credentials themselves (no hash needed).
     const flightKey = this.#store === undefined ? credentials.material : credentials.key
@@ -226,18 +236,22 @@ export class SessionChecker {
     // A 200 that is not a session is handed on as Ory sent it (the mirror passes it through) and never cached;
     // sessionOf() makes it a 502 for the BFF's own routes. With no cache the body is parsed only when a route asks
     // for the session: the mirror's whoami hands Ory's bytes on and never needs it.
-    const answer = new Answer(raw.status, passed, body, contentType, false)
+    const answer = new Answer(raw.status, passed, body, contentType, false, false)
     if (this.#store === undefined || raw.status !== 200) return answer
     const session = answer.session
     if (session !== undefined && session.active === true) {
       const expiresAt = Math.min(startedAt + this.#ttlMs, expiryOf(session))
       // Not kept when this key, session or identity was evicted while the call was out: the answer may predate it.
       if (expiresAt > this.#now() && !this.#evictions.evicted(start, credentials.key, session.id, session.identity?.id)) {
+        const form = this.#browserForm === undefined ? body : this.#browserForm(body)
         // A body that is a view into a larger buffer (the socket's read, Node's pool) would keep all of it alive:
         // measured, 96 KB answers kept about 290 KB each. Kept as a copy of its own then.
-        const kept = body.byteLength === body.buffer.byteLength ? body : ownCopy(body)
+        const kept = form.byteLength === form.buffer.byteLength ? form : ownCopy(form)
         const stored = this.#store.set(credentials.key, { body: kept, contentType, sessionId: session.id, identityId: session.identity?.id, expiresAt })
         if (isPromise(stored)) await stored
+        // Handed on in the form kept (its session read from it when asked), so that this answer and the cached ones
+        // say the same.
+        if (this.#browserForm !== undefined) return new Answer(200, passed, kept, contentType, false, true)
       }
     }
     return answer
@@ -267,6 +281,7 @@ export function sessionOf (answer: WhoamiAnswer | undefined): Session | undefine
 class Answer implements WhoamiAnswer {
   readonly operationId = WHOAMI.operationId
   readonly cached: boolean
+  readonly browserForm: boolean
   readonly status: number
   readonly headers: Headers
   readonly body: Buffer
@@ -274,8 +289,9 @@ class Answer implements WhoamiAnswer {
   #parsed = false
   #session: Session | undefined = undefined
 
-  constructor (status: number, headers: Headers, body: Buffer, contentType: string, cached: boolean) {
+  constructor (status: number, headers: Headers, body: Buffer, contentType: string, cached: boolean, browserForm: boolean) {
     this.cached = cached
+    this.browserForm = browserForm
     this.status = status
     this.headers = headers
     this.body = body

@@ -24,7 +24,6 @@ export class AnswerWriter {
   readonly #rewriter: UrlRewriter
   readonly #cookies: CookieRewriter
   readonly #maxBufferBytes: number
-  readonly #rewritten = new WeakMap<Buffer, Buffer | string>()
 
   constructor (rewriter: UrlRewriter, cookies: CookieRewriter, maxBufferBytes: number) {
     this.#rewriter = rewriter
@@ -33,14 +32,13 @@ export class AnswerWriter {
   }
 
   /**
-   * Ory's answer as the browser must get it: allowed headers, rewritten cookies and URLs, the body capped. `shared`:
-   * the same body may come again (whoami answers from the session checker's cache), so its rewritten form is kept
-   * with it instead of being made per request.
+   * Ory's answer as the browser must get it: allowed headers, rewritten cookies and URLs, the body capped.
+   * `rewritten`: the body's URLs are the browser's already (whoami answers in the form the session cache keeps).
    */
-  async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute, shared = false): Promise<FastifyReply> {
+  async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute, rewritten = false): Promise<FastifyReply> {
     // The body first, the status and headers after: a body that fails before the browser has a byte of the answer
     // (Ory stalls, the connection breaks, it is too large) is an error of its own, with none of Ory's headers on it.
-    const body = await this.#body(request, answer, route, shared)
+    const body = await this.#body(request, answer, route, rewritten)
     const { headers } = answer
     reply.code(answer.status)
     for (const name of PASSED_RESPONSE_HEADERS) {
@@ -57,7 +55,7 @@ export class AnswerWriter {
   }
 
   /** The body to send: rewritten JSON as a string, other bytes as they are, a stream, or undefined for none. */
-  async #body (request: FastifyRequest, answer: Answer, route: AnswerRoute, shared: boolean): Promise<Buffer | string | Readable | undefined> {
+  async #body (request: FastifyRequest, answer: Answer, route: AnswerRoute, rewritten: boolean): Promise<Buffer | string | Readable | undefined> {
     const { headers } = answer
     const contentType = headers['content-type']
     const encoding = typeof headers['content-encoding'] === 'string' ? headers['content-encoding'].trim().toLowerCase() : ''
@@ -81,21 +79,9 @@ export class AnswerWriter {
     }
     if (encoded) body = await decodeContent(body, encoding, this.#maxBufferBytes, route.operationId)
     if (body.length === 0) return undefined
-    if (!isJson(contentType)) return body
+    if (rewritten || !isJson(contentType)) return body
     // Rewritten JSON is a string, written to the socket as it is.
-    // A body from the session cache comes again and again: its rewritten form is kept with it. A fresh one is not
-    // kept: a WeakMap entry per request would carry every answer into the old generation.
-    return shared ? this.#rewriteShared(body, route) : this.#rewriter.json(body, route.from, route.operationId) ?? body
-  }
-
-  /** Ory's body as the browser gets it, made once per body: the key is the body itself, so it goes when the body does. */
-  #rewriteShared (body: Buffer, route: AnswerRoute): Buffer | string {
-    let rewritten = this.#rewritten.get(body)
-    if (rewritten === undefined) {
-      rewritten = this.#rewriter.json(body, route.from, route.operationId) ?? body
-      this.#rewritten.set(body, rewritten)
-    }
-    return rewritten
+    return this.#rewriter.json(body, route.from, route.operationId) ?? body
   }
 }
 

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
-import { mirroredRoots } from '../../mirror/allowlist.js'
 import type { UpstreamHeaderOptions } from '../../http/headers.js'
 import { isForm } from '../../mirror/form.js'
 import { createReturnToCheck, RETURN_TO_NAMES, shownReturnTo, type ReturnToCheck } from '../../mirror/return-to.js'
-import { UrlRewriter } from '../../mirror/urls.js'
+import { mirrorUrlRewriter } from '../../mirror/urls.js'
 import { HttpError, INVALID_INPUT_MESSAGE, invalidInput } from '../../errors.js'
 import { AnswerWriter, type AnswerRoute } from './answer.js'
 
@@ -26,8 +25,7 @@ export class Mirror {
   readonly #oryUrl: string
 
   constructor (config: Config) {
-    const rewriter = new UrlRewriter({ oryBases: [config.oryUrl, ...config.oryCustomDomains], publicBase: config.publicOryUrl, roots: mirroredRoots(config.hydraPublicPaths) })
-    this.answers = new AnswerWriter(rewriter, config.cookieRewriter, config.mirrorMaxBufferBytes)
+    this.answers = new AnswerWriter(mirrorUrlRewriter(config), config.cookieRewriter, config.mirrorMaxBufferBytes)
     this.headerOptions = config.oryHeaderOptions
     this.maxBufferBytes = config.mirrorMaxBufferBytes
     this.#checkReturnTo = createReturnToCheck(config.allowedReturnUrls, config.publicUrl)

@@ -13,8 +13,8 @@ export function whoamiHandler (app: FastifyInstance, sessions: SessionChecker, m
   async function fromChecker (request: FastifyRequest, reply: FastifyReply, credentials: SessionCredentials): Promise<FastifyReply> {
     // The app's client with the request's id (rather than request.ory: no per-request view of the client to make).
     const answer = await sessions.lookup(credentials, app.ory, request.id)
-    // A body from the cache comes again: the answer writer keeps its rewritten form with it.
-    return await mirror.answers.send(request, reply, answer, route, answer.cached)
+    // With a cache, the checker hands on the browser's form (the one it keeps): nothing is left to rewrite.
+    return await mirror.answers.send(request, reply, answer, route, answer.browserForm)
   }
 
   // Not async: the request goes on to one of the two without another promise in between.
