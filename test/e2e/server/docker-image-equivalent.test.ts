@@ -126,7 +126,8 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
     NODE_ENV: 'production',
     ORY_URL: `http://127.0.0.1:${upstreamPort}`,
     PORT: '0',
-    HOST: '127.0.0.1'
+    HOST: '127.0.0.1',
+    SHUTDOWN_DELAY_MS: '1000'
   }, { args: cmd.slice(1), cwd: app })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const listening = await server.waitForLog(isListening)
@@ -162,8 +163,12 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   await t.rejects(run(process.execPath, healthArgs, { env: { PORT: String(upstreamPort) } }), 'and fails when nothing answers')
 
   server.child.kill('SIGTERM')
+  await server.waitForLog(line => String(line.msg).startsWith('shutting down'))
+  const draining = await get(port, '/health/ready')
+  t.equal(draining.status, 503)
+  t.equal(JSON.parse(draining.body).error.id, 'shutting_down', 'SIGTERM: readiness says so at once, the server still answers')
   const { code } = await server.exited
-  t.equal(code, 0, 'SIGTERM: exit 0')
+  t.equal(code, 0, 'SIGTERM: exit 0 after SHUTDOWN_DELAY_MS')
   t.equal(server.stderr(), '')
   t.same(await snapshot(app), before, 'nothing was written in the app directory (read-only root filesystem)')
 })

@@ -3,7 +3,7 @@ import { DEVELOPMENT_ORY_URL } from '../../../src/config.js'
 import { isListening, listeningPort, startServer } from '../../helpers/process.js'
 
 t.test('outside production with no ORY_URL the server starts the local emulator and is ready in front of it', async t => {
-  const server = startServer({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' })
+  const server = startServer({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const warning = await server.waitForLog(line => String(line.msg).includes('local Ory emulator'))
   t.equal(warning.level, 'warn', 'one loud line says the upstream is the emulator')
