@@ -1,3 +1,4 @@
+import { request, type IncomingMessage } from 'node:http'
 import { connect } from 'node:net'
 
 export interface RawAnswer {
@@ -32,4 +33,28 @@ export async function rawRequest (port: number, bytes: string | Buffer): Promise
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
   }
   return { status: Number(statusLine.split(' ')[1]), headers, body: end === -1 ? '' : raw.slice(end + 4), raw }
+}
+
+export interface BrokenAnswer {
+  status: number | undefined
+  /** The body bytes that came before the answer ended or broke off. */
+  received: string
+  /** Whether it broke off (an error on the response) rather than ending. */
+  aborted: boolean
+  /** Node's own verdict: whether the whole message came. */
+  complete: boolean
+}
+
+/** A GET read to its end or to its break: what a browser sees of an answer whose body fails halfway. */
+export async function readToBreak (port: number, path: string): Promise<BrokenAnswer> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    request({ port, host: '127.0.0.1', path }, resolve).on('error', reject).end()
+  })
+  let received = ''
+  response.setEncoding('utf8').on('data', (chunk: string) => { received += chunk })
+  const aborted = await new Promise<boolean>(resolve => {
+    response.once('error', () => resolve(true))
+    response.once('end', () => resolve(false))
+  })
+  return { status: response.statusCode, received, aborted, complete: response.complete }
 }

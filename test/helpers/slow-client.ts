@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net'
+import type { Test } from 'tap'
 import { performance } from 'node:perf_hooks'
 
 export interface SlowResult {
@@ -36,4 +37,13 @@ export async function slowSocket (socket: Socket, options: { head: string, drip:
   clearTimeout(giveUp)
   socket.destroy()
   return { closed, elapsedMs, received }
+}
+
+/** A slow client's fate at REQUEST_TIMEOUT_MS=1000: cut well before Node's 60 s defaults, with a 408 in Ory's shape. */
+export function assertCutWith408 (t: Test, result: SlowResult): void {
+  t.ok(result.closed, `the server closed the connection (after ${result.elapsedMs} ms)`)
+  // Far above the limit, far below the old behaviour (30 s at the least): a bound for a busy machine.
+  t.ok(result.elapsedMs < 5_000, `within 5 s of the first byte (${result.elapsedMs} ms)`)
+  t.match(result.received, /^HTTP\/1\.1 408 Request Timeout\r\n/, 'a 408')
+  t.match(result.received, /\r\n\r\n\{"error":\{"code":408,"status":"Request Timeout",/, 'in Ory\'s error shape')
 }

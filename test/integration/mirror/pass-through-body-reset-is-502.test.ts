@@ -1,9 +1,9 @@
-import { request, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import type { App } from '../../../src/app.js'
 import { captureLogs, readyTestApp, type LogCapture } from '../../helpers/app.js'
 import { oryConfig } from '../../helpers/config.js'
+import { readToBreak } from '../../helpers/raw-http.js'
 import { startUpstream } from '../../helpers/upstream.js'
 
 // A pass-through answer whose connection Ory resets halfway through the body: Ory is unavailable, as when it cannot
@@ -56,18 +56,10 @@ t.test('streamed: part of the body already sent, then a reset: the connection is
   const { app, logs } = await resettingMirror(t, 'application/samlmetadata+xml', '<md:EntityDescriptor')
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    request({ port, host: '127.0.0.1', path: '/.ory/self-service/methods/saml/metadata/okta' }, resolve).on('error', reject).end()
-  })
-  t.equal(response.statusCode, 200, 'Ory\'s status, sent with the first bytes')
-  let received = ''
-  response.setEncoding('utf8').on('data', (chunk: string) => { received += chunk })
-  const aborted = await new Promise<boolean>(resolve => {
-    response.once('error', () => resolve(true))
-    response.once('end', () => resolve(false))
-  })
-  t.ok(aborted, 'the answer breaks off instead of ending')
-  t.notOk(response.complete, 'the browser can tell it is incomplete')
-  t.equal(received, '<md:EntityDescriptor')
+  const answer = await readToBreak(port, '/.ory/self-service/methods/saml/metadata/okta')
+  t.equal(answer.status, 200, 'Ory\'s status, sent with the first bytes')
+  t.ok(answer.aborted, 'the answer breaks off instead of ending')
+  t.notOk(answer.complete, 'the browser can tell it is incomplete')
+  t.equal(answer.received, '<md:EntityDescriptor')
   noFiveHundred(t, logs)
 })
