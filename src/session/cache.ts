@@ -5,11 +5,14 @@ import { LRUCache } from 'lru-cache'
 // at once instead of leaving the others to serve it until their entries expire.
 
 /**
- * Ory's positive whoami answer, as cached: Ory's bytes and what eviction needs to find them. The bytes are the one
- * copy kept: the mirror hands them on, and the BFF's own routes parse them when they ask for the session.
+ * Ory's positive whoami answer, as cached: its bytes and what eviction needs to find them. The bytes are the one copy
+ * kept: the mirror hands them on, and the BFF's own routes parse them when they ask for the session.
  */
 export interface SessionEntry {
-  /** Ory's body, decoded, as it came (an active session): the mirror rewrites its URLs per answer. */
+  /**
+   * Ory's body, decoded (an active session), in the form the checker keeps: the browser's, Ory's URLs rewritten for
+   * the BFF, when the checker is given a `browserForm` (the app's is), Ory's bytes as they came otherwise.
+   */
   readonly body: Buffer
   /** Ory's `Content-Type`. */
   readonly contentType: string
