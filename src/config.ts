@@ -29,6 +29,23 @@ export const DEFAULT_OAUTH2_SCOPES = 'openid offline_access'
 export const DEFAULT_OAUTH2_USER_CLAIMS = 'sub,name,given_name,family_name,preferred_username,email,email_verified,picture,locale,zoneinfo'
 /** The shortest secret COOKIE_SECRET accepts: HKDF turns it into keys, but a short secret is a guessable one. */
 export const MIN_COOKIE_SECRET_LENGTH = 32
+/**
+ * The policy for HTML pages from the static root (STATIC_CSP's default): the page's own scripts, styles and API calls
+ * ('self'), no plugins, no framing; `img-src data:` because Ory sends TOTP QR codes as data URLs. Styles may also be
+ * inline: Ory Elements' dependencies (sonner's toasts, the one-time-code input, dropdowns) add `<style>` elements at
+ * run time. Inline script and eval stay forbidden.
+ */
+export const DEFAULT_STATIC_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'"
+].join('; ')
 export const API_ROUTE_NAME = '^[a-z0-9][a-z0-9_-]{0,62}$'
 export const API_ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
@@ -167,6 +184,13 @@ export const EnvSchema = Type.Object({
     expected: 'the path of a directory',
     description: 'An existing directory of static files (the SPA) served at `/`, in any environment. Unset: the example SPA outside production, nothing in production.'
   })),
+  STATIC_CSP: Type.String({
+    default: DEFAULT_STATIC_CSP,
+    // Printable ASCII and spaces, not only spaces: it is sent as a header value as given.
+    pattern: '^[\\x20-\\x7E]*[\\x21-\\x7E][\\x20-\\x7E]*$',
+    expected: 'a Content-Security-Policy of printable ASCII characters on one line',
+    description: 'The `Content-Security-Policy` of the HTML pages served from the static root (`STATIC_DIR` or the example SPA). The default allows inline styles, which Ory Elements needs, but no inline script; see docs/static.md for a stricter policy. JSON answers keep `default-src \'none\'` whatever this says.'
+  }),
   BODY_LIMIT_BYTES: integer(1024, 104_857_600, 1_048_576, 'an integer number of bytes from 1024 to 104857600',
     'Largest request body accepted; a larger one gets a 413.'),
   READY_PROBE_INTERVAL_MS: integer(100, 300_000, 5_000, 'an integer number of milliseconds from 100 to 300000',
@@ -296,6 +320,8 @@ export interface Config {
   /** Most tuples a batch permission check may ask about. */
   permissionBatchMax: number
   staticDir: string | undefined
+  /** The Content-Security-Policy of HTML pages from the static root. */
+  staticCsp: string
   bodyLimitBytes: number
   readyProbeIntervalMs: number
   loadShedding: {
@@ -530,6 +556,7 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     permissionCacheMax: env.PERMISSION_CACHE_MAX,
     permissionBatchMax: env.PERMISSION_BATCH_MAX,
     staticDir,
+    staticCsp: staticCsp(env.STATIC_CSP),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     readyProbeIntervalMs: env.READY_PROBE_INTERVAL_MS,
     loadShedding: {
@@ -620,6 +647,22 @@ function parseApiRoutes (variable: string, text: string): ApiRoute[] {
     routes.push({ name: key, url, methods: [...route.methods], token, tokenizeAs: route.tokenize_as })
   }
   return routes
+}
+
+/**
+ * STATIC_CSP, trimmed: a list of directives separated by `;`, each a name (W3C CSP3 §2.2.1: letters, digits, `-`)
+ * and its values. Catches the usual pasting mistakes (`Content-Security-Policy: …`, a bare list of sources), not
+ * every policy a browser would ignore.
+ */
+function staticCsp (value: string): string {
+  const policy = value.trim()
+  for (const directive of policy.split(';')) {
+    const name = directive.trim().split(' ')[0] ?? ''
+    if (name !== '' && !/^[A-Za-z0-9-]+$/.test(name)) {
+      throw problem('STATIC_CSP', `must be a Content-Security-Policy, directives separated by ";"; ${JSON.stringify(truncate(name))} is not a directive name`, undefined)
+    }
+  }
+  return policy
 }
 
 function problem (variable: string, text: string, value: string | undefined): ConfigError {

@@ -19,23 +19,6 @@ export const EXAMPLE_SPA_DIR = exampleSpaDir()
 /** The BFF's own paths: a static file or the SPA fallback must never answer below them. */
 export const RESERVED_PREFIXES = ['/api', '/health', '/metrics', '/openapi.json'] as const
 
-/**
- * The policy for HTML pages from the static root: the page's own scripts, styles and API calls ('self'), nothing
- * inline, no plugins, no framing. `img-src data:` because Ory sends TOTP QR codes as data URLs. JSON keeps the strict
- * policy of the security-headers plugin; this one is set here, per file, because only HTML needs it.
- */
-export const HTML_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'"
-].join('; ')
-
 export interface StaticRoot {
   dir: string
   source: 'STATIC_DIR' | 'example-spa'
@@ -108,6 +91,7 @@ export async function staticRoutes (app: FastifyInstance): Promise<void> {
   const root = staticRoot(app.config)
   if (root === undefined) return
   const reserved = [app.config.oryPathPrefix, ...RESERVED_PREFIXES]
+  const csp = app.config.staticCsp
   app.log.debug({ dir: root.dir, source: root.source }, 'serving static files at /')
 
   // Loaded only when there is something to serve: a sidecar without STATIC_DIR in production does not pay the
@@ -123,7 +107,8 @@ export async function staticRoutes (app: FastifyInstance): Promise<void> {
     allowedPath: pathname => !isReservedPath(pathname, reserved) && !isDotPath(pathname),
     setHeaders (reply: FastifyReply, path: string) {
       if (!path.endsWith('.html')) return
-      reply.header('content-security-policy', HTML_CSP)
+      // STATIC_CSP, set here per file because only HTML needs it; JSON keeps the security-headers plugin's policy.
+      reply.header('content-security-policy', csp)
       // The page names its scripts without a version: revalidate it (ETag) on every load.
       reply.header('cache-control', 'no-cache')
     }

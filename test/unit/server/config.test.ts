@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, DEFAULT_CONSOLE_URL, DEFAULT_ORY_COOKIE_PATTERN, FILE_VARIABLES, loadConfig } from '../../../src/config.js'
+import { ConfigError, DEFAULT_CONSOLE_URL, DEFAULT_ORY_COOKIE_PATTERN, DEFAULT_STATIC_CSP, FILE_VARIABLES, loadConfig } from '../../../src/config.js'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +29,9 @@ t.test('an environment with only ORY_URL gives the documented defaults', async t
   t.same(config.loadShedding, { maxEventLoopDelayMs: 1_000, maxHeapUsedBytes: undefined })
   t.equal(config.oryApiKey, undefined)
   t.equal(config.staticDir, undefined)
+  t.equal(config.staticCsp, DEFAULT_STATIC_CSP)
+  t.match(config.staticCsp, /(^|; )style-src 'self' 'unsafe-inline'(;|$)/, 'inline styles, for Ory Elements')
+  t.match(config.staticCsp, /(^|; )script-src 'self'(;|$)/, 'but no inline script')
   t.same(config.warnings, [])
   t.equal(config.production, false)
 })
@@ -57,6 +60,7 @@ t.test('every variable is parsed into its typed form', async t => {
     SESSION_CACHE_MAX: '50',
     SESSION_CACHE_MAX_BYTES: '4096',
     STATIC_DIR: '.',
+    STATIC_CSP: "  default-src 'self'; style-src 'self'; frame-ancestors 'none';  ",
     BODY_LIMIT_BYTES: '2048',
     READY_PROBE_INTERVAL_MS: '1000',
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
@@ -84,6 +88,7 @@ t.test('every variable is parsed into its typed form', async t => {
   t.equal(config.sessionCacheMax, 50)
   t.equal(config.sessionCacheMaxBytes, 4096)
   t.equal(config.staticDir, process.cwd())
+  t.equal(config.staticCsp, "default-src 'self'; style-src 'self'; frame-ancestors 'none';", 'as given, trimmed')
   t.equal(config.bodyLimitBytes, 2048)
   t.equal(config.readyProbeIntervalMs, 1000)
   t.same(config.loadShedding, { maxEventLoopDelayMs: 0, maxHeapUsedBytes: 256 * 1024 * 1024 })
@@ -143,6 +148,14 @@ const CASES: Array<[Record<string, string>, string, RegExp]> = [
   [{ SESSION_CACHE_MAX: '1.5' }, 'SESSION_CACHE_MAX', /must be an integer number of entries/],
   [{ STATIC_DIR: '/definitely/not/here' }, 'STATIC_DIR', /must be an existing directory/],
   [{ STATIC_DIR: 'package.json' }, 'STATIC_DIR', /must be an existing directory/],
+  [{ STATIC_CSP: '   ' }, 'STATIC_CSP', /must be a Content-Security-Policy of printable ASCII characters on one line, got " {3}"/],
+  [{ STATIC_CSP: "default-src 'self';\nscript-src 'self'" }, 'STATIC_CSP', /must be a Content-Security-Policy of printable ASCII characters on one line, got "default-src 'self';\\nscript-src 'self'"/],
+  [{ STATIC_CSP: "default-src 'self'\r\nX-Injected: 1" }, 'STATIC_CSP', /on one line/],
+  [{ STATIC_CSP: "default-src\t'self'" }, 'STATIC_CSP', /on one line/],
+  [{ STATIC_CSP: "default-src 'self'\u0000" }, 'STATIC_CSP', /on one line/],
+  [{ STATIC_CSP: "img-src 'self' https://bild.example/\u00e9" }, 'STATIC_CSP', /printable ASCII/],
+  [{ STATIC_CSP: "Content-Security-Policy: default-src 'self'" }, 'STATIC_CSP', /directives separated by ";"; "Content-Security-Policy:" is not a directive name/],
+  [{ STATIC_CSP: "'self' 'unsafe-inline'" }, 'STATIC_CSP', /"'self'" is not a directive name/],
   [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES', /from 1024 to 104857600/],
   [{ READY_PROBE_INTERVAL_MS: '5' }, 'READY_PROBE_INTERVAL_MS', /from 100 to 300000/],
   [{ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: 'x' }, 'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', /must be an integer/],
