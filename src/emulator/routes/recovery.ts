@@ -48,8 +48,9 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     const owner = flow.challenge === undefined ? undefined : codeRecipient(ctx, 'recovery', flow.challenge.address)
     const challenge = answeredChallenge(ctx, flow, code, owner !== undefined)
     if (challenge === undefined || owner === undefined) {
+      // Kratos' `recoveryUseCode`: an unknown code is not an error but the same flow again, with a message.
       flow.messages.push(texts.recoveryCodeInvalid())
-      return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow))
+      return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow), 200)
     }
     if (owner.state !== 'active') throw errors.identityDisabled()
 

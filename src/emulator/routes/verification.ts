@@ -65,8 +65,9 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     if (code !== undefined && code !== '') {
       const challenge = answeredChallenge(ctx, flow, code)
       if (challenge === undefined) {
+        // Kratos' `verificationUseCode`: an unknown code is not an error but the same flow again, with a message.
         flow.messages.push(texts.verificationCodeInvalid())
-        return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
+        return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow), 200)
       }
       challenge.used = true
       for (const identity of ctx.state.identities.values()) markVerified(ctx, identity, challenge.address)
