@@ -3,9 +3,10 @@ import type { EmulatorContext } from './context.js'
 import { randomCode, type CodeChallenge, type RecoveryFlowState, type StoredIdentity, type VerificationFlowState } from './state.js'
 
 // The code method that recovery and verification share, as Kratos' `selfservice/strategy/code` does: a six-digit
-// code goes to an address as a courier message, and five wrong answers use it up.
+// code goes to an address as a courier message, and a flow takes five codes at most.
 
-const MAX_ATTEMPTS = 5
+/** Kratos' `selfservice.methods.code.config.max_submissions` default. */
+const MAX_SUBMISSIONS = 5
 
 type CodeFlow = RecoveryFlowState | VerificationFlowState
 
@@ -26,14 +27,26 @@ export function startChallenge (ctx: EmulatorContext, flow: CodeFlow, email: str
   delete flow.challenge
   const recipient = codeRecipient(ctx, flow.kind, address)
   if (recipient === undefined) return undefined
-  flow.challenge = { address, code: randomCode(), expiresAt: flow.expiresAt, used: false, attempts: 0 }
+  flow.challenge = { address, code: randomCode(), expiresAt: flow.expiresAt, used: false }
   return { recipient, challenge: flow.challenge }
 }
 
-/** The flow's challenge if `code` answers it and it may be used (`usable`); a wrong answer counts against it. */
+/**
+ * Counts a submitted code against the flow and says whether it was one too many. Kratos' `useOneTimeCode`
+ * (persistence/sql/persister_code.go) increments the flow's `submit_count` before it looks at the code, right or
+ * wrong, and past `max_submissions` answers `ErrCodeSubmittedTooOften` without looking; a new code does not reset it.
+ */
+export function codeSubmittedTooOften (flow: CodeFlow): boolean {
+  flow.codeSubmissions = (flow.codeSubmissions ?? 0) + 1
+  return flow.codeSubmissions > MAX_SUBMISSIONS
+}
+
+/** Kratos' `ErrCodeSubmittedTooOften` reason, which the retried flow shows as a generic validation message (4000001). */
+export const SUBMITTED_TOO_OFTEN = 'The request was submitted too often. Please request another code.'
+
+/** The flow's challenge if `code` answers it and it may be used (`usable`). */
 export function answeredChallenge (ctx: EmulatorContext, flow: CodeFlow, code: string, usable = true): CodeChallenge | undefined {
   const challenge = flow.challenge
   if (challenge !== undefined && usable && !challenge.used && challenge.expiresAt > ctx.now() && challenge.code === code.trim()) return challenge
-  if (challenge !== undefined && ++challenge.attempts >= MAX_ATTEMPTS) challenge.used = true
   return undefined
 }

@@ -207,11 +207,14 @@ export function forwardError (ctx: EmulatorContext, request: FastifyRequest, rep
   return seeOther(reply, ctx.uiWith('error', { id: stored.id }))
 }
 
-/** A failed submit: the flow with its messages as a 400, or for a browser a 303 back to the form. */
-export function respondInvalid (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, flow: FlowState, page: Page, json: unknown): FastifyReply {
+/**
+ * A failed submit: the flow with its messages as a 400, or for a browser a 303 back to the form. A wrong one-time
+ * code is the exception: Kratos answers it with the flow as a 200 (`status`).
+ */
+export function respondInvalid (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, flow: FlowState, page: Page, json: unknown, status = 400): FastifyReply {
   flow.updatedAt = ctx.now()
   if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith(page, { flow: flow.id }))
-  return reply.code(400).send(json)
+  return reply.code(status).send(json)
 }
 
 /** Clears what a previous submit left in the form. */

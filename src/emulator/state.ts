@@ -104,20 +104,22 @@ export interface CodeChallenge {
   code: string
   expiresAt: number
   used: boolean
-  /** Wrong guesses so far; the code dies after five, as in Kratos. */
-  attempts: number
 }
 
 export interface RecoveryFlowState extends FlowBase {
   kind: 'recovery'
   state: 'choose_method' | 'sent_email' | 'passed_challenge'
   challenge?: CodeChallenge
+  /** Codes submitted to this flow, right or wrong, whichever address they were sent to (Kratos' `submit_count`). */
+  codeSubmissions?: number
 }
 
 export interface VerificationFlowState extends FlowBase {
   kind: 'verification'
   state: 'choose_method' | 'sent_email' | 'passed_challenge'
   challenge?: CodeChallenge
+  /** Codes submitted to this flow, right or wrong, whichever address they were sent to (Kratos' `submit_count`). */
+  codeSubmissions?: number
 }
 
 export type FlowState = LoginFlowState | RegistrationFlowState | SettingsFlowState | RecoveryFlowState | VerificationFlowState

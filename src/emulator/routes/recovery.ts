@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RecoveryFlow, UiNode } from '../../schemas/index.js'
-import { answeredChallenge, codeRecipient, startChallenge } from '../code-method.js'
+import { answeredChallenge, codeRecipient, codeSubmittedTooOften, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendRecoveryCode } from '../courier.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, uiContainer } from '../flows.js'
@@ -28,6 +28,9 @@ export function recoveryFlowJson (ctx: EmulatorContext, flow: RecoveryFlowState)
 }
 
 export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  const newRecoveryFlow = (request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', expired?: RecoveryFlowState): RecoveryFlowState =>
+    newFlow<RecoveryFlowState>(ctx, request, reply, type, carriedOver(expired), { kind: 'recovery', state: 'choose_method', active: 'code' })
+
   const recoverWithCode = async ({ request, reply, flow, body }: Submission<RecoveryFlowState>): Promise<FastifyReply> => {
     const code = stringField(body, 'code')
     const email = stringField(body, 'email')
@@ -45,11 +48,20 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
       addNodeMessage(flow, flow.state === 'sent_email' ? 'code' : 'email', texts.required(flow.state === 'sent_email' ? 'code' : 'email'))
       return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow))
     }
+    if (codeSubmittedTooOften(flow)) {
+      // Kratos' `recoveryUseCode` hands `ErrCodeSubmittedTooOften` to `retryRecoveryFlow`: a new flow of the same type
+      // carrying the reason as 4000001, to which a browser is sent (the UI) and a JSON client too (its fetch URL).
+      const retry = newRecoveryFlow(request, reply, flow.type)
+      retry.messages.push(texts.generic(SUBMITTED_TOO_OFTEN))
+      if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('recovery', { flow: retry.id }))
+      return seeOther(reply, ctx.url('/self-service/recovery/flows', { id: retry.id }))
+    }
     const owner = flow.challenge === undefined ? undefined : codeRecipient(ctx, 'recovery', flow.challenge.address)
     const challenge = answeredChallenge(ctx, flow, code, owner !== undefined)
     if (challenge === undefined || owner === undefined) {
+      // Kratos' `recoveryUseCode`: an unknown code is not an error but the same flow again, with a message.
       flow.messages.push(texts.recoveryCodeInvalid())
-      return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow))
+      return respondInvalid(ctx, request, reply, flow, 'recovery', recoveryFlowJson(ctx, flow), 200)
     }
     if (owner.state !== 'active') throw errors.identityDisabled()
 
@@ -81,9 +93,7 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     kind: 'recovery',
     session: { signedIn: 'refused' },
     json: flow => recoveryFlowJson(ctx, flow),
-    create: (request, reply, type, _session, expired) => newFlow<RecoveryFlowState>(ctx, request, reply, type, carriedOver(expired), {
-      kind: 'recovery', state: 'choose_method', active: 'code'
-    }),
+    create: (request, reply, type, _session, expired) => newRecoveryFlow(request, reply, type, expired),
     methods: { code: recoverWithCode },
     completedCheck: 'after-method'
   })

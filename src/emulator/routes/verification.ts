@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { UiNode, VerificationFlow } from '../../schemas/index.js'
-import { answeredChallenge, startChallenge } from '../code-method.js'
+import { answeredChallenge, codeSubmittedTooOften, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendVerificationCode } from '../courier.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
-import { normaliseBody, queryString, seeOther, stringField, wantsJson } from '../http.js'
+import { normaliseBody, OryHttpError, queryString, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
 import type { FlowState, StoredIdentity, VerificationFlowState } from '../state.js'
 import { anchorNode, codeMethodNodes, csrfNode, texts } from '../ui.js'
@@ -63,10 +63,22 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     const code = stringField(body, 'code')
     const email = stringField(body, 'email')
     if (code !== undefined && code !== '') {
+      if (codeSubmittedTooOften(flow)) {
+        // Kratos' `verificationUseCode` hands `ErrCodeSubmittedTooOften` to `retryVerificationFlowWithError`: a new
+        // flow of the same type carrying the reason as 4000001; a browser is sent to it, a JSON client gets a 410
+        // `self_service_flow_replaced` naming it.
+        const retry = newVerificationFlow(ctx, request, reply, flow.type)
+        retry.messages.push(texts.generic(SUBMITTED_TOO_OFTEN))
+        if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('verification', { flow: retry.id }))
+        return sendError(request, reply, new OryHttpError(410, {
+          id: 'self_service_flow_replaced', reason: 'An error occured, please retry the flow.', message: 'self-service flow replaced'
+        }, { use_flow_id: retry.id }))
+      }
       const challenge = answeredChallenge(ctx, flow, code)
       if (challenge === undefined) {
+        // Kratos' `verificationUseCode`: an unknown code is not an error but the same flow again, with a message.
         flow.messages.push(texts.verificationCodeInvalid())
-        return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow))
+        return respondInvalid(ctx, request, reply, flow, 'verification', verificationFlowJson(ctx, flow), 200)
       }
       challenge.used = true
       for (const identity of ctx.state.identities.values()) markVerified(ctx, identity, challenge.address)
