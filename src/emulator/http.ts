@@ -67,6 +67,9 @@ export const errors = {
   badRequest: (reason: string, id?: string) => new OryHttpError(400, { id, reason }),
   notFound: (reason?: string) => new OryHttpError(404, { reason, message: 'Unable to locate the resource' }),
   conflict: (reason: string) => new OryHttpError(409, { reason }),
+  // session/error.go `ErrNoSessionFound`: whoami's 401 for every request without a usable session, with no `id`.
+  noSessionFound: () => new OryHttpError(401, { reason: 'No valid session credentials found in the request.' }),
+  // session/manager.go `NewErrNoActiveSessionFound`: what FetchFromRequest fails with, which other handlers forward.
   sessionInactive: () => new OryHttpError(401, {
     id: 'session_inactive',
     reason: 'No active session was found in this request.',

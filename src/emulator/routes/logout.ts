@@ -26,14 +26,14 @@ export async function logoutRoutes (app: FastifyInstance, { ctx }: { ctx: Emulat
       if (token === undefined || token === '') throw errors.badRequest('Please include a token in the URL query.')
       const returnTo = checkReturnTo(ctx, queryString(request, 'return_to')) ?? ctx.ui('defaultReturn')
       const session = sessionFromRequest(ctx, request, { token: false })
-      // Without a session there is nothing left to end: Kratos treats that as done.
-      if (session !== undefined) {
-        if (session.logoutToken !== token) {
-          throw new OryHttpError(403, { reason: 'Unable to log out because the logout token in the URL query does not match the session cookie.' })
-        }
-        session.active = false
-        clearSessionCookie(ctx, reply)
+      // selfservice/flow/logout/handler.go `updateLogoutFlow`: the session is required (FetchFromRequest's error is
+      // forwarded), so the logout token alone ends nothing.
+      if (session === undefined) throw errors.sessionInactive()
+      if (session.logoutToken !== token) {
+        throw new OryHttpError(403, { reason: 'Unable to log out because the logout token in the URL query does not match the session cookie.' })
       }
+      session.active = false
+      clearSessionCookie(ctx, reply)
       if (wantsJson(request)) return reply.code(204).send()
       return seeOther(reply, returnTo)
     } catch (err) {

@@ -22,7 +22,10 @@ export async function publicSessionRoutes (app: FastifyInstance, { ctx }: { ctx:
   }
 
   app.get('/sessions/whoami', async (request, reply) => {
-    const session = current(request)
+    // Kratos wraps whatever FetchFromRequest failed with (no credentials, an unknown token, an ended or expired
+    // session) in one error of its own (session/handler.go, `whoami`).
+    const session = sessionFromRequest(ctx, request)
+    if (session === undefined) throw errors.noSessionFound()
     const json = sessionJson(ctx, session)
     // Kratos tokenizes after finding the session (session/handler.go, `whoami`): no session is still a 401.
     const template = queryString(request, 'tokenize_as') ?? ''

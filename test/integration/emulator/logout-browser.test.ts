@@ -37,9 +37,8 @@ emulatorTest('browser logout needs the session\'s own logout token', async (t, e
   await oryError(t, frontend.toSession(client, { cookie: ada.header() }), 401)
   t.equal((await frontend.toSession(client, { cookie: grace.header() })).status, 200, 'other sessions are untouched')
 
-  // Again, without a session: nothing left to do, which counts as done.
+  // Again, without a session: Kratos requires one (selfservice/flow/logout/handler.go, `updateLogoutFlow`).
   ada.store(done.headers['set-cookie'])
-  const again = await frontend.updateLogoutFlow(client, { token: adaLogout.body.logout_token, cookie: ada.header() })
-  t.equal(again.status, 204)
+  await oryError(t, frontend.updateLogoutFlow(client, { token: adaLogout.body.logout_token, cookie: ada.header() }), 401)
   t.equal(queryOf(adaLogout.body.logout_url, 'token'), adaLogout.body.logout_token)
 })
