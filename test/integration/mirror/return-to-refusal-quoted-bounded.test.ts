@@ -40,4 +40,12 @@ t.test('a 100 KB return_to: a bounded, well-formed quote in the answer and in th
   t.equal(refusals.length, 2)
   for (const line of refusals) t.ok(JSON.stringify(line).length < 1_024, 'a bounded log line')
   t.equal(upstream.requests.length, probes, 'nothing forwarded to Ory')
+
+  // A browser's navigation is sent to the error UI instead; the error kept for it quotes the same bounded part.
+  const navigation = await app.inject({ url: `/.ory/self-service/methods/oidc/callback/google?return_to=${encodeURIComponent(returnTo)}`, headers: { accept: 'text/html' } })
+  t.equal(navigation.statusCode, 303)
+  const id = new URL(String(navigation.headers.location)).searchParams.get('id')
+  const stored = await app.inject({ url: `/.ory/self-service/errors?id=${id}`, headers: { accept: 'application/json' } })
+  t.ok(stored.body.length < 1_024, `a bounded stored error (${stored.body.length} bytes)`)
+  t.match(stored.json().error.reason, /^Requested return_to URL "https:\/\/evil\.example\/x😀+\.\.\." is not allowed\.$/u)
 })
