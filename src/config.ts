@@ -148,6 +148,10 @@ export const EnvSchema = Type.Object({
     expected: 'a comma-separated list of absolute http(s) URLs',
     description: 'Where `return_to` (and `after_verification_return_to`) may point; a path must lie within an allowed URL\'s path, and `https://*.example.com` allows subdomains. Unset: `PUBLIC_URL`.'
   })),
+  ERROR_UI_URL: Type.Optional(Type.String({
+    expected: 'an absolute http(s) URL, or a path starting with / on PUBLIC_URL, without a fragment',
+    description: 'The SPA\'s error page, as Ory\'s `selfservice.flows.error.ui_url`: a browser that navigated to a mirror URL the BFF refuses (a forbidden `return_to`, an invalid query or form) is sent there with `?id=<error id>`, and the page reads the error with `GET <ORY_PATH_PREFIX>/self-service/errors?id=`. Unset: `<PUBLIC_URL>/error`.'
+  })),
   TRUST_PROXY: Type.Optional(Type.String({
     expected: 'true, false, a number of hops, or a comma-separated list of IP addresses and CIDR ranges',
     description: 'Which proxies\' `X-Forwarded-*` headers are believed (for the client IP sent to Ory and the scheme). A list may also name `loopback`, `linklocal` and `uniquelocal`. Unset: `false`.'
@@ -297,6 +301,8 @@ export interface Config {
   /** The origin the browser sees, without a trailing slash. */
   publicUrl: string
   oryPathPrefix: string
+  /** Where browsers are sent when the mirror refuses their navigation (ERROR_UI_URL, absolute). */
+  errorUiUrl: string
   cookieDomain: string | undefined
   allowedReturnUrls: string[]
   /** As Fastify's `trustProxy` takes it. */
@@ -540,6 +546,7 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     oryWorkspaceApiKey: env.ORY_WORKSPACE_API_KEY,
     publicUrl,
     oryPathPrefix: env.ORY_PATH_PREFIX,
+    errorUiUrl: errorUiUrl(env.ERROR_UI_URL, publicUrl),
     cookieDomain,
     allowedReturnUrls,
     trustProxy: env.TRUST_PROXY === undefined ? false : trustProxy(env.TRUST_PROXY),
@@ -704,6 +711,17 @@ function httpUrl (variable: string, value: string, { base }: { base: boolean }):
   if (url.username !== '' || url.password !== '') throw new ConfigError(variable, 'must not contain a user name or password; use the API key variables')
   if (base && (url.search !== '' || url.hash !== '')) throw problem(variable, 'must not have a query or a fragment', value)
   return base ? url.href.replace(/\/+$/, '') : url.href
+}
+
+/** ERROR_UI_URL as an absolute URL; the error's id is added to its query, so it has no fragment. */
+function errorUiUrl (value: string | undefined, publicUrl: string): string {
+  if (value === undefined) return `${publicUrl}/error`
+  // A path on PUBLIC_URL; `//host` would be another host, and is read as a (refused) absolute URL.
+  const onPublicUrl = value.startsWith('/') && !value.startsWith('//')
+  const href = onPublicUrl ? new URL(value, `${publicUrl}/`).href : httpUrl('ERROR_UI_URL', value, { base: false })
+  if (onPublicUrl && new URL(href).origin !== publicUrl) throw problem('ERROR_UI_URL', 'must be an absolute http(s) URL or a path on PUBLIC_URL', value)
+  if (new URL(href).hash !== '' || value.includes('#')) throw problem('ERROR_UI_URL', 'must not have a fragment (the error\'s id is added to the query)', value)
+  return href
 }
 
 function originOf (variable: string, value: string): string {

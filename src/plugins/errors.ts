@@ -17,7 +17,7 @@ const MESSAGES: Record<number, string> = {
   500: 'An internal server error occurred, please contact the system administrator'
 }
 
-interface ErrorReply {
+export interface ErrorReply {
   status: number
   body: unknown
   /** Ory's own body, passed through as it came: not serialized with the route's schema. */
@@ -31,7 +31,8 @@ interface ErrorReply {
   log: { level: 'debug' | 'warn' | 'error', err?: unknown, reason?: string }
 }
 
-function describe (err: FastifyError | Error, requestId: string): ErrorReply {
+/** What an error is answered with: its status, its body in Ory's shape (or Ory's own), and how it is logged. */
+export function describeError (err: FastifyError | Error, requestId: string): ErrorReply {
   if (err instanceof HttpError) {
     return {
       status: err.statusCode,
@@ -85,7 +86,7 @@ function describe (err: FastifyError | Error, requestId: string): ErrorReply {
 
 /** Sends an error in Ory's shape; the one place where errors become answers. */
 export function sendError (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const { status, body, headers, passthrough, log } = describe(err, request.id)
+  const { status, body, headers, passthrough, log } = describeError(err, request.id)
   if (log.err !== undefined) {
     request.log[log.level]({ err: log.err, status }, 'request failed')
   } else {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import type { UpstreamHeaderOptions } from '../../http/headers.js'
+import { FlowErrorStore } from '../../mirror/error-store.js'
 import { isForm } from '../../mirror/form.js'
 import { createReturnToCheck, RETURN_TO_NAMES, shownReturnTo, type ReturnToCheck } from '../../mirror/return-to.js'
 import { mirrorUrlRewriter } from '../../mirror/urls.js'
@@ -19,6 +20,8 @@ export type MirrorHandler = (request: FastifyRequest, reply: FastifyReply) => Pr
 /** What every route of the mirror shares, made once from the config. */
 export class Mirror {
   readonly answers: AnswerWriter
+  /** The errors of the browser navigations the mirror refused, for the error UI to read (see error-ui.ts). */
+  readonly errors = new FlowErrorStore()
   readonly headerOptions: UpstreamHeaderOptions
   readonly maxBufferBytes: number
   readonly #checkReturnTo: ReturnToCheck

@@ -15,6 +15,7 @@ import { LazyCheck, type CheckRegistry } from '../../schemas/check.js'
 import { validatorCompiler as routeValidatorCompiler } from '../validation.js'
 import type { AnswerRoute } from './answer.js'
 import { ClientGone, Mirror, type MirrorHandler } from './context.js'
+import { errorUiHandler, flowErrorHandler } from './error-ui.js'
 import { passThroughRoute } from './pass-through.js'
 import { whoamiHandler } from './whoami.js'
 
@@ -94,10 +95,12 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
     else done(null, fields)
   })
   app.setValidatorCompiler(validatorCompiler(bodies, app.checks, config.jsonMaxDepth))
+  app.setErrorHandler(errorUiHandler(mirror.errors, config.errorUiUrl))
 
   for (const op of operations) {
     const route = mirror.route(op.operationId, op.path, CACHEABLE_OPERATIONS.has(op.operationId))
-    const viaOry = operationHandler(app, op, mirror, route)
+    let viaOry = operationHandler(app, op, mirror, route)
+    if (op.operationId === 'getFlowError') viaOry = flowErrorHandler(mirror.errors, viaOry)
     app.route<RouteGenericInterface, { operationId: string }>({
       method: op.method,
       url: routePath(op),

@@ -1,6 +1,9 @@
 import t from 'tap'
 import { json } from '../../helpers/upstream.js'
 import { mirrorOfUpstream } from '../../helpers/mirror.js'
+// Sent as a script's JSON call: without an Accept header a request counts as a browser navigation (Kratos
+// x/isjsonrequest.go `IsBrowserRequest`), whose refusal goes to the error UI (see browser-refusal-redirects-to-error-ui.test.ts).
+const JSON_CALL = { accept: 'application/json' }
 
 const cases: Array<{ name: string, url: string, contentType: string, payload: string, paths: string[] }> = [
   { name: 'not an object', url: '/.ory/self-service/login?flow=f', contentType: 'application/json', payload: '["password"]', paths: ['/'] },
@@ -19,7 +22,7 @@ for (const c of cases) {
   t.test(`${c.name}: refused without calling Ory`, async t => {
     const { app, calls } = refusing
     const method = c.url.includes('/logout/api') ? 'DELETE' : 'POST'
-    const res = await app.inject({ method, url: c.url, headers: { 'content-type': c.contentType, 'x-request-id': 'bad-body-1' }, payload: c.payload })
+    const res = await app.inject({ method, url: c.url, headers: { accept: 'application/json', 'content-type': c.contentType, 'x-request-id': 'bad-body-1' }, payload: c.payload })
     const body = res.json()
     if (c.paths.length === 0) {
       t.equal(res.statusCode, 415)
@@ -43,12 +46,12 @@ t.test('a body over BODY_LIMIT_BYTES is a 413 before anything else', async t => 
 
 t.test('query and path parameters are checked too', async t => {
   const { app, calls } = refusing
-  const missing = await app.inject({ url: '/.ory/self-service/login/flows' })
+  const missing = await app.inject({ url: '/.ory/self-service/login/flows', headers: JSON_CALL })
   t.equal(missing.statusCode, 400)
   t.same(missing.json().error.details.errors, [{ in: 'querystring', path: '/id', message: 'Expected required property' }, { in: 'querystring', path: '/id', message: 'Expected string' }])
-  const twice = await app.inject({ url: '/.ory/self-service/login/flows?id=a&id=b' })
+  const twice = await app.inject({ url: '/.ory/self-service/login/flows?id=a&id=b', headers: JSON_CALL })
   t.equal(twice.statusCode, 400, 'one value per parameter')
-  const id = await app.inject({ method: 'DELETE', url: '/.ory/sessions/a%2Fb' })
+  const id = await app.inject({ method: 'DELETE', url: '/.ory/sessions/a%2Fb', headers: JSON_CALL })
   t.equal(id.statusCode, 400, 'a session id cannot hold a slash')
   t.equal(id.json().error.details.errors[0].in, 'params')
   t.equal(calls().length, 0)

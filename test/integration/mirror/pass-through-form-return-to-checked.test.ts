@@ -4,6 +4,8 @@ import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // A form posted to a pass-through path (an OIDC callback with form_post, a SAML assertion) may carry a return_to
 // too: it is checked against ALLOWED_RETURN_URLS like one in the query, never handed to Ory unchecked.
+// Sent as a script's JSON call: without an Accept header a request counts as a browser navigation (Kratos
+// x/isjsonrequest.go `IsBrowserRequest`), whose refusal goes to the error UI (see browser-refusal-redirects-to-error-ui.test.ts).
 
 t.test('a return_to in a form posted to a pass-through path: refused off the allowlist, forwarded as parsed on it', async t => {
   const { app, calls } = await mirrorOfUpstream(t, (_req, res) => {
@@ -13,7 +15,7 @@ t.test('a return_to in a form posted to a pass-through path: refused off the all
   const post = async (returnTo: string): Promise<LightMyRequestResponse> => await app.inject({
     method: 'POST',
     url: '/.ory/self-service/methods/oidc/callback/apple',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ code: 'c', state: 's', return_to: returnTo }).toString()
   })
 

@@ -6,6 +6,8 @@ import { mirrorOfUpstream } from '../../helpers/mirror.js'
 
 // Security regression: normalisation tricks cannot turn an allowed path into another one on the way to Ory. Sent
 // over a real socket, so that no client library tidies the path first.
+// Sent as a script's JSON call: without an Accept header a request counts as a browser navigation (Kratos
+// x/isjsonrequest.go `IsBrowserRequest`), whose refusal goes to the error UI (see browser-refusal-redirects-to-error-ui.test.ts).
 const attempts = [
   '/.ory/self-service/../admin/identities',
   '/.ory/self-service/methods/oidc/callback/../../../../admin/identities',
@@ -33,7 +35,7 @@ const attempts = [
 
 async function send (port: number, method: string, path: string): Promise<number> {
   return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false }, res => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: { accept: 'application/json' } }, res => {
       res.resume()
       res.on('end', () => resolve(res.statusCode ?? 0))
     })

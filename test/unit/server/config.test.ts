@@ -286,6 +286,17 @@ t.test('bad values name the variable', async t => {
   }
 })
 
+t.test('ERROR_UI_URL: <PUBLIC_URL>/error by default, an absolute URL, or a path on PUBLIC_URL', async t => {
+  t.equal(loadConfig({ ...base, PUBLIC_URL: 'https://app.example.com' }).errorUiUrl, 'https://app.example.com/error')
+  t.equal(loadConfig({ ...base, PUBLIC_URL: 'https://app.example.com', ERROR_UI_URL: '/oops?lang=en' }).errorUiUrl, 'https://app.example.com/oops?lang=en')
+  t.equal(loadConfig({ ...base, ERROR_UI_URL: 'https://ui.example.com/error' }).errorUiUrl, 'https://ui.example.com/error')
+  for (const value of ['error', '//evil.example/error', '/\\evil.example/error', 'javascript:alert(1)', 'https://ui.example.com/#/error', '/#/error', 'https://user:pw@ui.example.com/']) {
+    const err = (() => { try { loadConfig({ ...base, ERROR_UI_URL: value }) } catch (e) { return e } })()
+    t.ok(err instanceof ConfigError, value)
+    t.equal((err as ConfigError).variable, 'ERROR_UI_URL', value)
+  }
+})
+
 const LOCAL_BASE = { ORY_URL: 'http://127.0.0.1:9' }
 
 t.test('the permission settings have their defaults: no cache, 10000 entries, batches of 10', async t => {
