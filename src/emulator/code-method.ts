@@ -1,5 +1,8 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { UiText } from '../schemas/index.js'
 import type { EmulatorContext } from './context.js'
+import { maskCsrfToken } from './csrf.js'
+import { ensureCsrfCookie } from './flows.js'
 import { randomCode, type CodeChallenge, type RecoveryFlowState, type StoredIdentity, type VerificationFlowState } from './state.js'
 
 // The code method that recovery and verification share, as Kratos' `selfservice/strategy/code` does: a six-digit
@@ -22,6 +25,8 @@ export function codeRecipient (ctx: EmulatorContext, kind: CodeFlow['kind'], add
 export function startChallenge (ctx: EmulatorContext, flow: CodeFlow, email: string, sent: UiText): { recipient: StoredIdentity, challenge: CodeChallenge } | undefined {
   const address = email.trim().toLowerCase()
   flow.values.email = email
+  // A new code empties the code field (a verification link may have filled it in).
+  delete flow.values.code
   flow.state = 'sent_email'
   flow.messages.push(sent)
   delete flow.challenge
@@ -49,4 +54,16 @@ export function answeredChallenge (ctx: EmulatorContext, flow: CodeFlow, code: s
   const challenge = flow.challenge
   if (challenge !== undefined && usable && !challenge.used && challenge.expiresAt > ctx.now() && challenge.code === code.trim()) return challenge
   return undefined
+}
+
+/**
+ * Kratos' `CSRFHandler().RegenerateToken`, which the code strategy calls where a flow changes hands (an emailed
+ * link opened, a recovery that signs the user in): a new cookie token even where one is set, also for the rest of
+ * this request (a flow created next is masked with it). Returns the flow's new masked token.
+ */
+export function regenerateCsrfToken (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): string {
+  delete request.cookies[ctx.csrfCookieName]
+  const token = ensureCsrfCookie(ctx, request, reply)
+  request.cookies[ctx.csrfCookieName] = token
+  return maskCsrfToken(token)
 }

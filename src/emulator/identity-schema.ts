@@ -201,7 +201,7 @@ export class IdentitySchemaDocument {
         value: getPath(values, leaf.path),
         required: leaf.required,
         autocomplete: schema.format === 'email' ? 'email' : undefined,
-        label: texts.labelGenerated(schema.title ?? leaf.path),
+        label: texts.labelGenerated(schema.title ?? leaf.path, name),
         messages: messages[name]
       })
     })

@@ -96,6 +96,11 @@ export interface SettingsFlowState extends FlowBase {
   kind: 'settings'
   identityId: string
   state: 'show_form' | 'success'
+  /**
+   * A browser form's change paused for re-authentication, resumed by `GET /self-service/settings?flow=`: Kratos keeps
+   * it in a continuity container for 15 minutes (selfservice/flow/settings/strategy_helper.go, `ContinuityOptions`).
+   */
+  paused?: { body: Record<string, unknown>, until: number }
 }
 
 export interface CodeChallenge {

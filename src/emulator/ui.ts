@@ -2,7 +2,9 @@ import type { UiNode, UiText } from '../schemas/index.js'
 import type { FlowKind } from './state.js'
 
 // Message ids and texts as Ory's UI renders them (https://www.ory.sh/docs/kratos/concepts/ui-messages); SPAs switch
-// on the id, so the ids must be Ory's. The texts are Ory's English defaults.
+// on the id, so the ids must be Ory's. The texts are Ory's English defaults, and each context has exactly the keys
+// of its Kratos constructor (text/message_*.go): UIs fill translated texts from them, Ory Elements computing its
+// `{…_until_minutes}` placeholders from the `*_unix` keys.
 
 type Context = Record<string, unknown>
 
@@ -18,6 +20,11 @@ function minutesSince (at: number, now: number): string {
   return ((now - at) / 60_000).toFixed(2)
 }
 
+/** Go's `time.Time.Unix()`: whole seconds. */
+function unix (at: number): number {
+  return Math.floor(at / 1000)
+}
+
 export const texts = {
   loginReAuth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
   signInWithPassword: () => info(1010022, 'Sign in with password'),
@@ -27,11 +34,17 @@ export const texts = {
     id: 1060001,
     text: `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${((privilegedUntil - now) / 60_000).toFixed(2)} minutes.`,
     type: 'success' as const,
-    context: { privileged_session_expires_at: new Date(privilegedUntil).toISOString() }
+    // Kratos' `NewRecoverySuccessful` (text/message_recovery.go) sends the time under both spellings.
+    context: {
+      privilegedSessionExpiresAt: new Date(privilegedUntil).toISOString(),
+      privileged_session_expires_at: new Date(privilegedUntil).toISOString(),
+      privileged_session_expires_at_unix: unix(privilegedUntil)
+    }
   }),
   recoveryCodeSent: () => info(1060003, 'An email containing a recovery code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.'),
   labelPassword: () => info(1070001, 'Password'),
-  labelGenerated: (title: string) => info(1070002, title, { title }),
+  /** A trait's label from its schema `title`; Kratos' context also names the trait (`traits.email`). */
+  labelGenerated: (title: string, name?: string) => info(1070002, title, name === undefined ? { title } : { title, name }),
   labelSave: () => info(1070003, 'Save'),
   labelSubmit: () => info(1070005, 'Submit'),
   labelEmail: () => info(1070007, 'Email'),
@@ -58,7 +71,7 @@ export const texts = {
 }
 
 function expired (id: number, kind: string) {
-  return (expiredAt: number, now: number) => error(id, `The ${kind} flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString() })
+  return (expiredAt: number, now: number) => error(id, `The ${kind} flow expired ${minutesSince(expiredAt, now)} minutes ago, please try again.`, { expired_at: new Date(expiredAt).toISOString(), expired_at_unix: unix(expiredAt) })
 }
 
 function alreadyCompleted (id: number) {
@@ -176,6 +189,8 @@ export function codeMethodNodes (
   if (flow.state === 'sent_email') {
     return [
       inputNode('code', 'code', 'text', {
+        // Filled in by a verification link (Kratos' `handleLinkClick`).
+        value: flow.values.code,
         required: true,
         pattern: '[0-9]+',
         maxlength: 6,

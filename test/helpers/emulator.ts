@@ -60,6 +60,9 @@ for (const op of Object.values(operations) as OperationSpec[]) {
 }
 // The verification email's link submits the code with GET, which Kratos serves and the spec does not list.
 byRoute.set('GET /self-service/verification', operations.updateVerificationFlow)
+// A browser comes back to the settings submit URL with GET after signing in again, to resume its change
+// (selfservice/flow/settings/handler.go, RegisterPublicRoutes); the spec lists POST only.
+byRoute.set('GET /self-service/settings', operations.updateSettingsFlow)
 // Hydra serves userinfo and RP-initiated logout with POST as well as GET (oauth2/handler.go, SetPublicRoutes); the
 // spec lists GET only.
 byRoute.set('POST /userinfo', operations.getOidcUserInfo)

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RecoveryFlow, UiNode } from '../../schemas/index.js'
-import { answeredChallenge, codeRecipient, codeSubmittedTooOften, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
+import { answeredChallenge, codeRecipient, codeSubmittedTooOften, regenerateCsrfToken, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendRecoveryCode } from '../courier.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, uiContainer } from '../flows.js'
-import { errors, normaliseBody, seeOther, sendError, stringField, wantsJson } from '../http.js'
+import { errors, normaliseBody, seeOther, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
 import { createSession, setSessionCookie } from '../sessions.js'
 import type { RecoveryFlowState } from '../state.js'
@@ -68,6 +68,9 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     challenge.used = true
     // The code proves control of the address, so Kratos marks it verified.
     markVerified(ctx, owner, challenge.address)
+    // Kratos' `recoveryIssueSession` (selfservice/strategy/code/strategy_recovery.go) gives a browser flow a new
+    // anti-CSRF token first; the settings flow made next carries it too.
+    if (flow.type === 'browser') flow.csrfToken = regenerateCsrfToken(ctx, request, reply)
     const session = createSession(ctx, request, owner, 'code_recovery')
     const settings = newSettingsFlow(ctx, request, reply, flow.type, owner, { returnTo: flow.returnTo, requestUrl: ctx.url(`/self-service/settings/${flow.type}`) })
     settings.messages.push(texts.recoverySuccessful(session.authenticatedAt + ctx.privilegedSessionMaxAgeMs, ctx.now()))
@@ -75,18 +78,18 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     flow.state = 'passed_challenge'
     flow.updatedAt = ctx.now()
 
+    // With continue_with transitions on (the emulator's one mode, see docs/emulator.md): a native client is given its
+    // session token, a browser its cookie; then native and AJAX clients alike get the recovery flow naming the
+    // settings flow (`show_settings_ui`), and a browser form is sent there.
     if (flow.type === 'api') {
-      flow.continueWith = [
-        { action: 'set_ory_session_token', ory_session_token: session.token },
-        { action: 'show_settings_ui', flow: { id: settings.id, url: settingsUrl } }
-      ]
-      return reply.send(recoveryFlowJson(ctx, flow))
+      flow.continueWith = [{ action: 'set_ory_session_token', ory_session_token: session.token }]
+    } else {
+      setSessionCookie(ctx, reply, session)
+      flow.continueWith = []
     }
-    setSessionCookie(ctx, reply, session)
-    flow.continueWith = [{ action: 'show_settings_ui', flow: { id: settings.id, url: settingsUrl } }]
-    // An AJAX client cannot follow the browser there itself: Kratos answers 422 with where to send the browser.
-    if (wantsJson(request)) return sendError(request, reply, errors.browserLocationChangeRequired(settingsUrl))
-    return seeOther(reply, settingsUrl)
+    if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, settingsUrl)
+    flow.continueWith.push({ action: 'show_settings_ui', flow: { id: settings.id, url: settingsUrl } })
+    return reply.send(recoveryFlowJson(ctx, flow))
   }
 
   const submit = selfServiceRoutes(app, ctx, {

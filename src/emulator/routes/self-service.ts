@@ -21,7 +21,7 @@ type FlowType = 'browser' | 'api'
  * - `refused`: login, registration and recovery are for signed-out users. Kratos sends a signed-in browser on (to the
  *   checked `return_to` on init, to the default return URL on submit) and tells others `session_already_available`;
  *   `unless` lets one through (login's `refresh=true`, which re-authenticates the session).
- * - `required`: settings needs a session (a browser is sent to the login page), and only the identity that started
+ * - `required`: settings needs a session (a browser is sent to sign in), and only the identity that started
  *   the flow may fetch or submit it (`security_identity_mismatch`); that check stands in for the fetch's anti-CSRF one.
  * - `ignored`: verification works signed in or out, as Kratos' does.
  */
@@ -100,7 +100,14 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
         return turnAway(request, reply, type, returnTo, errors.alreadyLoggedIn())
       }
       if (rule.signedIn === 'required' && session === undefined) {
-        return turnAway(request, reply, type, () => ctx.ui('login'), errors.sessionInactive())
+        // Kratos' settings init (selfservice/flow/settings/handler.go, `RegisterPublicRoutes`) sends a browser to its
+        // own login init, carrying the request's `return_to` over unchecked (x/redir/secure_redirect.go,
+        // `TakeOverReturnToParameter`); the login init checks it.
+        const login = (): string => {
+          const returnTo = queryString(request, 'return_to')
+          return ctx.url('/self-service/login/browser', returnTo === undefined || returnTo === '' ? {} : { return_to: returnTo })
+        }
+        return turnAway(request, reply, type, login, errors.sessionInactive())
       }
       const flow = spec.create(request, reply, type, session)
       const json = spec.json(flow)

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SettingsFlow } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, uiContainer } from '../flows.js'
-import { errors, normaliseBody, seeOther, sendError, stringField, wantsJson } from '../http.js'
+import { errors, normaliseBody, queryString, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { identityJson, replaceTraits, schemaFor, setPassword } from '../identities.js'
 import { hashPassword, passwordPolicyViolation } from '../password.js'
 import type { SettingsFlowState, StoredIdentity, StoredSession } from '../state.js'
@@ -14,6 +14,11 @@ import { startVerification } from './verification.js'
 // Changing the password or an identifier needs a privileged session: one signed in within
 // `privilegedSessionMaxAgeMs` (Kratos' `privileged_session_max_age`); otherwise the user must sign in again with
 // `refresh=true`. Kratos also lets a configuration require it for every change; the emulator does not.
+// A browser form's refused change is kept and applied when the browser comes back to
+// `GET /self-service/settings?flow=` after signing in again, as Kratos' continuity container does.
+
+/** Kratos' continuity lifespan for a paused settings change (selfservice/flow/settings/strategy_helper.go). */
+const PAUSED_LIFESPAN_MS = 15 * 60_000
 
 export function newSettingsFlow (
   ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api', identity: StoredIdentity,
@@ -73,7 +78,7 @@ export async function settingsRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     if (Object.keys(flow.nodeMessages).length > 0) return respondInvalid(ctx, request, reply, flow, 'settings', settingsFlowJson(ctx, flow))
     const identifiers = schema.passwordIdentifiers(traits)
     const identifiersChange = identifiers.join('\n') !== identity.identifiers.join('\n')
-    if (identifiersChange && !isPrivileged(session)) return needsReauthentication(ctx, request, reply, flow)
+    if (identifiersChange && !isPrivileged(session)) return needsReauthentication(ctx, request, reply, flow, body)
     if (ctx.state.conflictingIdentity(identifiers, identity.id) !== undefined) {
       flow.messages.push(texts.duplicateCredentials())
       return respondInvalid(ctx, request, reply, flow, 'settings', settingsFlowJson(ctx, flow))
@@ -94,13 +99,15 @@ export async function settingsRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
   const updatePassword = async ({ request, reply, flow, body, session: current }: Submission<SettingsFlowState>): Promise<FastifyReply> => {
     const { session, identity } = signedIn(ctx, current)
     flow.active = 'password'
+    // Kratos' password strategy (selfservice/strategy/password/settings.go, `continueSettingsFlow`) asks for a
+    // privileged session before it looks at the password at all.
+    if (!isPrivileged(session)) return needsReauthentication(ctx, request, reply, flow, body)
     const password = stringField(body, 'password') ?? ''
     const violation = password === '' ? texts.required('password') : passwordPolicyViolation(password, identity.identifiers)
     if (violation !== undefined) {
       addNodeMessage(flow, 'password', violation)
       return respondInvalid(ctx, request, reply, flow, 'settings', settingsFlowJson(ctx, flow))
     }
-    if (!isPrivileged(session)) return needsReauthentication(ctx, request, reply, flow)
     setPassword(ctx, identity, await hashPassword(password, ctx.passwordHashCost))
     return saved(request, reply, flow)
   }
@@ -117,11 +124,30 @@ export async function settingsRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     methods: { profile: updateProfile, password: updatePassword }
   })
   app.post('/self-service/settings', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
+  // Where a browser comes back after signing in again: Kratos' submit route also answers GET, resuming the change
+  // its continuity container kept (selfservice/flow/settings/strategy_helper.go, `PrepareUpdate`). The kept body
+  // passed the anti-CSRF check when it was sent. Nothing kept: no method, Kratos' "Could not find a strategy".
+  app.get('/self-service/settings', async (request, reply) => await submit(request, reply, () => {
+    const flow = ctx.state.flows.get(queryString(request, 'flow') ?? '')
+    const paused = flow?.kind === 'settings' ? flow.paused : undefined
+    if (flow?.kind === 'settings') delete flow.paused
+    return paused !== undefined && paused.until > ctx.now() ? paused.body : {}
+  }, { checkCsrf: false }))
 }
 
-/** Kratos' `session_refresh_required`: sign in again (`refresh=true`) and come back to this settings flow. */
-function needsReauthentication (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, flow: SettingsFlowState): FastifyReply {
-  const to = ctx.url('/self-service/login/browser', { refresh: 'true', return_to: ctx.uiWith('settings', { flow: flow.id }) })
+/**
+ * Kratos' `session_refresh_required` (selfservice/flow/settings/error.go, `ErrorHandler.reauthenticate`): sign in
+ * again (`refresh=true`) and come back to this request's URL on the public URL, the settings submit route. A browser
+ * form's change is kept for that return (Kratos' password and profile strategies pause it only for browser flows).
+ */
+function needsReauthentication (
+  ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, flow: SettingsFlowState, body: Record<string, unknown>
+): FastifyReply {
+  const here = new URL(request.url, ctx.baseUrl)
+  // Go's `url.Values.Encode` sorts the keys.
+  const query = Object.fromEntries([...here.searchParams].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+  const to = ctx.url('/self-service/login/browser', { refresh: 'true', return_to: ctx.url(here.pathname, query) })
+  if (flow.type === 'browser') flow.paused = { body: { ...body, method: flow.active }, until: ctx.now() + PAUSED_LIFESPAN_MS }
   if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, to)
   return sendError(request, reply, errors.needsPrivilegedSession(to))
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { UiNode, VerificationFlow } from '../../schemas/index.js'
-import { answeredChallenge, codeSubmittedTooOften, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
+import { answeredChallenge, codeSubmittedTooOften, regenerateCsrfToken, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendVerificationCode } from '../courier.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
@@ -11,7 +11,8 @@ import { anchorNode, codeMethodNodes, csrfNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 
 // Verification with the code method (https://www.ory.sh/docs/kratos/self-service/flows/verify-email-account-activation):
-// the code is "sent" as a courier message; submitting it marks the address verified.
+// the code is "sent" as a courier message, with a link that fills it into the form; submitting it marks the address
+// verified.
 
 function newVerificationFlow (
   ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, type: 'browser' | 'api',
@@ -59,10 +60,28 @@ export function verificationFlowJson (ctx: EmulatorContext, flow: VerificationFl
 }
 
 export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  /**
+   * The emailed link, Kratos' `handleLinkClick` (selfservice/strategy/code/strategy_verification.go): it verifies
+   * nothing. The code goes into the form's code field, the flow gets a new anti-CSRF token (the link may open where
+   * the flow's cookie is not, and the form submit that follows must pass the check), and the browser, whatever the
+   * flow's type, is sent to the verification UI, where the user submits the filled-in form.
+   */
+  const openLink = (request: FastifyRequest, reply: FastifyReply, flow: VerificationFlowState, code: string): FastifyReply => {
+    if (flow.state === 'sent_email') {
+      flow.values.code = code
+      // The submit cleared the form's messages; Kratos' link leaves the "code sent" one in place.
+      flow.messages.push(texts.verificationCodeSent())
+    }
+    flow.csrfToken = regenerateCsrfToken(ctx, request, reply)
+    flow.updatedAt = ctx.now()
+    return seeOther(reply, ctx.uiWith('verification', { flow: flow.id }))
+  }
+
   const verifyWithCode = async ({ request, reply, flow, body }: Submission<VerificationFlowState>): Promise<FastifyReply> => {
     const code = stringField(body, 'code')
     const email = stringField(body, 'email')
     if (code !== undefined && code !== '') {
+      if (request.method === 'GET') return openLink(request, reply, flow, code)
       if (codeSubmittedTooOften(flow)) {
         // Kratos' `verificationUseCode` hands `ErrCodeSubmittedTooOften` to `retryVerificationFlowWithError`: a new
         // flow of the same type carrying the reason as 4000001; a browser is sent to it, a JSON client gets a 410
@@ -113,7 +132,7 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     const body = normaliseBody(request.body)
     return await submit(request, reply, () => body)
   })
-  // The emailed link carries the code and no CSRF token; the code itself is the proof.
+  // The emailed link carries the code and no CSRF token; it only fills in the form (`openLink`).
   app.get('/self-service/verification', async (request, reply) => {
     return await submit(request, reply, () => ({ code: queryString(request, 'code') }), { checkCsrf: false })
   })

@@ -11,7 +11,8 @@ emulatorTest('settings flows need a session, and only their own identity\'s', as
   await oryError(t, frontend.createBrowserSettingsFlow(client), 401)
   const page = await frontend.createBrowserSettingsFlow(client, {}, { headers: { accept: 'text/html' } })
   t.equal(page.status, 303)
-  t.equal(page.headers.location, 'http://127.0.0.1:4000/login', 'a browser is sent to sign in')
+  // Kratos' settings init (selfservice/flow/settings/handler.go, RegisterPublicRoutes) sends it to its own login init.
+  t.equal(page.headers.location, `${emu.baseUrl}/self-service/login/browser`, 'a browser is sent to sign in')
 
   const adaFlow = await frontend.createNativeSettingsFlow(client, { xSessionToken: ada.token })
   const foreign = await oryError(t, frontend.getSettingsFlow(client, { id: adaFlow.body.id, xSessionToken: grace.token }), 403)
