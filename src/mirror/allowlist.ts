@@ -27,6 +27,9 @@ export const PASS_THROUGH: readonly PassThroughEntry[] = [
   // The links in recovery and verification e-mails submit the flow with GET.
   { id: 'mirrorRecoveryLink', path: '/self-service/recovery', methods: ['GET'] },
   { id: 'mirrorVerificationLink', path: '/self-service/verification', methods: ['GET'] },
+  // After a `refresh=true` sign-in, Kratos sends the browser back to the settings submit URL with GET, which applies
+  // the change that needed the fresh sign-in (selfservice/flow/settings/handler.go, `public.GET(RouteSubmitFlow, …)`).
+  { id: 'mirrorSettingsResume', path: '/self-service/settings', methods: ['GET'] },
   // Password managers' well-known URL (https://w3c.github.io/webappsec-change-password-url/).
   { id: 'mirrorChangePassword', path: '/.well-known/change-password', methods: ['GET'] },
   // Hydra's public browser endpoints, opt-in.

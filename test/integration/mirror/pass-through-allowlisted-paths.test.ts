@@ -31,7 +31,7 @@ t.test('the OIDC callback: GET with its query as sent, POST (form_post) with its
   t.same(Object.fromEntries(new URLSearchParams(second!.body)), { code: 'c1', state: 's2', user: '{"name":{}}' })
 })
 
-t.test('the other Kratos paths: SAML, e-mail links, change-password', async t => {
+t.test('the other Kratos paths: SAML, e-mail links, the settings resume, change-password', async t => {
   const { app, calls } = await mirrorOfUpstream(t, redirect('http://localhost:4000/'))
   for (const [method, url] of [
     ['POST', '/.ory/self-service/methods/saml/acs/okta'],
@@ -39,6 +39,7 @@ t.test('the other Kratos paths: SAML, e-mail links, change-password', async t =>
     ['GET', '/.ory/self-service/methods/oidc/organization/org-1/callback/okta?code=x'],
     ['GET', '/.ory/self-service/recovery?flow=f1&token=t1'],
     ['GET', '/.ory/self-service/verification?flow=f2&code=123456'],
+    ['GET', '/.ory/self-service/settings?flow=f3'],
     ['GET', '/.ory/.well-known/change-password']
   ] as const) {
     const res = await app.inject({ method, url, ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'SAMLResponse=PHNhbWw%2B&RelayState=r' } : {}) })
@@ -50,6 +51,7 @@ t.test('the other Kratos paths: SAML, e-mail links, change-password', async t =>
     'GET /self-service/methods/oidc/organization/org-1/callback/okta?code=x',
     'GET /self-service/recovery?flow=f1&token=t1',
     'GET /self-service/verification?flow=f2&code=123456',
+    'GET /self-service/settings?flow=f3',
     'GET /.well-known/change-password'
   ])
   t.equal(calls()[0]?.body, 'SAMLResponse=PHNhbWw%2B&RelayState=r')
