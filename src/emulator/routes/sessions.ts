@@ -15,9 +15,11 @@ function expandView (request: FastifyRequest): SessionView {
 }
 
 export async function publicSessionRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  // listMySessions, deleteMySessions and deleteMySession (session/handler.go) wrap FetchFromRequest's error in
+  // herodot's ErrUnauthorized with a reason of their own, and no error id.
   const current = (request: FastifyRequest) => {
     const session = sessionFromRequest(ctx, request)
-    if (session === undefined) throw errors.sessionInactive()
+    if (session === undefined) throw errors.unauthorized('No valid session cookie found.')
     return session
   }
 
