@@ -36,6 +36,11 @@ export interface EmulatorOptions extends OAuth2Options {
   logger?: boolean | Record<string, unknown>
   /** When set, admin, Keto and courier APIs require `Authorization: Bearer <apiKey>`, as Ory Network does. */
   apiKey?: string
+  /**
+   * Keto namespaces. When set, relationships may only be written in these (and subject sets may only name these), as
+   * with a Keto that has namespaces configured; when unset, any namespace is accepted.
+   */
+  namespaces?: string[]
   /** Identity schemas by id; default: the bundled email + name schema as `default`. */
   identitySchemas?: Record<string, JsonSchema>
   /** Self-service flow lifespan (Kratos default 1h). */
@@ -118,6 +123,8 @@ export class EmulatorContext {
   readonly privilegedSessionMaxAgeMs: number
   readonly sessionAfterRegistration: boolean
   readonly passwordHashCost: number | undefined
+  /** The configured Keto namespaces, or undefined to accept any. */
+  readonly namespaces: ReadonlySet<string> | undefined
   /** Seals session cookies; a fresh one per start, so cookies do not outlive the emulator's memory anyway. */
   readonly secret = randomBytes(32)
   readonly tokenizer: SessionTokenizer
@@ -136,6 +143,7 @@ export class EmulatorContext {
     this.privilegedSessionMaxAgeMs = options.privilegedSessionMaxAgeMs ?? 15 * 60_000
     this.sessionAfterRegistration = options.sessionAfterRegistration ?? true
     this.passwordHashCost = options.passwordHashCost
+    this.namespaces = options.namespaces === undefined ? undefined : new Set(options.namespaces)
     this.tokenizer = new SessionTokenizer(options.tokenizeTemplates)
     this.oauth2 = new OAuth2Provider(this, options)
     const schemas = options.identitySchemas ?? { [DEFAULT_SCHEMA_ID]: defaultIdentitySchema }
