@@ -27,7 +27,13 @@ function text (value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-/** A query from URL parameters or a body: `subject_set.*` must come as a whole, and only one kind of subject. */
+// Keto's 400s for malformed input are herodot errors made with `WithError`: their text is the message, not a reason.
+const malformed = (message: string): OryHttpError => new OryHttpError(400, { message })
+
+/**
+ * A query from URL parameters or a body: one kind of subject (ketoapi/enc_url_query.go `FromURLQuery` checks that
+ * first), and `subject_set.*` as a whole.
+ */
 function parseQuery (source: Record<string, unknown>): Query {
   const query: Query = {}
   for (const key of ['namespace', 'object', 'relation', 'subject_id'] as const) {
@@ -36,14 +42,12 @@ function parseQuery (source: Record<string, unknown>): Query {
   }
   const set = source.subject_set
   if (set !== undefined && set !== null) {
+    if (query.subject_id !== undefined) throw malformed('exactly one of subject_set or subject_id has to be provided')
     const { namespace, object, relation } = set as Record<string, unknown>
     if (typeof namespace !== 'string' || typeof object !== 'string' || typeof relation !== 'string') {
-      throw errors.badRequest('subject_set needs namespace, object and relation, all three.')
+      throw malformed('incomplete subject, provide "subject_id" or a complete "subject_set.*"')
     }
     query.subject_set = { namespace, object, relation }
-  }
-  if (query.subject_id !== undefined && query.subject_set !== undefined) {
-    throw errors.badRequest('exactly one of subject_set or subject_id has to be provided')
   }
   return query
 }
@@ -51,11 +55,11 @@ function parseQuery (source: Record<string, unknown>): Query {
 /** A complete tuple: namespace, object, relation and exactly one subject. */
 export function parseTuple (source: Record<string, unknown>): StoredRelationship {
   const query = parseQuery(source)
+  // ketoapi `RelationTuple.Validate` (ErrNilSubject), then `ErrIncompleteTuple`'s text for what Keto would map to an
+  // empty namespace, object or relation.
+  if (query.subject_id === undefined && query.subject_set === undefined) throw malformed('subject is not allowed to be nil')
   for (const key of ['namespace', 'object', 'relation'] as const) {
-    if (query[key] === undefined || query[key] === '') throw errors.badRequest(`The relationship is missing its ${key}.`)
-  }
-  if (query.subject_id === undefined && query.subject_set === undefined) {
-    throw errors.badRequest('exactly one of subject_set or subject_id has to be provided')
+    if (query[key] === undefined || query[key] === '') throw malformed('incomplete tuple, provide "namespace", "object", "relation", and a subject')
   }
   return query as StoredRelationship
 }
@@ -234,8 +238,11 @@ export async function ketoRoutes (app: FastifyInstance, { ctx }: { ctx: Emulator
     // All or nothing: every delta is checked before any is applied.
     const deltas = request.body.map(item => {
       const delta = normaliseBody(item)
-      if (delta.action !== 'insert' && delta.action !== 'delete') throw errors.badRequest(`unknown action ${JSON.stringify(delta.action)}`)
-      return { action: delta.action, tuple: parseTuple(normaliseBody(delta.relation_tuple)) }
+      // patchRelationTuples (internal/relationtuple/transact_server.go) checks the tuple, then the action.
+      if (delta.relation_tuple === undefined || delta.relation_tuple === null) throw malformed('relation_tuple is missing')
+      const tuple = parseTuple(normaliseBody(delta.relation_tuple))
+      if (delta.action !== 'insert' && delta.action !== 'delete') throw malformed(`unknown action ${String(delta.action)}`)
+      return { action: delta.action, tuple }
     })
     // Keto maps every tuple of the patch before it writes any (internal/relationtuple/transact_server.go).
     for (const { tuple } of deltas) knownNamespaces(tuple)
