@@ -158,9 +158,23 @@ export async function ketoRoutes (app: FastifyInstance, { ctx }: { ctx: Emulator
     return reply.send({ results })
   })
 
+  const unknownNamespace = (name: string | undefined): void => {
+    if (name !== undefined && ctx.namespaces !== undefined && !ctx.namespaces.has(name)) {
+      throw new OryHttpError(404, { reason: `Unknown namespace with name ${JSON.stringify(name)}.` })
+    }
+  }
+  // internal/relationtuple/uuid_mapping.go `FromTuple` maps both namespaces of a tuple through the namespace manager
+  // (internal/driver/config/namespace_memory.go `GetNamespaceByName`), which fails with a 404 for an unknown one.
+  const knownNamespaces = (tuple: StoredRelationship): StoredRelationship => {
+    unknownNamespace(tuple.namespace)
+    unknownNamespace(tuple.subject_set?.namespace)
+    return tuple
+  }
+
   app.get('/relation-tuples/expand', async (request, reply) => {
     const query = parseQuery(normaliseBody(request.query))
     const root: SubjectSet = { namespace: query.namespace ?? '', object: query.object ?? '', relation: query.relation ?? '' }
+    unknownNamespace(root.namespace)
     // internal/expand/engine.go `buildTreeDirect`: a node on the last level of the depth, or a subject set already
     // being expanded on this path (a cycle), is not expanded; a subject set without a relation is a leaf. Then
     // internal/relationtuple/uuid_mapping.go `ToTree`: a node's tuple holds only its subject, and a node without
@@ -200,16 +214,6 @@ export async function ketoRoutes (app: FastifyInstance, { ctx }: { ctx: Emulator
     const names = [...(ctx.namespaces ?? new Set(tuples().map(t => t.namespace)))].sort()
     return reply.send({ namespaces: names.map(name => ({ name })) })
   })
-
-  // internal/relationtuple/uuid_mapping.go `FromTuple` maps both namespaces of a tuple through the namespace manager
-  // (internal/driver/config/namespace_memory.go `GetNamespaceByName`), which fails with a 404 for an unknown one.
-  const knownNamespaces = (tuple: StoredRelationship): StoredRelationship => {
-    if (ctx.namespaces === undefined) return tuple
-    for (const name of [tuple.namespace, tuple.subject_set?.namespace]) {
-      if (name !== undefined && !ctx.namespaces.has(name)) throw new OryHttpError(404, { reason: `Unknown namespace with name ${JSON.stringify(name)}.` })
-    }
-    return tuple
-  }
 
   app.put('/admin/relation-tuples', async (request, reply) => {
     const tuple = knownNamespaces(parseTuple(normaliseBody(request.body)))
