@@ -56,6 +56,8 @@ async function main (): Promise<void> {
         // The browser reaches the emulator's authorize and end-session endpoints through the mirror, where its Kratos
         // session cookie lives (HYDRA_PUBLIC_PATHS), as with Ory Network's custom domains.
         oauth2BrowserUrl: config.publicOryUrl,
+        // E-mails link to where the browser reaches Kratos, the mirror (as Ory Network's Ory-Base-URL-Rewrite does).
+        courierBaseUrl: config.publicOryUrl,
         oauth2Clients: oauth2 === undefined
           ? []
           : [{

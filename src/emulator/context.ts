@@ -24,6 +24,12 @@ export interface EmulatorOptions extends OAuth2Options {
   port?: number
   /** The emulator's public URL, used in `ui.action`, `request_url`, logout URLs, cookie Domain and Secure. */
   baseUrl?: string
+  /**
+   * The base of links in e-mails (verification links), e.g. `<PUBLIC_URL>/.ory` when the emulator sits behind the
+   * sidecar's mirror: the URL the browser uses, not the emulator's own. Default: `baseUrl`. A flow started with a
+   * valid `Ory-Base-URL-Rewrite` header uses that header's URL instead.
+   */
+  courierBaseUrl?: string
   /** Where the SPA's pages live: `<uiUrl>/login`, `/registration`, `/settings`, `/recovery`, `/verification`, `/error`. */
   uiUrl?: string
   /** Override single UI pages (absolute URLs). */
@@ -36,6 +42,11 @@ export interface EmulatorOptions extends OAuth2Options {
   logger?: boolean | Record<string, unknown>
   /** When set, admin, Keto and courier APIs require `Authorization: Bearer <apiKey>`, as Ory Network does. */
   apiKey?: string
+  /**
+   * Keto namespaces. When set, relationships may only be written in these (and subject sets may only name these), as
+   * with a Keto that has namespaces configured; when unset, any namespace is accepted.
+   */
+  namespaces?: string[]
   /** Identity schemas by id; default: the bundled email + name schema as `default`. */
   identitySchemas?: Record<string, JsonSchema>
   /** Self-service flow lifespan (Kratos default 1h). */
@@ -118,6 +129,8 @@ export class EmulatorContext {
   readonly privilegedSessionMaxAgeMs: number
   readonly sessionAfterRegistration: boolean
   readonly passwordHashCost: number | undefined
+  /** The configured Keto namespaces, or undefined to accept any. */
+  readonly namespaces: ReadonlySet<string> | undefined
   /** Seals session cookies; a fresh one per start, so cookies do not outlive the emulator's memory anyway. */
   readonly secret = randomBytes(32)
   readonly tokenizer: SessionTokenizer
@@ -126,6 +139,7 @@ export class EmulatorContext {
   readonly #now: () => number
   readonly #options: EmulatorOptions
   #baseUrl = ''
+  #courierBaseUrl: string | undefined
 
   constructor (options: EmulatorOptions) {
     this.#options = options
@@ -136,6 +150,7 @@ export class EmulatorContext {
     this.privilegedSessionMaxAgeMs = options.privilegedSessionMaxAgeMs ?? 15 * 60_000
     this.sessionAfterRegistration = options.sessionAfterRegistration ?? true
     this.passwordHashCost = options.passwordHashCost
+    this.namespaces = options.namespaces === undefined ? undefined : new Set(options.namespaces)
     this.tokenizer = new SessionTokenizer(options.tokenizeTemplates)
     this.oauth2 = new OAuth2Provider(this, options)
     const schemas = options.identitySchemas ?? { [DEFAULT_SCHEMA_ID]: defaultIdentitySchema }
@@ -144,6 +159,7 @@ export class EmulatorContext {
     for (const url of options.allowedReturnUrls ?? []) parseAbsolute('allowedReturnUrls', url)
     parseAbsolute('uiUrl', this.uiUrl)
     if (options.baseUrl !== undefined) this.setBaseUrl(options.baseUrl)
+    if (options.courierBaseUrl !== undefined) this.#courierBaseUrl = trimSlash(parseAbsolute('courierBaseUrl', options.courierBaseUrl).href)
   }
 
   now (): number {
@@ -159,6 +175,35 @@ export class EmulatorContext {
     const url = parseAbsolute('baseUrl', value)
     if (url.search !== '' || url.hash !== '') throw new Error(`baseUrl must not have a query or fragment: ${value}`)
     this.#baseUrl = trimSlash(url.href)
+  }
+
+  /**
+   * The base URL a flow started by this request captures for its e-mails' links, or undefined. Ory Network takes it
+   * from `Ory-Base-URL-Rewrite` when `Ory-Base-URL-Rewrite-Token` is one of the project's API keys, and Kratos copies
+   * the request's base URL onto recovery and verification flows at init (x/http.go `BaseURLStringFromContext`,
+   * selfservice/flow/verification/flow.go `setCourierBaseURL`). Without an `apiKey` the emulator takes the header as
+   * it comes; with one, only with that key as the token.
+   */
+  baseUrlRewrite (headers: Record<string, string | string[] | undefined>): string | undefined {
+    const value = headers['ory-base-url-rewrite']
+    if (typeof value !== 'string' || value === '') return undefined
+    if (this.apiKey !== undefined && headers['ory-base-url-rewrite-token'] !== this.apiKey) return undefined
+    try {
+      const url = parseAbsolute('Ory-Base-URL-Rewrite', value)
+      return url.search === '' && url.hash === '' ? trimSlash(url.href) : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /**
+   * An absolute URL for a link in an e-mail of a flow: on the base the flow captured, else `courierBaseUrl`, else the
+   * base URL (x/http.go `CourierBaseURL` with Kratos's public URL as the fallback; the path is appended to the base's).
+   */
+  courierUrl (captured: string | undefined, path: string, query: Record<string, string | undefined> = {}): string {
+    const base = captured ?? this.#courierBaseUrl
+    const url = this.url(path, query)
+    return base === undefined ? url : `${base}${url.slice(this.baseUrl.length)}`
   }
 
   get uiUrl (): string {

@@ -100,6 +100,7 @@ function newFlowBase (ctx: EmulatorContext, request: FastifyRequest, reply: Fast
     updatedAt: now,
     requestUrl: options.requestUrl ?? `${ctx.baseUrl}${request.url}`,
     ...(returnTo === undefined ? {} : { returnTo }),
+    courierBaseUrl: ctx.baseUrlRewrite(request.headers),
     messages: [] as UiText[],
     nodeMessages: {} as Record<string, UiText[]>,
     values: {} as Record<string, unknown>,

@@ -77,6 +77,8 @@ interface FlowBase {
   /** Values echoed back into the form after a failed submit (never passwords). */
   values: Record<string, unknown>
   continueWith: Array<Record<string, unknown>>
+  /** The base URL this flow's e-mail links use, captured at init from `Ory-Base-URL-Rewrite` (see context.ts). */
+  courierBaseUrl?: string
 }
 
 export interface LoginFlowState extends FlowBase {

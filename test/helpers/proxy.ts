@@ -36,7 +36,7 @@ export interface FakeTokenizingOry {
 
 /**
  * Ory's whoami and browser logout, for session cookies `ory_kratos_session=<name>`: a session + `tokenized` JWT
- * (HS256, `exp` an hour away, a new `jti` each time) for a signed-in one, 401 session_inactive otherwise.
+ * (HS256, `exp` an hour away, a new `jti` each time) for a signed-in one, whoami's 401 otherwise.
  */
 export async function startTokenizingOry (): Promise<FakeTokenizingOry> {
   const sessions = new Map<string, string>()
@@ -54,7 +54,8 @@ export async function startTokenizingOry (): Promise<FakeTokenizingOry> {
     }
     if (url.pathname === '/sessions/whoami') {
       const id = sessionOf(req.headers.cookie)
-      if (id === undefined) return json(res, 401, { error: { id: 'session_inactive', code: 401, status: 'Unauthorized', message: 'The request could not be authorized' } })
+      // Kratos's whoami 401 (session/handler.go `whoami`, session/error.go `ErrNoSessionFound`): no error id.
+      if (id === undefined) return json(res, 401, { error: { code: 401, status: 'Unauthorized', reason: 'No valid session credentials found in the request.', message: 'The request could not be authorized' } })
       const session = sessionJson(upstream.url, { id, identityId: `identity-${id}` })
       const template = url.searchParams.get('tokenize_as')
       if (template !== null) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { DeleteMySessionsCount } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
-import { errors, paginate, queryString, queryStrings } from '../http.js'
+import { errors, OryHttpError, paginate, queryString, queryStrings } from '../http.js'
 import { isUsable, sessionFromRequest, sessionJson, type SessionView } from '../sessions.js'
 import { TOKENIZER_JWKS_PATH } from '../tokenizer.js'
 import { requireApiKey } from './admin-auth.js'
@@ -9,15 +9,26 @@ import { requireApiKey } from './admin-auth.js'
 // Sessions (https://www.ory.sh/docs/kratos/session-management/overview): whoami by cookie or session token, a user's
 // own other sessions, and the admin API over everyone's.
 
+/** What gofrs/uuid's FromString says about a string that is not a UUID, or undefined for one. */
+function uuidProblem (value: string): string | undefined {
+  if (![32, 36, 38, 41, 45].includes(value.length)) return `uuid: incorrect UUID length ${value.length} in string ${JSON.stringify(value)}`
+  const bare = value.replace(/^urn:uuid:/i, '').replace(/^\{(.*)\}$/, '$1')
+  return /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(bare) && (bare.length === 32 || bare.length === 36)
+    ? undefined
+    : `uuid: incorrect UUID format in string ${JSON.stringify(value)}`
+}
+
 function expandView (request: FastifyRequest): SessionView {
   const expand = queryStrings(request, 'expand')
   return { identity: expand.includes('identity'), devices: expand.includes('devices') }
 }
 
 export async function publicSessionRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  // listMySessions, deleteMySessions and deleteMySession (session/handler.go) wrap FetchFromRequest's error in
+  // herodot's ErrUnauthorized with a reason of their own, and no error id.
   const current = (request: FastifyRequest) => {
     const session = sessionFromRequest(ctx, request)
-    if (session === undefined) throw errors.sessionInactive()
+    if (session === undefined) throw errors.unauthorized('No valid session cookie found.')
     return session
   }
 
@@ -56,12 +67,14 @@ export async function publicSessionRoutes (app: FastifyInstance, { ctx }: { ctx:
 
   app.delete<{ Params: { id: string } }>('/sessions/:id', async (request, reply) => {
     const session = current(request)
-    if (request.params.id === session.id) {
-      throw errors.badRequest('You are not allowed to revoke your current session. Please use the logout flow instead.')
-    }
+    // session/handler.go `deleteMySession`: herodot errors with `WithError`, so the text is the message, not a reason.
+    const problem = uuidProblem(request.params.id)
+    if (problem !== undefined) throw new OryHttpError(400, { message: problem })
+    if (request.params.id === session.id) throw new OryHttpError(400, { message: 'cannot revoke current session' })
+    // RevokeSession (persistence/sql/persister_session.go) is an UPDATE of the identity's active session with that
+    // id: matching nothing (unknown, someone else's, already revoked) is no error, and the answer is 204 all the same.
     const other = ctx.state.sessions.get(request.params.id)
-    if (other === undefined || other.identityId !== session.identityId) throw errors.notFound()
-    other.active = false
+    if (other !== undefined && other.identityId === session.identityId) other.active = false
     return reply.code(204).send()
   })
 }

@@ -26,7 +26,7 @@ function sendCode (ctx: EmulatorContext, flow: VerificationFlowState, email: str
   const issued = startChallenge(ctx, flow, email, texts.verificationCodeSent())
   if (issued === undefined) return
   const { recipient, challenge: { address, code } } = issued
-  sendVerificationCode(ctx, address, code, ctx.url('/self-service/verification', { flow: flow.id, code }))
+  sendVerificationCode(ctx, address, code, ctx.courierUrl(flow.courierBaseUrl, '/self-service/verification', { flow: flow.id, code }))
   for (const entry of recipient.verifiableAddresses) {
     if (entry.value === address && entry.status === 'pending') entry.status = 'sent'
   }

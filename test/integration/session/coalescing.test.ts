@@ -48,7 +48,8 @@ t.test('Ory\'s 401 is shared by the checks waiting for it, and not kept after', 
   let released = new Promise<void>(resolve => { release = resolve })
   const { app, whoami } = await withUpstream(t, async (_req, res) => {
     await released
-    json(res, 401, { error: { id: 'session_inactive', code: 401, status: 'Unauthorized', message: 'request does not have a valid authentication session' } })
+    // Kratos's whoami 401 (session/handler.go `whoami`, session/error.go `ErrNoSessionFound`): no error id.
+    json(res, 401, { error: { code: 401, status: 'Unauthorized', reason: 'No valid session credentials found in the request.', message: 'The request could not be authorized' } })
   })
   const sessions = app.sessions
   const lookup = sessions.lookup.bind(sessions)

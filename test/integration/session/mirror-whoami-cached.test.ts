@@ -5,7 +5,8 @@ import { sessionJson, withUpstream } from '../../helpers/session.js'
 // Through /.ory a cached whoami answer is what Ory's would be for the browser: Ory's JSON with its URLs rewritten
 // for the BFF's origin, Cache-Control: no-store. Ory's 401 passes through as Ory sent it.
 
-const UNAUTHORIZED = { error: { id: 'session_inactive', code: 401, status: 'Unauthorized', request: 'ory-req', reason: 'No active session was found in this request.', message: 'request does not have a valid authentication session' } }
+// Kratos's whoami 401 (session/handler.go `whoami`, session/error.go `ErrNoSessionFound`): no error id.
+const UNAUTHORIZED = { error: { code: 401, status: 'Unauthorized', request: 'ory-req', reason: 'No valid session credentials found in the request.', message: 'The request could not be authorized' } }
 
 t.test('the cached answer equals the first, rewritten and no-store', async t => {
   const { app, whoami, upstream } = await withUpstream(t, (req, res) => {
