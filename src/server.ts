@@ -52,6 +52,8 @@ async function main (): Promise<void> {
         host: hostname,
         port: Number(port),
         uiUrl: config.publicUrl,
+        // Its flow errors go to the same page as the mirror's own (ERROR_UI_URL).
+        uiUrls: { error: config.errorUiUrl },
         allowedReturnUrls: config.allowedReturnUrls,
         // The browser reaches the emulator's authorize and end-session endpoints through the mirror, where its Kratos
         // session cookie lives (HYDRA_PUBLIC_PATHS), as with Ory Network's custom domains.
