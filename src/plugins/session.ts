@@ -195,7 +195,7 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     }
     const plan: EvictionPlan = { credentials, sessionId: undefined, identityId: undefined }
     plans.set(request, plan)
-    if (credentials === undefined || operationId === 'disableMySession') return
+    if (credentials === undefined) return
     // From the cache only, before Ory ends the session (whoami would say 401 after): when the request's own session
     // is not cached, the other keys of that session (a re-issued cookie) are unlikely to be, and expire with their TTL.
     const known = await sessions.peek(credentials.key)
@@ -210,8 +210,11 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     const setCookies = typeof setCookie === 'string' ? [setCookie] : Array.isArray(setCookie) ? setCookie : []
     if (!confirmed(operationId, reply.statusCode, setCookies, sessions.isSessionCookie)) return payload
     if (operationId === 'disableMySession') {
+      // Kratos answers 204 for any session id (its revocation updates only the caller's rows, if any): only the
+      // caller's own entries of that id may go.
       const id = (request.params as { id?: string }).id
-      if (id !== undefined) await sessions.evictSession(id)
+      const owner = plan.identityId ?? await identityOf(request, plan.credentials)
+      if (id !== undefined && owner !== undefined) await sessions.evictSession(id, owner)
     } else if (operationId === 'disableMyOtherSessions') {
       const identityId = plan.identityId ?? await identityOf(request, plan.credentials)
       if (identityId !== undefined) await sessions.evictIdentity(identityId, plan.credentials?.key)
@@ -222,8 +225,8 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     return payload
   }
   /**
-   * The identity of the session that logged out its other sessions, when it was not cached: asked of Ory (whoami,
-   * through the checker), since the caller's other sessions may well be cached even when its own is not.
+   * The identity of the session that revoked one or all of its other sessions, when it was not cached: asked of Ory
+   * (whoami, through the checker), since the caller's other sessions may well be cached even when its own is not.
    */
   async function identityOf (request: FastifyRequest, credentials: SessionCredentials | undefined): Promise<string | undefined> {
     if (credentials === undefined) return undefined

@@ -154,8 +154,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   }, async function revokeDevice (request, reply) {
     const { id } = request.params
     await frontend.disableMySession(request.ory, { id }, { headers: sessionHeaders(request, sessions.credentials(request.headers)) })
-    // Once Ory has revoked it (it revokes only the caller's own sessions).
-    await sessions.evictSession(id)
+    // Once Ory has revoked it. Kratos answers 204 for any id (it revokes only the caller's own sessions, and says
+    // nothing when the id is someone else's), so only the caller's own entries of that id go.
+    const owner = request.session!.identity?.id
+    if (owner !== undefined) await sessions.evictSession(id, owner)
     return await reply.code(204).send(null)
   })
 

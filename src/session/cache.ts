@@ -36,8 +36,8 @@ export interface SessionStore {
   get: (key: string, now: number) => MaybePromise<SessionEntry | undefined>
   set: (key: string, entry: SessionEntry) => MaybePromise<void>
   delete: (key: string) => MaybePromise<void>
-  /** Deletes every entry of this session (all its keys). */
-  deleteSession: (sessionId: string) => MaybePromise<void>
+  /** Deletes every entry of this session (all its keys); with `identityId`, only entries of that identity. */
+  deleteSession: (sessionId: string, identityId?: string) => MaybePromise<void>
   /** Deletes every entry of this identity's sessions but the one under `exceptKey`. */
   deleteIdentity: (identityId: string, exceptKey?: string) => MaybePromise<void>
 }
@@ -129,8 +129,10 @@ export class InProcessSessionStore implements SessionStore {
     this.#entries.delete(key)
   }
 
-  deleteSession (sessionId: string): void {
-    for (const key of [...this.#bySession.get(sessionId) ?? []]) this.#entries.delete(key)
+  deleteSession (sessionId: string, identityId?: string): void {
+    for (const key of [...this.#bySession.get(sessionId) ?? []]) {
+      if (identityId === undefined || this.#entries.peek(key, { allowStale: true })?.identityId === identityId) this.#entries.delete(key)
+    }
   }
 
   deleteIdentity (identityId: string, exceptKey?: string): void {

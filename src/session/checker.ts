@@ -21,7 +21,7 @@ export interface WhoamiAnswer extends OryRawResponse<Buffer> {
 }
 
 /** What an eviction forgot: a key's entry (and its session), a session's entries, or an identity's but one key's. */
-export type SessionEviction = { key: string } | { sessionId: string } | { identityId: string, exceptKey: string | undefined }
+export type SessionEviction = { key: string } | { sessionId: string, owner?: string } | { identityId: string, exceptKey: string | undefined }
 
 export interface SessionCheckerOptions {
   /** undefined: nothing is cached (concurrent checks are still coalesced). */
@@ -204,10 +204,14 @@ export class SessionChecker {
     if (this.#store !== undefined) await this.#store.delete(key)
   }
 
-  async evictSession (sessionId: string): Promise<void> {
-    this.#evictions.recordSession(sessionId)
-    this.#onEvict?.({ sessionId })
-    if (this.#store !== undefined) await this.#store.deleteSession(sessionId)
+  /**
+   * Forgets a session's entries. With `owner` (a revocation by id, which Ory confirms whoever owns the id), only
+   * entries of that identity go.
+   */
+  async evictSession (sessionId: string, owner?: string): Promise<void> {
+    this.#evictions.recordSession(sessionId, owner)
+    this.#onEvict?.(owner === undefined ? { sessionId } : { sessionId, owner })
+    if (this.#store !== undefined) await this.#store.deleteSession(sessionId, owner)
   }
 
   /** Forgets every cached session of an identity but the one under `exceptKey` (logging out the other sessions). */

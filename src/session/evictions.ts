@@ -16,6 +16,8 @@ interface Mark {
   seq: number
   /** An identity's eviction spares this key (the session that asked for the others to end). */
   exceptKey: string | undefined
+  /** A session's eviction asked for by its owner voids only answers of that identity (see `recordSession`). */
+  owner?: string | undefined
 }
 
 /** How long evictions are remembered when nobody says how long a call to Ory can take. */
@@ -70,8 +72,17 @@ export class EvictionLog {
     this.#record(`k\0${key}`, undefined)
   }
 
-  recordSession (sessionId: string): void {
-    this.#record(`s\0${sessionId}`, undefined)
+  /**
+   * A session ended. With `owner`, it ended because that identity revoked it by id: Ory answers such a revocation with
+   * success whoever owns the id (Kratos' `RevokeSession` updates only the caller's rows), so the eviction is held to
+   * answers of that identity, and nobody can void what is cached for someone else's session.
+   */
+  recordSession (sessionId: string, owner?: string): void {
+    const name = `s\0${sessionId}`
+    const earlier = this.#marks.get(name)
+    // Two owners for one id (one of them wrong): the eviction holds for every answer.
+    const kept = owner === undefined || (earlier !== undefined && earlier.owner !== owner) ? undefined : owner
+    this.#marks.set(name, { seq: ++this.#seq, exceptKey: undefined, owner: kept })
   }
 
   recordIdentity (identityId: string, exceptKey: string | undefined): void {
@@ -90,7 +101,10 @@ export class EvictionLog {
     if (start.seq === this.#seq) return false
     const after = (mark: Mark | undefined): boolean => mark !== undefined && mark.seq > start.seq && mark.seq <= until
     if (after(this.#marks.get(`k\0${key}`))) return true
-    if (sessionId !== undefined && after(this.#marks.get(`s\0${sessionId}`))) return true
+    if (sessionId !== undefined) {
+      const mark = this.#marks.get(`s\0${sessionId}`)
+      if (after(mark) && (mark!.owner === undefined || mark!.owner === identityId)) return true
+    }
     if (identityId === undefined) return false
     const mark = this.#marks.get(`i\0${identityId}`)
     return after(mark) && mark!.exceptKey !== key

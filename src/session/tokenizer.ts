@@ -163,8 +163,9 @@ export class SessionTokenizer {
         keys.push(...this.#bySession.get(sessionId) ?? [])
       }
     } else if ('sessionId' in eviction) {
-      this.#evictions.recordSession(eviction.sessionId)
-      keys = [...this.#bySession.get(eviction.sessionId) ?? []]
+      const { owner } = eviction
+      this.#evictions.recordSession(eviction.sessionId, owner)
+      keys = [...this.#bySession.get(eviction.sessionId) ?? []].filter(key => owner === undefined || this.#slots?.peek(key)?.identityId === owner)
     } else {
       const except = eviction.exceptKey
       this.#evictions.recordIdentity(eviction.identityId, except)

@@ -26,6 +26,14 @@ t.test('the eviction log voids only what an eviction names, and only calls begun
   log.recordIdentity('i1', 'k-other')
   t.ok(log.evicted(after, 'k-spared', 's2', 'i1'), 'two evictions of an identity from two keys spare neither')
 
+  const owned = new EvictionLog({ windowMs: 60_000 })
+  const start = owned.start()
+  owned.recordSession('s9', 'i-owner')
+  t.ok(owned.evicted(start, 'k9', 's9', 'i-owner'), 'a revocation by its owner voids the owner\'s answers of that session')
+  t.notOk(owned.evicted(start, 'k9', 's9', 'i-other'), 'and nobody else\'s')
+  owned.recordSession('s9', 'i-other')
+  t.ok(owned.evicted(start, 'k9', 's9', 'i-third'), 'two owners named for one session: it holds for every answer')
+
   const small = new EvictionLog({ windowMs: 60_000, max: 2 })
   const early = small.start()
   small.recordKey('a')

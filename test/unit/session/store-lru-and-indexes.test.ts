@@ -41,6 +41,12 @@ t.test('deleteSession and deleteIdentity find every key', async t => {
   store.set('k4', entry('s4', 'i1'))
   store.deleteIdentity('i1', 'k4')
   t.same(['k2', 'k3', 'k4'].map(key => store.get(key, 0) !== undefined), [false, true, true])
+  // A revocation by id held to its owner: only that identity's entries of the session go.
+  store.set('k6', entry('s6', 'i5'))
+  store.deleteSession('s6', 'i6')
+  t.ok(store.get('k6', 0), 'not the owner: kept')
+  store.deleteSession('s6', 'i5')
+  t.notOk(store.get('k6', 0), 'the owner: gone')
   // Overwriting a key moves it between indexes.
   store.set('k3', entry('s5', 'i3'))
   store.deleteIdentity('i2')
