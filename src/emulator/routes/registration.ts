@@ -95,7 +95,9 @@ export async function registrationRoutes (app: FastifyInstance, { ctx }: { ctx: 
       kind: 'registration', state: 'choose_method'
     }),
     methods: { password: signUpWithPassword },
-    completedCheck: 'before-method'
+    completedCheck: 'before-method',
+    // selfservice/flow/registration/error.go `WriteFlowError`: an API flow sent with browser headers gets a message.
+    badRequestAsMessage: true
   })
   app.post('/self-service/registration', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }
