@@ -3,6 +3,7 @@ import type { RecoveryFlow, UiNode } from '../../schemas/index.js'
 import { answeredChallenge, codeRecipient, codeSubmittedTooOften, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendRecoveryCode } from '../courier.js'
+import { maskCsrfToken } from '../csrf.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, rotateCsrfCookie, uiContainer } from '../flows.js'
 import { errors, normaliseBody, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
@@ -69,8 +70,8 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     // The code proves control of the address, so Kratos marks it verified.
     markVerified(ctx, owner, challenge.address)
     const session = createSession(ctx, request, owner, 'code_recovery')
-    // strategy_recovery.go `recoveryIssueSession`: a new anti-CSRF token before the settings flow is made with it.
-    if (flow.type === 'browser') rotateCsrfCookie(ctx, request, reply)
+    // strategy_recovery.go `recoveryIssueSession`: a new anti-CSRF token, for this flow and the settings flow made next.
+    if (flow.type === 'browser') flow.csrfToken = maskCsrfToken(rotateCsrfCookie(ctx, request, reply))
     const settings = newSettingsFlow(ctx, request, reply, flow.type, owner, { returnTo: flow.returnTo, requestUrl: ctx.url(`/self-service/settings/${flow.type}`) })
     settings.messages.push(texts.recoverySuccessful(session.authenticatedAt + ctx.privilegedSessionMaxAgeMs, ctx.now()))
     const settingsUrl = ctx.uiWith('settings', { flow: settings.id })
