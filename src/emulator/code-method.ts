@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { UiText } from '../schemas/index.js'
 import type { EmulatorContext } from './context.js'
 import { maskCsrfToken } from './csrf.js'
-import { ensureCsrfCookie } from './flows.js'
+import { rotateCsrfCookie } from './flows.js'
 import { randomCode, type CodeChallenge, type RecoveryFlowState, type StoredIdentity, type VerificationFlowState } from './state.js'
 
 // The code method that recovery and verification share, as Kratos' `selfservice/strategy/code` does: a six-digit
@@ -62,8 +62,5 @@ export function answeredChallenge (ctx: EmulatorContext, flow: CodeFlow, code: s
  * this request (a flow created next is masked with it). Returns the flow's new masked token.
  */
 export function regenerateCsrfToken (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): string {
-  delete request.cookies[ctx.csrfCookieName]
-  const token = ensureCsrfCookie(ctx, request, reply)
-  request.cookies[ctx.csrfCookieName] = token
-  return maskCsrfToken(token)
+  return maskCsrfToken(rotateCsrfCookie(ctx, request, reply))
 }

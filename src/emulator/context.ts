@@ -22,7 +22,7 @@ export interface EmulatorOptions extends OAuth2Options {
   host?: string
   /** 0 picks a free port. Default 4433, Kratos' public port. */
   port?: number
-  /** The emulator's public URL, used in `ui.action`, `request_url`, logout URLs, cookie Domain and Secure. */
+  /** The emulator's public URL, used in `ui.action`, `request_url`, logout URLs and cookies' Secure. */
   baseUrl?: string
   /**
    * The base of links in e-mails (verification links), e.g. `<PUBLIC_URL>/.ory` when the emulator sits behind the
@@ -30,6 +30,11 @@ export interface EmulatorOptions extends OAuth2Options {
    * valid `Ory-Base-URL-Rewrite` header uses that header's URL instead.
    */
   courierBaseUrl?: string
+  /**
+   * Kratos' `cookies.domain`: the `Domain` of the session and anti-CSRF cookies. Unset (Kratos' default), they are
+   * host-only cookies of the base URL's host.
+   */
+  cookieDomain?: string
   /** Where the SPA's pages live: `<uiUrl>/login`, `/registration`, `/settings`, `/recovery`, `/verification`, `/error`. */
   uiUrl?: string
   /** Override single UI pages (absolute URLs). */
@@ -236,8 +241,9 @@ export class EmulatorContext {
     return [...configured, this.baseUrl].map(value => new URL(value))
   }
 
-  get cookieDomain (): string {
-    return new URL(this.baseUrl).hostname
+  get cookieDomain (): string | undefined {
+    const domain = this.#options.cookieDomain
+    return domain === undefined || domain === '' ? undefined : domain
   }
 
   get cookieSecure (): boolean {

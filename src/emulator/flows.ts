@@ -13,26 +13,54 @@ import type { FlowKind, FlowOf, FlowState } from './state.js'
 
 type Page = 'login' | 'registration' | 'settings' | 'recovery' | 'verification'
 
-/** The anti-CSRF cookie's token: the one the browser already has, or a new one set now. */
-export function ensureCsrfCookie (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): string {
-  const existing = request.cookies[ctx.csrfCookieName]
-  if (isCsrfToken(existing)) return existing
-  const token = newCsrfToken()
+// A token rotated during this request: later flows of the same request (recovery's settings flow) carry it, as
+// nosurf's `RegenerateToken` also puts the new token in the request's context.
+const rotated = new WeakMap<FastifyRequest, string>()
+
+function setCsrfCookie (ctx: EmulatorContext, reply: FastifyReply, token: string): void {
+  // x/nosurfx/nosurf.go `NosurfBaseCookieHandler`: Domain only when `cookies.domain` is configured.
   reply.setCookie(ctx.csrfCookieName, token, {
     path: '/',
+    ...(ctx.cookieDomain === undefined ? {} : { domain: ctx.cookieDomain }),
     httpOnly: true,
     sameSite: 'lax',
     secure: ctx.cookieSecure,
     // nosurf's default: a year.
     maxAge: 365 * 24 * 60 * 60
   })
+}
+
+/** The anti-CSRF cookie's token: the one the browser already has, or a new one set now. */
+export function ensureCsrfCookie (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): string {
+  const fresh = rotated.get(request)
+  if (fresh !== undefined) return fresh
+  const existing = request.cookies[ctx.csrfCookieName]
+  if (isCsrfToken(existing)) return existing
+  const token = newCsrfToken()
+  setCsrfCookie(ctx, reply, token)
+  return token
+}
+
+/**
+ * nosurf's `RegenerateToken`, which Kratos calls when a session cookie is issued (session/manager_http.go
+ * `IssueCookie`), on logout (selfservice/flow/logout/handler.go `completeLogout`) and when recovery signs the user in
+ * (selfservice/strategy/code/strategy_recovery.go `recoveryIssueSession`): a new token in a new cookie, so a token
+ * read before the change of identity proves nothing after it. Once per request: a second call keeps the first's token.
+ */
+export function rotateCsrfCookie (ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): string {
+  const fresh = rotated.get(request)
+  if (fresh !== undefined) return fresh
+  const token = newCsrfToken()
+  rotated.set(request, token)
+  setCsrfCookie(ctx, reply, token)
   return token
 }
 
 /** Kratos' `x.CSRFErrorReason`: one error id, with a reason that tells a developer what was wrong. */
 export function csrfError (ctx: EmulatorContext, request: FastifyRequest, sentToken: string | undefined): OryHttpError {
+  // x/nosurfx/nosurf.go `CSRFErrorReason` tells AJAX by `Sec-Fetch-Mode` alone, not by `Accept`.
   const secFetchMode = request.headers['sec-fetch-mode']
-  const ajax = secFetchMode === 'cors' || secFetchMode === 'no-cors' || wantsJson(request)
+  const ajax = secFetchMode === 'cors' || secFetchMode === 'same-origin'
   const hint = ajax
     ? 'We detected an AJAX call, please ensure that CORS is enabled and configured correctly, and that your AJAX code sends cookies and has credentials enabled. For further debugging, check your browser\'s network tab to see what cookies are included or excluded.'
     : 'We detected a regular browser or server-side call. To debug browser calls check your browser\'s network tab to see what cookies are included or excluded. If you are calling from a server ensure that the appropriate cookies are being forwarded and that the SDK method is called correctly.'
@@ -141,19 +169,36 @@ export function checkFetchCsrf (ctx: EmulatorContext, request: FastifyRequest, f
   }
 }
 
+// selfservice/flow/request.go `EnsureCSRF`: cookies Cloudflare sets (`__cf…`, `_cf…`, `cf_…`) are not the client's.
+const CLOUDFLARE_COOKIE = /^(?:__cf|_cf|cf_)/
+
+/**
+ * Kratos' `flow.EnsureCSRF` for an API flow: it has no cookie jar and so no anti-CSRF token; instead a request that
+ * looks like a browser's (an `Origin` header, or cookies other than Cloudflare's) is refused with a 400, which keeps
+ * a page from making a browser complete a native flow.
+ */
+export function browserHeadersOnApiFlow (request: FastifyRequest): OryHttpError | undefined {
+  if (typeof request.headers.origin === 'string' && request.headers.origin !== '') {
+    return errors.badRequest('The HTTP Request Header included the "Origin" key, indicating that this request was made as part of an AJAX request in a Browser. The flow however was initiated as an API request. To prevent potential misuse and mitigate several attack vectors including CSRF, the request has been blocked. Please consult the documentation.')
+  }
+  const cookies = Object.keys(request.cookies).filter(name => !CLOUDFLARE_COOKIE.test(name))
+  if (cookies.length > 0) {
+    return new OryHttpError(400, {
+      reason: 'The HTTP Request Header included the "Cookie" key, indicating that this request was made by a Browser. The flow however was initiated as an API request. To prevent potential misuse and mitigate several attack vectors including CSRF, the request has been blocked. Please consult the documentation.',
+      details: { 'found cookies': cookies }
+    })
+  }
+  return undefined
+}
+
 /**
  * Kratos' `flow.EnsureCSRF` on submit. Browser flows: the `csrf_token` field (or `X-CSRF-Token`) must match the
- * anti-CSRF cookie. API flows have no cookie jar, so instead a request that looks like a browser's (an `Origin`
- * header, or cookies) is refused, which keeps a browser from being tricked into completing a native flow.
+ * anti-CSRF cookie. API flows: see `browserHeadersOnApiFlow`.
  */
 export function checkSubmitCsrf (ctx: EmulatorContext, request: FastifyRequest, flow: FlowState, body: Record<string, unknown>): void {
   if (flow.type === 'api') {
-    if (typeof request.headers.origin === 'string' && request.headers.origin !== '') {
-      throw errors.badRequest('The HTTP Request Header included the "Origin" key, indicating that this request was made as part of an AJAX request in a Browser. The flow however was initiated as an API request. To prevent potential misuse and mitigate several attack vectors including CSRF, the request has been blocked. Please consult the documentation.')
-    }
-    if (Object.keys(request.cookies).length > 0) {
-      throw errors.badRequest('The HTTP Request Header included the "Cookie" key, indicating that this request was made by a Browser. The flow however was initiated as an API request. To prevent potential misuse and mitigate several attack vectors including CSRF, the request has been blocked. Please consult the documentation.')
-    }
+    const refused = browserHeadersOnApiFlow(request)
+    if (refused !== undefined) throw refused
     return
   }
   const header = request.headers['x-csrf-token']

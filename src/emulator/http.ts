@@ -145,17 +145,30 @@ export function negotiate (accept: string | undefined, offers: readonly string[]
   return best
 }
 
+// x/isjsonrequest.go's offers: `text/*` and `*/*` are listed before `application/json`, so only a client that prefers
+// JSON (or sends a JSON body) is one; fetch()'s default `Accept: */*`, and no `Accept` at all, are a browser.
+const JSON_REQUEST_OFFERS = ['text/html', 'text/*', '*/*', 'application/json'] as const
+
 /**
- * Kratos' `x.IsJSONRequest`: an AJAX call (fetch's default `Accept: *\/*`, or `application/json`) gets JSON; a
- * browser navigating (`Accept: text/html,…`) or a request without `Accept` gets redirects.
+ * Kratos' `x.IsJSONRequest` (x/isjsonrequest.go): `application/json` wins the negotiation, or the request's
+ * `Content-Type` is exactly `application/json`. What submits, logout and the flow error paths go by.
  */
 export function wantsJson (request: FastifyRequest): boolean {
-  return negotiate(request.headers.accept, ['application/json', 'text/html', 'text/*', '*/*'], 'text/*') === 'application/json'
+  return negotiate(request.headers.accept, JSON_REQUEST_OFFERS, 'text/html') === 'application/json' ||
+    request.headers['content-type'] === 'application/json'
 }
 
-/** Kratos' `x.AcceptToRedirectOrJSON`: JSON for AJAX, a 303 for browsers. */
+/**
+ * Kratos' `x.AcceptsJSON` (x/http.go): `Accept` alone, negotiated between `text/html` and `application/json`. What a
+ * browser init answers by (`x.SendFlowCompletedAsRedirectOrJSON`), so a JSON body's `Content-Type` does not count there.
+ */
+export function acceptsJson (request: FastifyRequest): boolean {
+  return negotiate(request.headers.accept, ['text/html', 'application/json'], 'text/html') === 'application/json'
+}
+
+/** Kratos' `x.SendFlowCompletedAsRedirectOrJSON`: JSON when the client accepts it, a 303 otherwise. */
 export function redirectOrJson (request: FastifyRequest, reply: FastifyReply, body: unknown, location: string, status = 200): FastifyReply {
-  if (wantsJson(request)) return reply.code(status).send(body)
+  if (acceptsJson(request)) return reply.code(status).send(body)
   return reply.code(303).header('location', location).send()
 }
 

@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Session } from '../schemas/index.js'
 import { SESSION_COOKIE, type EmulatorContext } from './context.js'
+import { rotateCsrfCookie } from './flows.js'
 import { identityJson, iso } from './identities.js'
 import { randomToken, type AuthenticationMethod, type StoredIdentity, type StoredSession } from './state.js'
 
@@ -47,42 +48,71 @@ export function createSession (ctx: EmulatorContext, request: FastifyRequest, id
   return session
 }
 
-/** Re-authentication (`refresh=true` login, recovery): a fresh `authenticated_at` and one more method. */
-export function reauthenticate (ctx: EmulatorContext, session: StoredSession, method: AuthenticationMethod): void {
+/**
+ * Re-authentication of the session a `refresh=true` login was started with: session/manager_http.go
+ * `ActivateSession`, which login's `PostLoginHook` runs on it, renews `issued_at`, `authenticated_at` and `expires_at`
+ * (a full lifespan from now) and records the device; the method joins the session's AMR.
+ */
+export function reauthenticate (ctx: EmulatorContext, request: FastifyRequest, session: StoredSession, method: AuthenticationMethod): void {
   const now = ctx.now()
+  session.issuedAt = now
   session.authenticatedAt = now
+  session.expiresAt = now + ctx.sessionLifespanMs
   session.methods.push({ method, aal: 'aal1', completedAt: now })
+  session.devices.push({
+    id: randomUUID(),
+    ipAddress: request.ip,
+    ...(typeof request.headers['user-agent'] === 'string' ? { userAgent: request.headers['user-agent'] } : {})
+  })
 }
 
-export function sessionTokenFromRequest (request: FastifyRequest): string | undefined {
-  const header = request.headers['x-session-token']
-  if (typeof header === 'string' && header !== '') return header
+function bearerToken (request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization
   if (typeof authorization === 'string' && /^bearer /i.test(authorization)) return authorization.slice(7).trim()
   return undefined
 }
 
+function cookieToken (ctx: EmulatorContext, request: FastifyRequest): string | undefined {
+  const cookie = request.cookies[SESSION_COOKIE]
+  return cookie === undefined ? undefined : unseal(ctx, cookie)
+}
+
 /**
- * The session a request carries, as Kratos finds it: the `X-Session-Token` header (or a bearer token) first, then
- * the session cookie. Inactive, expired and disabled-identity sessions count as none.
+ * The session token a request carries, in session/manager_http.go `extractToken`'s order: the `X-Session-Token`
+ * header, then the session cookie, then an `Authorization: Bearer` token. `token: false` reads the cookie only.
+ */
+function tokenFromRequest (ctx: EmulatorContext, request: FastifyRequest, options: { cookie?: boolean, token?: boolean }): string | undefined {
+  const header = request.headers['x-session-token']
+  if (options.token !== false && typeof header === 'string' && header !== '') return header
+  const cookie = options.cookie === false ? undefined : cookieToken(ctx, request)
+  if (cookie !== undefined) return cookie
+  return options.token === false ? undefined : bearerToken(request)
+}
+
+/**
+ * The session a request carries, as Kratos' `FetchFromRequest` finds it (see `tokenFromRequest`). Inactive, expired
+ * and disabled-identity sessions count as none.
  */
 export function sessionFromRequest (ctx: EmulatorContext, request: FastifyRequest, options: { cookie?: boolean, token?: boolean } = {}): StoredSession | undefined {
-  let token: string | undefined
-  if (options.token !== false) token = sessionTokenFromRequest(request)
-  if (token === undefined && options.cookie !== false) {
-    const cookie = request.cookies[SESSION_COOKIE]
-    if (cookie !== undefined) token = unseal(ctx, cookie)
-  }
+  const token = tokenFromRequest(ctx, request, options)
   if (token === undefined) return undefined
   const session = ctx.state.sessionByToken(token)
   return session !== undefined && isUsable(ctx, session) ? session : undefined
 }
 
-function cookieBase (ctx: EmulatorContext): { path: string, domain: string, httpOnly: true, sameSite: 'lax', secure: boolean } {
-  return { path: '/', domain: ctx.cookieDomain, httpOnly: true, sameSite: 'lax', secure: ctx.cookieSecure }
+function cookieBase (ctx: EmulatorContext): { path: string, domain?: string, httpOnly: true, sameSite: 'lax', secure: boolean } {
+  // session/manager_http.go `IssueCookie`: Domain only when `session.cookie.domain` (or `cookies.domain`) is set.
+  return { path: '/', ...(ctx.cookieDomain === undefined ? {} : { domain: ctx.cookieDomain }), httpOnly: true, sameSite: 'lax', secure: ctx.cookieSecure }
 }
 
+/**
+ * session/manager_http.go `IssueCookie`: the session cookie, and a new anti-CSRF token unless the request was already
+ * signed in as the same identity (a `refresh=true` login keeps it).
+ */
 export function setSessionCookie (ctx: EmulatorContext, reply: FastifyReply, session: StoredSession): void {
+  const request = reply.request
+  const prior = sessionFromRequest(ctx, request)
+  if (prior?.identityId !== session.identityId) rotateCsrfCookie(ctx, request, reply)
   reply.setCookie(SESSION_COOKIE, seal(ctx, session.token), {
     ...cookieBase(ctx),
     expires: new Date(session.expiresAt),

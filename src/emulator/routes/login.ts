@@ -85,7 +85,7 @@ export async function loginRoutes (app: FastifyInstance, { ctx }: { ctx: Emulato
     const refreshed = flow.refresh ? ctx.state.sessions.get(flow.sessionId ?? '') : undefined
     let session: StoredSession
     if (refreshed !== undefined && refreshed.identityId === identity.id && current?.id === refreshed.id) {
-      reauthenticate(ctx, refreshed, 'password')
+      reauthenticate(ctx, request, refreshed, 'password')
       session = refreshed
     } else {
       session = createSession(ctx, request, identity, 'password')
@@ -111,6 +111,7 @@ export async function loginRoutes (app: FastifyInstance, { ctx }: { ctx: Emulato
     kind: 'login',
     session: {
       signedIn: 'refused',
+      by: 'login-handler',
       // Kratos' `refresh=true`: a signed-in user signs in again, to re-authenticate the session.
       unless: { init: request => queryString(request, 'refresh') === 'true', submit: flow => flow.refresh }
     },
@@ -121,7 +122,9 @@ export async function loginRoutes (app: FastifyInstance, { ctx }: { ctx: Emulato
       refresh: expired?.refresh ?? queryString(request, 'refresh') === 'true'
     }),
     methods: { password: signInWithPassword },
-    completedCheck: 'before-method'
+    completedCheck: 'before-method',
+    // selfservice/flow/login/error.go `WriteFlowError`: an API flow sent with browser headers gets a message.
+    badRequestAsMessage: true
   })
   app.post('/self-service/login', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }

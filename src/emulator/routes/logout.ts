@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { LogoutFlow } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
-import { checkReturnTo, forwardError } from '../flows.js'
+import { checkReturnTo, forwardError, rotateCsrfCookie } from '../flows.js'
 import { errors, normaliseBody, OryHttpError, queryString, seeOther, stringField, wantsJson } from '../http.js'
 import { clearSessionCookie, sessionFromRequest } from '../sessions.js'
 
@@ -9,15 +9,22 @@ import { clearSessionCookie, sessionFromRequest } from '../sessions.js'
 // session's logout token and open it; native apps revoke their session token.
 
 export async function logoutRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
+  // selfservice/flow/logout/handler.go `createBrowserLogoutFlow`: the session as `FetchFromRequest` finds it; its
+  // errors go through the error manager (`errorx.Forward`), so a browser is sent to the error page.
   app.get('/self-service/logout/browser', async (request, reply) => {
-    const returnTo = checkReturnTo(ctx, queryString(request, 'return_to'))
-    const session = sessionFromRequest(ctx, request, { token: false })
-    if (session === undefined) throw errors.sessionInactive()
-    const flow: LogoutFlow = {
-      logout_token: session.logoutToken,
-      logout_url: ctx.url('/self-service/logout', { token: session.logoutToken, return_to: returnTo })
+    try {
+      const session = sessionFromRequest(ctx, request)
+      if (session === undefined) throw errors.sessionInactive()
+      const returnTo = checkReturnTo(ctx, queryString(request, 'return_to'))
+      const flow: LogoutFlow = {
+        logout_token: session.logoutToken,
+        logout_url: ctx.url('/self-service/logout', { token: session.logoutToken, return_to: returnTo })
+      }
+      return reply.send(flow)
+    } catch (err) {
+      if (err instanceof OryHttpError) return forwardError(ctx, request, reply, err)
+      throw err
     }
-    return reply.send(flow)
   })
 
   app.get('/self-service/logout', async (request, reply) => {
@@ -34,6 +41,8 @@ export async function logoutRoutes (app: FastifyInstance, { ctx }: { ctx: Emulat
       }
       session.active = false
       clearSessionCookie(ctx, reply)
+      // `completeLogout`: a new anti-CSRF token, so one read while signed in is no use afterwards.
+      rotateCsrfCookie(ctx, request, reply)
       if (wantsJson(request)) return reply.code(204).send()
       return seeOther(reply, returnTo)
     } catch (err) {

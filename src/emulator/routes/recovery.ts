@@ -68,10 +68,9 @@ export async function recoveryRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     challenge.used = true
     // The code proves control of the address, so Kratos marks it verified.
     markVerified(ctx, owner, challenge.address)
-    // Kratos' `recoveryIssueSession` (selfservice/strategy/code/strategy_recovery.go) gives a browser flow a new
-    // anti-CSRF token first; the settings flow made next carries it too.
-    if (flow.type === 'browser') flow.csrfToken = regenerateCsrfToken(ctx, request, reply)
     const session = createSession(ctx, request, owner, 'code_recovery')
+    // strategy_recovery.go `recoveryIssueSession`: a new anti-CSRF token, for this flow and the settings flow made next.
+    if (flow.type === 'browser') flow.csrfToken = regenerateCsrfToken(ctx, request, reply)
     const settings = newSettingsFlow(ctx, request, reply, flow.type, owner, { returnTo: flow.returnTo, requestUrl: ctx.url(`/self-service/settings/${flow.type}`) })
     settings.messages.push(texts.recoverySuccessful(session.authenticatedAt + ctx.privilegedSessionMaxAgeMs, ctx.now()))
     const settingsUrl = ctx.uiWith('settings', { flow: settings.id })

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { RegistrationFlow, SuccessfulNativeRegistration } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
-import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, uiContainer } from '../flows.js'
+import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, returnToOrDefault, rotateCsrfCookie, uiContainer } from '../flows.js'
 import { normaliseBody, seeOther, stringField, wantsJson } from '../http.js'
 import { DEFAULT_SCHEMA_ID } from '../identity-schema.js'
 import { createIdentity, identityJson, schemaFor } from '../identities.js'
@@ -65,6 +65,9 @@ export async function registrationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     if (session !== undefined && flow.type === 'api') {
       continueWith.push({ action: 'set_ory_session_token', ory_session_token: session.token })
     }
+    // selfservice/hook/verification.go: a registration's verification flows get a regenerated anti-CSRF token, the one
+    // the session cookie is issued with (rotated once per request, see `rotateCsrfCookie`).
+    if (flow.type === 'browser') rotateCsrfCookie(ctx, request, reply)
     for (const verification of startVerification(ctx, request, reply, identity, flow)) {
       continueWith.push({
         action: 'show_verification_ui',
@@ -95,7 +98,9 @@ export async function registrationRoutes (app: FastifyInstance, { ctx }: { ctx: 
       kind: 'registration', state: 'choose_method'
     }),
     methods: { password: signUpWithPassword },
-    completedCheck: 'before-method'
+    completedCheck: 'before-method',
+    // selfservice/flow/registration/error.go `WriteFlowError`: an API flow sent with browser headers gets a message.
+    badRequestAsMessage: true
   })
   app.post('/self-service/registration', async (request, reply) => await submit(request, reply, () => normaliseBody(request.body)))
 }

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { UiText } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import {
-  checkFetchCsrf, checkReturnTo, checkSubmitCsrf, fetchExpiredError, findFlow, flowIdFrom, forwardError, isExpired,
+  browserHeadersOnApiFlow, checkFetchCsrf, checkReturnTo, checkSubmitCsrf, fetchExpiredError, findFlow, flowIdFrom, forwardError, isExpired,
   respondExpired, respondInvalid, resetMessages
 } from '../flows.js'
-import { errors, OryHttpError, queryString, redirectOrJson, seeOther, stringField, wantsJson } from '../http.js'
+import { acceptsJson, errors, OryHttpError, queryString, redirectOrJson, seeOther, stringField, wantsJson } from '../http.js'
 import { sessionFromRequest } from '../sessions.js'
 import type { FlowKind, FlowOf, FlowState, StoredSession } from '../state.js'
-import { flowTexts } from '../ui.js'
+import { flowTexts, texts } from '../ui.js'
 
 // The endpoints every self-service flow has, in the order Kratos' handlers run their checks: init
 // (`/self-service/<kind>/browser` and `/api`), fetch (`/flows`) and submit. A flow kind's module describes what is
@@ -20,13 +20,16 @@ type FlowType = 'browser' | 'api'
  * Who may run a flow of this kind:
  * - `refused`: login, registration and recovery are for signed-out users. Kratos sends a signed-in browser on (to the
  *   checked `return_to` on init, to the default return URL on submit) and tells others `session_already_available`;
- *   `unless` lets one through (login's `refresh=true`, which re-authenticates the session).
+ *   `unless` lets one through (login's `refresh=true`, which re-authenticates the session). `by` is who refuses:
+ *   login's own handler (selfservice/flow/login/handler.go) answers its init by `x.AcceptsJSON` and a submit with the
+ *   flow, the error a message on it (`ErrorHandler.WriteFlowError`); for the others session/handler.go
+ *   `IsNotAuthenticated` (or the handler, alike) answers with the bare error.
  * - `required`: settings needs a session (a browser is sent to sign in), and only the identity that started
  *   the flow may fetch or submit it (`security_identity_mismatch`); that check stands in for the fetch's anti-CSRF one.
  * - `ignored`: verification works signed in or out, as Kratos' does.
  */
 export type SessionRule<F> =
-  | { signedIn: 'refused', unless?: { init: (request: FastifyRequest) => boolean, submit: (flow: F) => boolean } }
+  | { signedIn: 'refused', by?: 'login-handler', unless?: { init: (request: FastifyRequest) => boolean, submit: (flow: F) => boolean } }
   | { signedIn: 'required', owner: (flow: F) => string }
   | { signedIn: 'ignored' }
 
@@ -61,6 +64,11 @@ export interface SelfServiceFlow<K extends FlowKind> {
    * can be submitted again, so it has none.
    */
   completedCheck?: 'before-method' | 'after-method'
+  /**
+   * Whether the kind's error handler turns a 400 into a message on the flow (ui/container/container.go `ParseError`:
+   * id 4000001 with the error's reason), as login's and registration's do for an API flow sent with browser headers.
+   */
+  badRequestAsMessage?: boolean
 }
 
 export type SubmitFlow = (
@@ -68,13 +76,15 @@ export type SubmitFlow = (
 ) => Promise<FastifyReply>
 
 /**
- * A browser navigating is sent to `location` (settled first, so a forbidden `return_to` is reported even to AJAX);
- * AJAX and native clients get `err`.
+ * A browser is sent to `location` (settled first, so a forbidden `return_to` is reported even to AJAX); AJAX and
+ * native clients get `err`. `json` tells which: `wantsJson` (`x.IsJSONRequest`) or, for login's init, `acceptsJson`.
  */
-function turnAway (request: FastifyRequest, reply: FastifyReply, type: FlowType, location: () => string, err: OryHttpError): FastifyReply {
+function turnAway (
+  request: FastifyRequest, reply: FastifyReply, type: FlowType, location: () => string, err: OryHttpError, json = wantsJson
+): FastifyReply {
   if (type === 'api') throw err
   const to = location()
-  if (wantsJson(request)) throw err
+  if (json(request)) throw err
   return seeOther(reply, to)
 }
 
@@ -90,14 +100,14 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
   const init = (type: FlowType) => async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     try {
       spec.checkInit?.(request)
-      // The API init reads the session token only. The browser init of a signed-out flow reads the cookie only;
-      // settings' reads either, as every submit does.
-      const session = rule.signedIn === 'ignored'
-        ? undefined
-        : sessionFromRequest(ctx, request, type === 'api' ? { cookie: false } : rule.signedIn === 'refused' ? { token: false } : {})
+      // Browser and API inits alike look for the session with `FetchFromRequest` (X-Session-Token, cookie, bearer):
+      // an API init with only a session cookie is signed in too.
+      const session = rule.signedIn === 'ignored' ? undefined : sessionFromRequest(ctx, request)
       if (rule.signedIn === 'refused' && session !== undefined && rule.unless?.init(request) !== true) {
         const returnTo = (): string => checkReturnTo(ctx, queryString(request, 'return_to')) ?? ctx.ui('defaultReturn')
-        return turnAway(request, reply, type, returnTo, errors.alreadyLoggedIn())
+        // login/handler.go `createBrowserLoginFlow` answers with `x.SendFlowCompletedAsRedirectOrJSON`.
+        const json = rule.by === 'login-handler' ? acceptsJson : wantsJson
+        return turnAway(request, reply, type, returnTo, errors.alreadyLoggedIn(), json)
       }
       if (rule.signedIn === 'required' && session === undefined) {
         // Kratos' settings init (selfservice/flow/settings/handler.go, `RegisterPublicRoutes`) sends a browser to its
@@ -145,7 +155,17 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
       const found = flow = findFlow(ctx, kind, flowIdFrom(request, 'flow'))
       const body = readBody()
       const session = rule.signedIn === 'ignored' ? undefined : sessionFromRequest(ctx, request)
+      const refuse = (message: UiText): FastifyReply => {
+        found.messages.push(message)
+        return respondInvalid(ctx, request, reply, found, kind, spec.json(found))
+      }
       if (rule.signedIn === 'refused' && session !== undefined && rule.unless?.submit(found) !== true) {
+        // login/handler.go `updateLoginFlow`: a browser is sent to the default return URL; AJAX and API clients get
+        // the flow back with the error as its message (`WriteFlowError` → `ParseError`), not a bare error.
+        if (rule.by === 'login-handler' && (found.type === 'api' || wantsJson(request))) {
+          resetMessages(found)
+          return refuse(texts.generic(errors.alreadyLoggedIn().fields.reason!))
+        }
         return turnAway(request, reply, found.type, () => ctx.ui('defaultReturn'), errors.alreadyLoggedIn())
       }
       if (rule.signedIn === 'required') {
@@ -157,13 +177,16 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
         replacement.messages.push(messages.expired(found.expiresAt, ctx.now()))
         return respondExpired(ctx, request, reply, found, replacement, kind)
       }
+      if (checkCsrf && spec.badRequestAsMessage === true && found.type === 'api') {
+        const refused = browserHeadersOnApiFlow(request)
+        if (refused !== undefined) {
+          resetMessages(found)
+          return refuse(texts.generic(refused.fields.reason!))
+        }
+      }
       if (checkCsrf) checkSubmitCsrf(ctx, request, found, body)
       resetMessages(found)
       spec.reset?.(found)
-      const refuse = (message: UiText): FastifyReply => {
-        found.messages.push(message)
-        return respondInvalid(ctx, request, reply, found, kind, spec.json(found))
-      }
       const completed = (found as FlowState).state === 'passed_challenge' ? messages.alreadyCompleted : undefined
       if (completed !== undefined && spec.completedCheck === 'before-method') return refuse(completed())
       const method = spec.methodOf === undefined ? stringField(body, 'method') : spec.methodOf(body)

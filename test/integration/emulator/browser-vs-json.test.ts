@@ -1,8 +1,9 @@
 import { frontend } from '../../../src/ory/index.js'
 import { CookieJar, csrfToken, emulatorTest, PASSWORD, queryOf, signUpNative } from '../../helpers/emulator.js'
 
-// Kratos answers a browser navigating (Accept: text/html, or no Accept) with 303 redirects and an AJAX call
-// (Accept: application/json, or fetch's */*) with JSON.
+// Kratos answers a browser navigating (Accept: text/html, fetch's */*, or no Accept) with 303 redirects and an AJAX
+// call (Accept: application/json) with JSON: x/isjsonrequest.go `IsJSONRequest` offers text/html, text/* and */*
+// before application/json.
 emulatorTest('browsers get 303 redirects, AJAX calls get 200 JSON', async (t, emu) => {
   const { client } = emu
   await signUpNative(client, 'ada@example.com')
@@ -13,7 +14,7 @@ emulatorTest('browsers get 303 redirects, AJAX calls get 200 JSON', async (t, em
   t.match(String(navigating.headers.location), /^http:\/\/127\.0\.0\.1:4000\/login\?flow=[0-9a-f-]{36}$/)
 
   const fetchDefault = await frontend.createBrowserLoginFlow(client, {}, { headers: { accept: '*/*' } })
-  t.equal(fetchDefault.status, 200, 'fetch()\'s default Accept counts as AJAX, as in Kratos')
+  t.equal(fetchDefault.status, 303, 'fetch()\'s default Accept is a browser, as in Kratos (x/isjsonrequest.go `IsJSONRequest`)')
   const json = await frontend.createBrowserLoginFlow(client)
   t.equal(json.status, 200)
   if (json.status !== 200) return

@@ -33,7 +33,9 @@ t.test('@ory/client-fetch FrontendApi against the BFF: register, log in, whoami,
     jar.store(res.headers.getSetCookie())
     return res
   }
-  const ory = new FrontendApi(new Configuration({ basePath: `${origin}/.ory`, credentials: 'include', fetchApi: fetchWithJar }))
+  // The SDK sends no Accept, and Kratos treats fetch's `*/*` as a browser and redirects (x/isjsonrequest.go
+  // `IsJSONRequest`): an SPA asks for JSON through the SDK's configuration.
+  const ory = new FrontendApi(new Configuration({ basePath: `${origin}/.ory`, credentials: 'include', fetchApi: fetchWithJar, headers: { Accept: 'application/json' } }))
   const csrf = (nodes: Array<{ attributes: unknown }>): string => {
     const node = nodes.find(n => (n.attributes as UiNodeInputAttributes).name === 'csrf_token')
     return String((node?.attributes as UiNodeInputAttributes).value)
