@@ -129,7 +129,7 @@ export async function startElementsStack (t: Test, testName: string): Promise<El
     }
     scope.cspListening = true
     scope.document.addEventListener('securitypolicyviolation', event => {
-      void scope.reportCspViolation(`${event.effectiveDirective} ${event.blockedURI}`)
+      scope.reportCspViolation(`${event.effectiveDirective} ${event.blockedURI}`).catch(() => {})
     })
   })
   const client = createOryClient({ url: stack.emulator!.url, retry: false })
@@ -137,11 +137,15 @@ export async function startElementsStack (t: Test, testName: string): Promise<El
 
   const step = async (name: string, fn: (t: Test) => Promise<void>): Promise<void> => {
     await t.test(name, async st => {
+      let threw = false
       try {
         await fn(st)
         await checkPage(st, session.page, violations)
+      } catch (err) {
+        threw = true
+        throw err
       } finally {
-        if (!st.passing()) {
+        if (threw || !st.passing()) {
           const path = await screenshot(session.page, `${slug(testName)}-${slug(name)}`)
           if (path !== undefined) st.comment(`screenshot: ${path}`)
         }
