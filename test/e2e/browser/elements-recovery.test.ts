@@ -7,9 +7,9 @@ const EMAIL = 'dorothy@example.com'
 const PASSWORD = 'a passphrase that was forgotten'
 const NEW_PASSWORD = 'a passphrase chosen after recovery'
 
-// Ory Elements' Recovery component through the BFF: ask for a code, enter the one from the e-mail, land in the
-// settings flow Ory opens for the recovered session (with its "change your password within N minutes" message), set a
-// new password, sign out.
+// Ory Elements' Recovery component through the BFF: ask for a code, enter a wrong one, then the one from the e-mail,
+// land in the settings flow Ory opens for the recovered session (with its "change your password within N minutes"
+// message), set a new password, sign out.
 t.test('Ory Elements recovers an account by code, sets a new password and signs out through the BFF', async t => {
   const s = await startElementsStack(t, 'recovery')
   const { page, origin } = s
@@ -25,6 +25,17 @@ t.test('Ory Elements recovers an account by code, sets a new password and signs 
     // Kratos text/message_recovery.go: InfoSelfServiceRecoveryEmailWithCodeSent.
     await page.getByTestId('ory/message/1060003').waitFor()
     t.match(await visibleText(page), /code has been sent/)
+  })
+
+  await s.step('a wrong code shows Ory\'s message and keeps the form', async t => {
+    const code = await s.lastCode(EMAIL)
+    await page.getByTestId('ory/form/node/input/code').fill(code === '000000' ? '111111' : '000000')
+    await page.locator('button[name="method"][value="code"]').click()
+    // Kratos selfservice/strategy/code/strategy_recovery.go (recoveryUseCode): 200 with the flow and
+    // text/message_validation.go's NewErrorValidationRecoveryCodeInvalidOrAlreadyUsed.
+    await page.getByTestId('ory/message/4060006').waitFor()
+    t.match(await visibleText(page), /code is invalid or has already been used/)
+    t.match(page.url(), new RegExp(`^${origin}/recovery\\?flow=`), 'still on the recovery page')
   })
 
   await s.step('the code from the e-mail leads to the settings flow of the recovered session', async t => {

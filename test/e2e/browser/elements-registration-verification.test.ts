@@ -6,8 +6,8 @@ const EMAIL = 'grace@example.com'
 const PASSWORD = 'a long and unguessable passphrase 7'
 
 // Ory Elements' Registration and Verification components, in a custom React SPA served from STATIC_DIR, through the
-// BFF's /.ory mirror: sign up, follow Ory's continue_with to the verification flow, enter the code from the e-mail,
-// see the session on the home page, sign out.
+// BFF's /.ory mirror: sign up, follow Ory's continue_with to the verification flow, enter a wrong code, then the code
+// from the e-mail, see the session on the home page, sign out.
 t.test('Ory Elements signs up, verifies the address by code, shows the session and signs out through the BFF', async t => {
   const s = await startElementsStack(t, 'registration-verification')
   const { page, origin } = s
@@ -31,6 +31,17 @@ t.test('Ory Elements signs up, verifies the address by code, shows the session a
     // Kratos text/message_verification.go: InfoSelfServiceVerificationEmailWithCodeSent.
     await page.getByTestId('ory/message/1080003').waitFor()
     t.match(await visibleText(page), /code has been sent/)
+  })
+
+  await s.step('a wrong code shows Ory\'s message and keeps the form', async t => {
+    const code = await s.lastCode(EMAIL)
+    await page.getByTestId('ory/form/node/input/code').fill(code === '000000' ? '111111' : '000000')
+    await page.locator('button[name="method"][value="code"]').click()
+    // Kratos selfservice/strategy/code/strategy_verification.go (verificationUseCode): 200 with the flow and
+    // text/message_validation.go's NewErrorValidationVerificationCodeInvalidOrAlreadyUsed.
+    await page.getByTestId('ory/message/4070006').waitFor()
+    t.match(await visibleText(page), /code is invalid or has already been used/)
+    t.equal(await page.getByTestId('ory/form/node/input/code').count(), 1, 'the code can be entered again')
   })
 
   await s.step('the code from the e-mail verifies the address', async t => {
