@@ -75,8 +75,11 @@ export async function elementsBundle (): Promise<string> {
 export interface ElementsStack extends Stack, BrowserSession {
   /** Every `securitypolicyviolation` event of every document the page loaded, as `directive blocked-uri`. */
   violations: string[]
-  /** Runs a step as a subtest, then checks the page (see checkPage); a failed step leaves a screenshot behind. */
-  step: (name: string, fn: (t: Test) => Promise<void>) => Promise<void>
+  /**
+   * Runs a step as a subtest, then checks the page (see checkPage); a failed step leaves a screenshot behind. `todo`
+   * marks a step that fails for a known reason outside the suite (tap reports it, the run still passes).
+   */
+  step: (name: string, fn: (t: Test) => Promise<void>, options?: { todo?: string }) => Promise<void>
   /** A client of the emulator itself (admin APIs, native flows), for setting up and checking a test. */
   client: OryClient
   /** The latest six-digit code the emulator's courier sent to `recipient`, read through the courier admin API. */
@@ -135,8 +138,8 @@ export async function startElementsStack (t: Test, testName: string): Promise<El
   const client = createOryClient({ url: stack.emulator!.url, retry: false })
   t.teardown(async () => await client.close())
 
-  const step = async (name: string, fn: (t: Test) => Promise<void>): Promise<void> => {
-    await t.test(name, async st => {
+  const step = async (name: string, fn: (t: Test) => Promise<void>, options: { todo?: string } = {}): Promise<void> => {
+    await t.test(name, options, async st => {
       let threw = false
       try {
         await fn(st)

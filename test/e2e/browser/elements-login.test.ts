@@ -55,6 +55,17 @@ t.test('Ory Elements signs in through the BFF: wrong password, return_to, refres
     t.ok(Date.parse(after) > Date.parse(before), `authenticated_at moved on (${before} → ${after})`)
   })
 
+  // Kratos answers a browser navigation whose return_to is not allowed with a 303 to the error UI
+  // (selfservice/flow/login/handler.go createBrowserLoginFlow → errorx.Manager.Forward); the BFF's mirror refuses
+  // the return_to itself with a 400 JSON body (src/routes/ory-mirror/context.ts returnToForbidden), which the browser
+  // shows as raw JSON.
+  await s.step('a return_to outside the allowlist ends on the error page, rendered by Elements', async t => {
+    await page.goto(`${origin}/login?return_to=${encodeURIComponent('https://elsewhere.example/')}`)
+    await page.getByTestId('ory/screen/error').waitFor({ timeout: 5000 })
+    t.match(page.url(), new RegExp(`^${origin}/error\\?id=`))
+    t.match(await visibleText(page), /return_to/)
+  }, { todo: 'the BFF answers a forbidden return_to on a browser navigation with JSON, not a redirect to the error UI' })
+
   t.same(s.problems, [], 'no script error, console error or failed request')
   t.same(s.requests.filter(url => !url.startsWith(`${origin}/`)), [], 'the browser only ever talked to the BFF\'s origin')
 
