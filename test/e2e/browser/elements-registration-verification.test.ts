@@ -62,10 +62,22 @@ t.test('Ory Elements signs up, verifies the address by code, shows the session a
     t.equal(await page.locator('#session-email').textContent(), EMAIL)
   })
 
+  let logoutUrl: string | null = null
   await s.step('sign out with the logout URL of createBrowserLogoutFlow', async t => {
+    logoutUrl = await page.locator('#logout').getAttribute('href')
+    t.match(logoutUrl, new RegExp(`^${origin}/\\.ory/self-service/logout\\?token=`))
     await page.locator('#logout').click()
     await page.locator('#session-status').filter({ hasText: 'signed out' }).waitFor()
     t.equal((await s.context.cookies(origin)).find(cookie => cookie.name === 'ory_kratos_session'), undefined, 'the session cookie is gone')
+  })
+
+  await s.step('the logout URL once more: Ory\'s error, on the error page Elements renders', async t => {
+    // Kratos selfservice/flow/logout/handler.go (updateLogoutFlow): without a session the error is forwarded to the
+    // error UI (`?id=`), whose flow error the page fetches and hands to Elements' Error component.
+    await page.goto(logoutUrl ?? `${origin}/`)
+    await page.getByTestId('ory/screen/error').waitFor()
+    t.match(page.url(), new RegExp(`^${origin}/error\\?id=`))
+    t.match(await visibleText(page), /session/i, 'the error is about the missing session')
   })
 
   t.same(s.problems, [], 'no script error, console error or failed request')
