@@ -98,11 +98,11 @@ export interface Stack {
 }
 
 /**
- * The BFF on 127.0.0.1 serving the example SPA, in front of the local Ory emulator (or, with `emulator: false`, of
- * a closed port, for tests that answer /.ory themselves in the browser). Ory's UI URLs are the BFF's own origin, as
- * they are for a real deployment of the SPA.
+ * The BFF on 127.0.0.1 serving the example SPA (or what `env.STATIC_DIR` holds), in front of the local Ory emulator
+ * (or, with `emulator: false`, of a closed port, for tests that answer /.ory themselves in the browser). Ory's UI URLs
+ * are the BFF's own origin, as they are for a real deployment of the SPA.
  */
-export async function startStack (t: Test, { emulator: withEmulator = true } = {}): Promise<Stack> {
+export async function startStack (t: Test, { emulator: withEmulator = true, env = {} as Record<string, string> } = {}): Promise<Stack> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   let emulator: RunningEmulator | undefined
@@ -110,7 +110,7 @@ export async function startStack (t: Test, { emulator: withEmulator = true } = {
     emulator = await startEmulator({ port: 0, uiUrl: origin, allowedReturnUrls: [origin], passwordHashCost: PASSWORD_HASH_COST })
     t.teardown(async () => await emulator!.close())
   }
-  const app = buildTestApp(t, oryConfig(emulator?.url ?? NO_UPSTREAM, { PUBLIC_URL: origin }))
+  const app = buildTestApp(t, oryConfig(emulator?.url ?? NO_UPSTREAM, { PUBLIC_URL: origin, ...env }))
   await app.listen({ host: '127.0.0.1', port })
   return { origin, app, emulator }
 }
