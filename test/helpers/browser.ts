@@ -107,7 +107,8 @@ export async function startStack (t: Test, { emulator: withEmulator = true, env 
   const origin = `http://127.0.0.1:${port}`
   let emulator: RunningEmulator | undefined
   if (withEmulator) {
-    emulator = await startEmulator({ port: 0, uiUrl: origin, allowedReturnUrls: [origin], passwordHashCost: PASSWORD_HASH_COST })
+    // E-mails link to the mirror, as with the emulator the server starts (and Ory Network's Ory-Base-URL-Rewrite).
+    emulator = await startEmulator({ port: 0, uiUrl: origin, allowedReturnUrls: [origin], courierBaseUrl: `${origin}/.ory`, passwordHashCost: PASSWORD_HASH_COST })
     t.teardown(async () => await emulator!.close())
   }
   const app = buildTestApp(t, oryConfig(emulator?.url ?? NO_UPSTREAM, { PUBLIC_URL: origin, ...env }))

@@ -56,15 +56,15 @@ t.test('Ory Elements signs in through the BFF: wrong password, return_to, refres
   })
 
   // Kratos answers a browser navigation whose return_to is not allowed with a 303 to the error UI
-  // (selfservice/flow/login/handler.go createBrowserLoginFlow → errorx.Manager.Forward); the BFF's mirror refuses
-  // the return_to itself with a 400 JSON body (src/routes/ory-mirror/context.ts returnToForbidden), which the browser
-  // shows as raw JSON.
+  // (selfservice/flow/login/handler.go createBrowserLoginFlow → errorx.Manager.Forward). The BFF's mirror refuses
+  // such a return_to itself, before Ory, and does the same: the error it keeps is read back through
+  // /.ory/self-service/errors?id=, which Elements' error page asks for.
   await s.step('a return_to outside the allowlist ends on the error page, rendered by Elements', async t => {
     await page.goto(`${origin}/login?return_to=${encodeURIComponent('https://elsewhere.example/')}`)
     await page.getByTestId('ory/screen/error').waitFor({ timeout: 5000 })
     t.match(page.url(), new RegExp(`^${origin}/error\\?id=`))
     t.match(await visibleText(page), /return_to/)
-  }, { todo: 'the BFF answers a forbidden return_to on a browser navigation with JSON, not a redirect to the error UI' })
+  })
 
   t.same(s.problems, [], 'no script error, console error or failed request')
   t.same(s.requests.filter(url => !url.startsWith(`${origin}/`)), [], 'the browser only ever talked to the BFF\'s origin')
