@@ -37,6 +37,10 @@ export function upstreamHeaders (incoming: IncomingHttpHeaders, clientIp: string
     const value = incoming[name]
     if (typeof value === 'string') headers[name] = value
   }
+  // Kratos reads a request without Accept as a browser's (x/isjsonrequest.go `IsJSONRequest`: text/html by default),
+  // and so does the mirror when it refuses one itself; `*/*` means the same to Kratos, where the Ory client's default
+  // (`application/json`) would make it an AJAX call.
+  headers.accept ??= '*/*'
   const cookie = oryCookieHeader(incoming.cookie, options.isOryCookie)
   if (cookie !== undefined) headers.cookie = cookie
   if (choices.sessionToken && typeof incoming['x-session-token'] === 'string') headers['x-session-token'] = incoming['x-session-token']
