@@ -75,6 +75,15 @@ export const errors = {
     reason: 'No active session was found in this request.',
     message: 'request does not have a valid authentication session'
   }),
+  // session/handler.go `IsAuthenticated` with no handler of its own (the settings API init): the error above, reworded.
+  sessionRequired: () => new OryHttpError(401, {
+    id: 'session_inactive',
+    reason: 'This endpoint can only be accessed with a valid session. Please log in and try again.',
+    message: 'request does not have a valid authentication session'
+  }),
+  // selfservice/flow/settings/strategy_helper.go `OnUnauthenticated`: what a JSON request to fetch or submit a settings
+  // flow gets without a session; no id.
+  sessionCredentialsMissing: () => new OryHttpError(401, { reason: 'A valid Ory Session Cookie or Ory Session Token is missing.' }),
   alreadyLoggedIn: () => new OryHttpError(400, {
     id: 'session_already_available',
     reason: 'A valid session was detected and thus login is not possible. Did you forget to set `?refresh=true`?',

@@ -5,7 +5,7 @@ import {
   browserHeadersOnApiFlow, checkFetchCsrf, checkReturnTo, checkSubmitCsrf, fetchExpiredError, findFlow, flowIdFrom, forwardError, isExpired,
   respondExpired, respondInvalid, resetMessages
 } from '../flows.js'
-import { acceptsJson, errors, OryHttpError, queryString, redirectOrJson, seeOther, stringField, wantsJson } from '../http.js'
+import { acceptsJson, errors, OryHttpError, queryString, redirectOrJson, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { sessionFromRequest } from '../sessions.js'
 import type { FlowKind, FlowOf, FlowState, StoredSession } from '../state.js'
 import { flowTexts, texts } from '../ui.js'
@@ -117,7 +117,8 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
           const returnTo = queryString(request, 'return_to')
           return ctx.url('/self-service/login/browser', returnTo === undefined || returnTo === '' ? {} : { return_to: returnTo })
         }
-        return turnAway(request, reply, type, login, errors.sessionInactive())
+        // The API init has no handler of its own for this: `IsAuthenticated`'s error.
+        return turnAway(request, reply, type, login, type === 'api' ? errors.sessionRequired() : errors.sessionInactive())
       }
       const flow = spec.create(request, reply, type, session)
       const json = spec.json(flow)
@@ -135,13 +136,23 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
     if (session.identityId !== owner(flow)) throw errors.identityMismatch()
   }
 
+  /**
+   * A settings flow fetched or submitted without a session (selfservice/flow/settings/strategy_helper.go
+   * `OnUnauthenticated`, which `IsAuthenticated` runs before the flow is even looked up): a JSON request gets a 401
+   * without an id, anything else a 302 to the login UI (session/handler.go `RedirectOnUnauthenticated`).
+   */
+  const unauthenticated = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (wantsJson(request)) return sendError(request, reply, errors.sessionCredentialsMissing())
+    return reply.code(302).header('location', ctx.ui('login')).send()
+  }
+
   // Errors here are not redirected: the UI fetching a flow renders them itself.
   app.get(`/self-service/${kind}/flows`, async (request, reply) => {
+    const session = rule.signedIn === 'required' ? sessionFromRequest(ctx, request) : undefined
+    if (rule.signedIn === 'required' && session === undefined) return unauthenticated(request, reply)
     const flow = findFlow(ctx, kind, flowIdFrom(request, 'id'))
     if (rule.signedIn === 'required') {
-      const session = sessionFromRequest(ctx, request)
-      if (session === undefined) throw errors.sessionInactive()
-      checkOwner(rule.owner, flow, session)
+      checkOwner(rule.owner, flow, session!)
     } else {
       checkFetchCsrf(ctx, request, flow)
     }
@@ -151,6 +162,7 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
 
   return async (request, reply, readBody, { checkCsrf = true } = {}) => {
     let flow: FlowOf<K> | undefined
+    if (rule.signedIn === 'required' && sessionFromRequest(ctx, request) === undefined) return unauthenticated(request, reply)
     try {
       const found = flow = findFlow(ctx, kind, flowIdFrom(request, 'flow'))
       const body = readBody()
@@ -169,8 +181,7 @@ export function selfServiceRoutes<K extends FlowKind> (app: FastifyInstance, ctx
         return turnAway(request, reply, found.type, () => ctx.ui('defaultReturn'), errors.alreadyLoggedIn())
       }
       if (rule.signedIn === 'required') {
-        if (session === undefined) return turnAway(request, reply, found.type, () => ctx.ui('login'), errors.sessionInactive())
-        checkOwner(rule.owner, found, session)
+        checkOwner(rule.owner, found, session!)
       }
       if (isExpired(ctx, found)) {
         const replacement = spec.create(request, reply, found.type, session, found)
