@@ -63,6 +63,8 @@ export const texts = {
   maxLength: (max: number, actual: number) => error(4000017, `length must be <= ${max}, but got ${actual}`, { max_length: max, actual_length: actual }),
   wrongType: (expected: string, actual: string) => error(4000026, `expected ${expected}, but got ${actual}`, { allowed_types: [expected], actual_type: actual }),
   passwordTooSimilar: () => error(4000031, 'The password can not be used because it is too similar to the identifier.'),
+  // text/message_validation.go `NewErrorValidationPasswordNewSameAsOld`.
+  passwordSameAsOld: () => error(4000039, 'The new password must be different from the old password.'),
   passwordMinLength: (min: number, actual: number) => error(4000032, `The password must be at least ${min} characters long, but got ${actual}.`, { min_length: min, actual_length: actual }),
   passwordMaxLength: (max: number, actual: number) => error(4000033, `The password must be at most ${max} characters long, but got ${actual}.`, { max_length: max, actual_length: actual }),
 

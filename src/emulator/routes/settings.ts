@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { SettingsFlow } from '../../schemas/index.js'
+import type { SettingsFlow, UiText } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, uiContainer } from '../flows.js'
 import { errors, normaliseBody, queryString, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { identityJson, replaceTraits, schemaFor, setPassword } from '../identities.js'
-import { hashPassword, passwordPolicyViolation } from '../password.js'
+import { hashPassword, passwordPolicyViolation, verifyPassword } from '../password.js'
 import type { SettingsFlowState, StoredIdentity, StoredSession } from '../state.js'
 import { csrfNode, passwordNode, submitNode, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
@@ -103,7 +103,13 @@ export async function settingsRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     // privileged session before it looks at the password at all.
     if (!isPrivileged(session)) return needsReauthentication(ctx, request, reply, flow, body)
     const password = stringField(body, 'password') ?? ''
-    const violation = password === '' ? texts.required('password') : passwordPolicyViolation(password, identity.identifiers)
+    // password/settings.go `isNewPasswordSameAsOld`: a leaked password cannot be "changed" to itself. Kratos runs it
+    // beside the (quicker) policy check, whose error comes first.
+    const sameAsOld = async (): Promise<UiText | undefined> =>
+      identity.passwordHash !== undefined && await verifyPassword(password, identity.passwordHash) ? texts.passwordSameAsOld() : undefined
+    const violation = password === ''
+      ? texts.required('password')
+      : passwordPolicyViolation(password, identity.identifiers) ?? await sameAsOld()
     if (violation !== undefined) {
       addNodeMessage(flow, 'password', violation)
       return respondInvalid(ctx, request, reply, flow, 'settings', settingsFlowJson(ctx, flow))
