@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { UiNode, VerificationFlow } from '../../schemas/index.js'
+import type { UiNode, UiText, VerificationFlow } from '../../schemas/index.js'
 import { answeredChallenge, codeSubmittedTooOften, regenerateCsrfToken, startChallenge, SUBMITTED_TOO_OFTEN } from '../code-method.js'
 import type { EmulatorContext } from '../context.js'
 import { sendVerificationCode } from '../courier.js'
@@ -77,22 +77,33 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     return seeOther(reply, ctx.uiWith('verification', { flow: flow.id }))
   }
 
+  /**
+   * Kratos' `retryVerificationFlowWithError` and `retryVerificationFlowWithMessage`: a new flow of the same type (with
+   * a new anti-CSRF token) carrying `message`; a browser is sent to it, a JSON client gets a 410
+   * `self_service_flow_replaced` naming it, with `reason`.
+   */
+  const retry = (request: FastifyRequest, reply: FastifyReply, flow: VerificationFlowState, message: UiText, reason: string): FastifyReply => {
+    if (flow.type === 'browser') regenerateCsrfToken(ctx, request, reply)
+    const replacement = newVerificationFlow(ctx, request, reply, flow.type)
+    replacement.messages.push(message)
+    if (!wantsJson(request)) return seeOther(reply, ctx.uiWith('verification', { flow: replacement.id }))
+    return sendError(request, reply, new OryHttpError(410, {
+      id: 'self_service_flow_replaced', reason, message: 'self-service flow replaced'
+    }, { use_flow_id: replacement.id }))
+  }
+
   const verifyWithCode = async ({ request, reply, flow, body }: Submission<VerificationFlowState>): Promise<FastifyReply> => {
+    // strategy_verification.go `Verify`: a flow that passed its challenge is not submitted again, by link or form,
+    // but replaced by a new one that says so (4070002).
+    if (flow.state === 'passed_challenge') {
+      return retry(request, reply, flow, texts.verificationRetrySuccess(), 'An error occured, please use the new flow.')
+    }
     const code = stringField(body, 'code')
     const email = stringField(body, 'email')
     if (code !== undefined && code !== '') {
       if (request.method === 'GET') return openLink(request, reply, flow, code)
-      if (codeSubmittedTooOften(flow)) {
-        // Kratos' `verificationUseCode` hands `ErrCodeSubmittedTooOften` to `retryVerificationFlowWithError`: a new
-        // flow of the same type carrying the reason as 4000001; a browser is sent to it, a JSON client gets a 410
-        // `self_service_flow_replaced` naming it.
-        const retry = newVerificationFlow(ctx, request, reply, flow.type)
-        retry.messages.push(texts.generic(SUBMITTED_TOO_OFTEN))
-        if (flow.type === 'browser' && !wantsJson(request)) return seeOther(reply, ctx.uiWith('verification', { flow: retry.id }))
-        return sendError(request, reply, new OryHttpError(410, {
-          id: 'self_service_flow_replaced', reason: 'An error occured, please retry the flow.', message: 'self-service flow replaced'
-        }, { use_flow_id: retry.id }))
-      }
+      // Kratos' `verificationUseCode` hands `ErrCodeSubmittedTooOften` to `retryVerificationFlowWithError`.
+      if (codeSubmittedTooOften(flow)) return retry(request, reply, flow, texts.generic(SUBMITTED_TOO_OFTEN), 'An error occured, please retry the flow.')
       const challenge = answeredChallenge(ctx, flow, code)
       if (challenge === undefined) {
         // Kratos' `verificationUseCode`: an unknown code is not an error but the same flow again, with a message.
@@ -124,8 +135,7 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     create: (request, reply, type, _session, expired) => newVerificationFlow(ctx, request, reply, type, carriedOver(expired)),
     // The emailed link sends only the code.
     methodOf: body => stringField(body, 'method') ?? (stringField(body, 'code') !== undefined ? 'code' : undefined),
-    methods: { code: verifyWithCode },
-    completedCheck: 'after-method'
+    methods: { code: verifyWithCode }
   })
 
   app.post('/self-service/verification', async (request, reply) => {

@@ -48,6 +48,11 @@ emulatorTest('verification: the code sent at sign-up verifies the address; wrong
   t.match(session.body.session.identity?.verifiable_addresses?.[0], { verified: true, status: 'completed' })
   t.type(session.body.session.identity?.verifiable_addresses?.[0]?.verified_at, 'string')
 
-  const reused = await oryError(t, frontend.updateVerificationFlow(client, { flow: show.flow.id, body: { method: 'code', code: '123456' } }), 400)
-  t.same(messageIds(reused), [4070002], 'a finished flow cannot be submitted again')
+  // strategy_verification.go `Verify` → `retryVerificationFlowWithMessage`: a finished flow is replaced by a new one
+  // carrying 4070002, which a JSON client is pointed at with a 410.
+  const reused = await oryError(t, frontend.updateVerificationFlow(client, { flow: show.flow.id, body: { method: 'code', code: '123456' } }), 410)
+  t.equal(reused.error.id, 'self_service_flow_replaced', 'a finished flow cannot be submitted again')
+  const replacement = await frontend.getVerificationFlow(client, { id: reused.use_flow_id })
+  t.same(messageIds(replacement.body), [4070002])
+  t.equal(replacement.body.state, 'choose_method')
 })

@@ -46,4 +46,14 @@ emulatorTest('the verification email\'s link pre-fills the code and opens the UI
   }
   const verified = await identity.listIdentities(client, { credentials_identifier: 'grace@example.com' })
   t.equal(verified.body[0]?.verifiable_addresses?.[0]?.verified, true)
+
+  // The link opened again, once the flow has passed (strategy_verification.go `Verify` →
+  // `retryVerificationFlowWithMessage`): the browser is sent to a new flow that says the request was completed.
+  const again = await fetch(link.replace(emu.baseUrl, emu.url), { redirect: 'manual', headers: { accept: HTML } })
+  t.equal(again.status, 303)
+  const replacementId = queryOf(again.headers.get('location')!, 'flow')!
+  t.not(replacementId, flow.body.id, 'to a new flow')
+  reader.store(again.headers.getSetCookie())
+  const replacement = await frontend.getVerificationFlow(client, { id: replacementId, cookie: reader.header() })
+  t.same(messageIds(replacement.body), [4070002])
 })
