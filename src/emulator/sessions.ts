@@ -81,10 +81,10 @@ function cookieToken (ctx: EmulatorContext, request: FastifyRequest): string | u
  * The session token a request carries, in session/manager_http.go `extractToken`'s order: the `X-Session-Token`
  * header, then the session cookie, then an `Authorization: Bearer` token. `token: false` reads the cookie only.
  */
-function tokenFromRequest (ctx: EmulatorContext, request: FastifyRequest, options: { cookie?: boolean, token?: boolean }): string | undefined {
+function tokenFromRequest (ctx: EmulatorContext, request: FastifyRequest, options: { token?: boolean }): string | undefined {
   const header = request.headers['x-session-token']
   if (options.token !== false && typeof header === 'string' && header !== '') return header
-  const cookie = options.cookie === false ? undefined : cookieToken(ctx, request)
+  const cookie = cookieToken(ctx, request)
   if (cookie !== undefined) return cookie
   return options.token === false ? undefined : bearerToken(request)
 }
@@ -93,7 +93,7 @@ function tokenFromRequest (ctx: EmulatorContext, request: FastifyRequest, option
  * The session a request carries, as Kratos' `FetchFromRequest` finds it (see `tokenFromRequest`). Inactive, expired
  * and disabled-identity sessions count as none.
  */
-export function sessionFromRequest (ctx: EmulatorContext, request: FastifyRequest, options: { cookie?: boolean, token?: boolean } = {}): StoredSession | undefined {
+export function sessionFromRequest (ctx: EmulatorContext, request: FastifyRequest, options: { token?: boolean } = {}): StoredSession | undefined {
   const token = tokenFromRequest(ctx, request, options)
   if (token === undefined) return undefined
   const session = ctx.state.sessionByToken(token)

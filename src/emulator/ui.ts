@@ -69,8 +69,6 @@ export const texts = {
   passwordMaxLength: (max: number, actual: number) => error(4000033, `The password must be at most ${max} characters long, but got ${actual}.`, { max_length: max, actual_length: actual }),
 
   recoveryCodeInvalid: () => error(4060006, 'The recovery code is invalid or has already been used. Please try again.'),
-  // text/message_verification.go `NewErrorValidationVerificationRetrySuccess`.
-  verificationRetrySuccess: () => error(4070002, 'The request was already completed successfully and can not be retried.'),
   verificationCodeInvalid: () => error(4070006, 'The verification code is invalid or has already been used. Please try again.')
 }
 

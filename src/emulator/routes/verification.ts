@@ -7,7 +7,7 @@ import { addNodeMessage, carriedOver, flowJsonBase, newFlow, respondInvalid, ret
 import { normaliseBody, OryHttpError, queryString, seeOther, sendError, stringField, wantsJson } from '../http.js'
 import { markVerified } from '../identities.js'
 import type { FlowState, StoredIdentity, VerificationFlowState } from '../state.js'
-import { anchorNode, codeMethodNodes, csrfNode, texts } from '../ui.js'
+import { anchorNode, codeMethodNodes, csrfNode, flowTexts, texts } from '../ui.js'
 import { selfServiceRoutes, type Submission } from './self-service.js'
 
 // Verification with the code method (https://www.ory.sh/docs/kratos/self-service/flows/verify-email-account-activation):
@@ -96,7 +96,7 @@ export async function verificationRoutes (app: FastifyInstance, { ctx }: { ctx: 
     // strategy_verification.go `Verify`: a flow that passed its challenge is not submitted again, by link or form,
     // but replaced by a new one that says so (4070002).
     if (flow.state === 'passed_challenge') {
-      return retry(request, reply, flow, texts.verificationRetrySuccess(), 'An error occured, please use the new flow.')
+      return retry(request, reply, flow, flowTexts.verification.alreadyCompleted!(), 'An error occured, please use the new flow.')
     }
     const code = stringField(body, 'code')
     const email = stringField(body, 'email')
