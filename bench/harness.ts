@@ -1,6 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process'
+import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { rmSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { createHistogram } from 'node:perf_hooks'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { imageCommand } from '../scripts/lib/image.js'
@@ -125,8 +127,33 @@ export interface Load {
   setupClient?: ((client: autocannon.Client) => void) | undefined
 }
 
+/**
+ * autocannon's result with p50 and p99 in fractional milliseconds: autocannon times each response with
+ * process.hrtime (fractional ms) but records it in an integer HDR histogram, so its own percentiles are whole
+ * milliseconds (0.9 ms counts as 0). Its `response` event carries the fractional time, recorded here in ns.
+ */
 export async function load (child: Child, path: string, { headers, connections, seconds, setupClient }: Load): Promise<autocannon.Result> {
-  return await autocannon({ url: `${child.origin}${path}`, headers, connections, duration: seconds, setupClient })
+  const latencies = createHistogram()
+  const run = autocannon({ url: `${child.origin}${path}`, headers, connections, duration: seconds, setupClient }) as unknown as autocannon.Instance & Promise<autocannon.Result>
+  run.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
+    latencies.record(Math.max(1, Math.round(responseTimeMs * 1e6)))
+  })
+  const result = await run
+  if (latencies.count > 0) {
+    result.latency.p50 = latencies.percentile(50) / 1e6
+    result.latency.p99 = latencies.percentile(99) / 1e6
+  }
+  return result
+}
+
+/** Whether the bench can pin processes to CPUs: taskset is there and so are two CPUs. */
+export function canPin (): boolean {
+  return availableParallelism() >= 2 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).error === undefined
+}
+
+/** Pins a process, all its threads (V8's and libuv's helpers too), to one CPU. */
+export function pin (pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' })
 }
 
 export interface Sample {
@@ -178,7 +205,7 @@ export function table (rows: string[][]): string {
 
 /** A round's line: `label` (padded by the caller), throughput, p99, CPU per request, then `extra`. */
 export function roundLine (round: number, label: string, sample: Sample, extra: string): string {
-  return `round ${round} ${label} ${fixed(sample.rps, 0).padStart(7)} req/s  p99 ${String(sample.p99).padStart(3)} ms  ` +
+  return `round ${round} ${label} ${fixed(sample.rps, 0).padStart(7)} req/s  p99 ${fixed(sample.p99, 2).padStart(6)} ms  ` +
     `${fixed(sample.cpuMicrosPerRequest)} µs CPU/req  ${extra}${sample.unexpected > 0 ? `  ${sample.unexpected} UNEXPECTED` : ''}`
 }
 
