@@ -73,9 +73,12 @@ export async function serveBff (settings: { LOG_LEVEL: string, SESSION_CACHE_TTL
   // Imported here, not at the top: the runner and the stand-ins import this file too, and have no use for the app.
   const [{ buildApp }, { loadConfig }] = await Promise.all([import('../src/app.js'), import('../src/config.js')])
   const port = Number(requiredEnv('BENCH_PORT'))
+  const upstream = requiredEnv('BENCH_UPSTREAM')
   const config = loadConfig({
     NODE_ENV: 'production',
-    ORY_URL: requiredEnv('BENCH_UPSTREAM'),
+    ORY_URL: upstream,
+    // As the mirror's targets were measured: the upstream's origin also listed as a custom domain of the project.
+    ORY_CUSTOM_DOMAINS: upstream,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     HOST: '127.0.0.1',
     PORT: String(port),
