@@ -131,7 +131,8 @@ export function buildRequest (
   options: { basePath: string, bodyType?: BodyType, endpoint?: URL }
 ): BuiltRequest {
   let path = op.path
-  const query = new URLSearchParams()
+  // Made for the first query parameter given: most calls (whoami among them) have none.
+  let query: URLSearchParams | undefined
   const headers: Record<string, string> = {}
   for (const param of op.params) {
     const value = params[param.key] as ParamValue
@@ -154,6 +155,7 @@ export function buildRequest (
       path = path.replace(`{${param.name}}`, encodeURIComponent(text))
     } else if (param.in === 'query') {
       // OAS 3.0 default for query parameters: style=form, explode=true, so arrays repeat the name (a=1&a=2).
+      query ??= new URLSearchParams()
       for (const item of Array.isArray(value) ? value : [value]) query.append(param.name, scalar(item))
     } else {
       const text = Array.isArray(value) ? value.map(scalar).join(', ') : scalar(value as string)
@@ -163,7 +165,7 @@ export function buildRequest (
       headers[param.name.toLowerCase()] = text
     }
   }
-  const search = query.toString()
+  const search = query === undefined ? '' : query.toString()
   const endpoint = options.endpoint
   const target = endpoint === undefined
     ? `${options.basePath}${path}${search === '' ? '' : `?${search}`}`
