@@ -67,6 +67,63 @@ class SeriesMap {
   }
 }
 
+/**
+ * The request series by route, method and status, found through three maps keyed by values that already carry their
+ * hash (the route's pattern and the method are the same string objects on every request, the status a small
+ * integer), rather than by a key string built and hashed on every request.
+ */
+class RequestSeries extends SeriesMap {
+  readonly #byRoute = new Map<string, Map<string, Map<number, Series>>>()
+
+  find (route: string, method: string, status: number): Series {
+    let byMethod = this.#byRoute.get(route)
+    if (byMethod === undefined) {
+      byMethod = new Map()
+      this.#byRoute.set(route, byMethod)
+    }
+    let byStatus = byMethod.get(method)
+    if (byStatus === undefined) {
+      byStatus = new Map()
+      byMethod.set(method, byStatus)
+    }
+    let series = byStatus.get(status)
+    if (series === undefined) {
+      series = this.get(`${method}\n${route}\n${status}`, () => ({ method, route, status_code: String(status) }))
+      byStatus.set(status, series)
+    }
+    return series
+  }
+
+  override clear (): void {
+    this.#byRoute.clear()
+    super.clear()
+  }
+}
+
+/** Series by two label values (an operation and its status or error code), looked up as RequestSeries does. */
+class PairSeries extends SeriesMap {
+  readonly #byFirst = new Map<string, Map<string | number, Series>>()
+
+  find (first: string, second: string | number, labels: () => Labels): Series {
+    let bySecond = this.#byFirst.get(first)
+    if (bySecond === undefined) {
+      bySecond = new Map()
+      this.#byFirst.set(first, bySecond)
+    }
+    let series = bySecond.get(second)
+    if (series === undefined) {
+      series = this.get(`${first}\n${second}`, labels)
+      bySecond.set(second, series)
+    }
+    return series
+  }
+
+  override clear (): void {
+    this.#byFirst.clear()
+    super.clear()
+  }
+}
+
 /** A metric of the registry whose values are read from series maps when scraped. */
 function register (registry: Registry, name: string, help: string, type: 'counter' | 'histogram', map: SeriesMap, values: (name: string, series: Series) => Value[]): void {
   const metric = {
@@ -103,32 +160,28 @@ export const metricsPlugin = fp(async function metrics (app: FastifyInstance) {
   collectDefaultMetrics({ register: registry })
 
   // A request's count is its duration histogram's count: one series serves both metrics.
-  const requests = new SeriesMap()
+  const requests = new RequestSeries()
   register(registry, 'http_requests_total', 'Requests answered, by method, route and status code.', 'counter', requests, counterValues)
   register(registry, 'http_request_duration_seconds', 'Time from the request\'s arrival to its answer, by method, route and status code.', 'histogram', requests, histogramValues)
-  const upstreamCalls = new SeriesMap()
+  const upstreamCalls = new PairSeries()
   register(registry, 'ory_upstream_requests_total', 'Calls to Ory by operation and status ("none" when no answer came).', 'counter', upstreamCalls, counterValues)
   const upstreamDuration = new SeriesMap()
   register(registry, 'ory_upstream_request_duration_seconds', 'Duration of calls to Ory (retries included), by operation.', 'histogram', upstreamDuration, histogramValues)
-  const upstreamErrors = new SeriesMap()
+  const upstreamErrors = new PairSeries()
   register(registry, 'ory_upstream_errors_total', 'Failed calls to Ory, by operation and error code (ORY_BFF_UPSTREAM_TIMEOUT, …).', 'counter', upstreamErrors, counterValues)
 
   app.decorate('metrics', {
     registry,
     observeUpstream ({ operationId, status, durationSeconds, errorCode }: UpstreamCall) {
-      const statusLabel = status === undefined ? 'none' : String(status)
-      upstreamCalls.get(`${operationId}\n${statusLabel}`, () => ({ operation: operationId, status: statusLabel })).count++
+      upstreamCalls.find(operationId, status ?? 'none', () => ({ operation: operationId, status: status === undefined ? 'none' : String(status) })).count++
       upstreamDuration.get(operationId, () => ({ operation: operationId })).observe(durationSeconds)
-      if (errorCode !== undefined) upstreamErrors.get(`${operationId}\n${errorCode}`, () => ({ operation: operationId, code: errorCode })).count++
+      if (errorCode !== undefined) upstreamErrors.find(operationId, errorCode, () => ({ operation: operationId, code: errorCode })).count++
     }
   })
 
   app.addHook('onResponse', function countRequest (request, reply, done) {
     // The route's pattern, never the raw URL: one series per route, whatever the paths scanners try.
-    const method = request.method
-    const route = request.routeOptions.url ?? 'unmatched'
-    const status = reply.statusCode
-    requests.get(`${method}\n${route}\n${status}`, () => ({ method, route, status_code: String(status) })).observe(reply.elapsedTime / 1000)
+    requests.find(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode).observe(reply.elapsedTime / 1000)
     done()
   })
   app.addHook('onClose', async function clearMetrics () {
