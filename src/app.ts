@@ -8,7 +8,7 @@ import { jsonDepthExceeds } from './http/json-depth.js'
 import type { OryClient } from './ory/index.js'
 import { checksPlugin } from './plugins/checks.js'
 import { csrfPlugin } from './plugins/csrf.js'
-import { AccessLogController, createLogger } from './plugins/logging.js'
+import { AccessLogController, createLogger, lazyRequestLogger } from './plugins/logging.js'
 import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './plugins/errors.js'
 import { lifecyclePlugin } from './plugins/lifecycle.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
@@ -90,10 +90,11 @@ function trustHops (hops: number): (address: string, hop: number) => boolean {
  * listens; `src/server.ts` does that, tests use `inject()` or listen on 127.0.0.1:0.
  */
 export function buildApp (config: Config, options: BuildAppOptions = {}): App {
+  const logger = createLogger({ level: config.logLevel, stream: options.logStream })
   const app = Fastify({
-    loggerInstance: createLogger({ level: config.logLevel, stream: options.logStream }),
+    loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request instead of Fastify's two, secrets kept out (see plugins/logging.ts).
-    logController: new AccessLogController(),
+    logController: new AccessLogController(logger),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
@@ -115,6 +116,8 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     ...options.server
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // A request's child logger is made only when something logs through it.
+  app.setChildLoggerFactory(lazyRequestLogger)
   for (const warning of config.warnings) app.log.warn(warning)
   useDepthLimitedJson(app, config.jsonMaxDepth)
 

@@ -1,5 +1,5 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
-import { destination, pino, type DestinationStream, type Logger } from 'pino'
+import { destination, pino, symbols, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino'
 import type { LogLevel } from '../config.js'
 
 declare module 'fastify' {
@@ -94,12 +94,61 @@ export function serializeError (err: unknown, depth = 0): SerializedError | stri
 
 export interface LoggerOptions {
   level: LogLevel
-  /** Where the JSON lines go; standard output, written synchronously so that nothing is lost at exit. */
+  /** Where the JSON lines go; standard output (see batchedStdout) by default. */
   stream?: DestinationStream
 }
 
+/**
+ * The lines of one turn of the event loop, written to a synchronous destination together at the end of the turn (one
+ * write instead of one per request under load; at once when idle), and whatever is left when the process exits.
+ */
+export class BatchedLines implements DestinationStream {
+  #pending = ''
+  #scheduled = false
+  readonly #target: { write: (text: string) => unknown }
+
+  constructor (target: { write: (text: string) => unknown }) {
+    this.#target = target
+  }
+
+  write (line: string): void {
+    this.#pending += line
+    if (this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(this.#flush)
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false
+    this.flushSync()
+  }
+
+  /** Writes what is pending now. */
+  flushSync (): void {
+    if (this.#pending === '') return
+    const text = this.#pending
+    this.#pending = ''
+    this.#target.write(text)
+  }
+}
+
+let stdout: BatchedLines | undefined
+/**
+ * Standard output for every logger of the process: batched per turn of the event loop, written synchronously (pino's
+ * sonic-boom, which waits out a full pipe rather than losing lines or growing a buffer without bound), and flushed on
+ * exit, so that nothing already logged is lost when the process ends.
+ */
+function batchedStdout (): BatchedLines {
+  if (stdout === undefined) {
+    const lines = new BatchedLines(destination({ dest: 1, sync: true }))
+    process.once('exit', () => lines.flushSync())
+    stdout = lines
+  }
+  return stdout
+}
+
 /** pino, JSON lines, with secrets redacted from every line. */
-export function createLogger ({ level, stream }: LoggerOptions): FastifyBaseLogger {
+export function createLogger ({ level, stream }: LoggerOptions): Logger {
   return pino({
     level,
     base: { service: 'ory-bff' },
@@ -110,9 +159,9 @@ export function createLogger ({ level, stream }: LoggerOptions): FastifyBaseLogg
     },
     formatters: {
       level: label => ({ level: label }),
-      log: object => object instanceof AccessLine ? object : scrub(object) as Record<string, unknown>
+      log: object => scrub(object) as Record<string, unknown>
     }
-  }, stream ?? destination({ dest: 1, sync: true }))
+  }, stream ?? batchedStdout())
 }
 
 /** The path only: query strings carry OAuth2 codes, flow ids and verification tokens. */
@@ -121,47 +170,105 @@ function pathOf (url: string): string {
   return mark === -1 ? url : url.slice(0, mark)
 }
 
-/**
- * The access-log line: its fields are the BFF's own (no headers, no query string, no body), so `scrub` need not copy
- * it; every other object still is scrubbed.
- */
-class AccessLine {
-  readonly method: string
-  readonly path: string
-  readonly route: string | null
-  readonly status: number
-  readonly durationMs: number
+const ACCESS_MESSAGE = 'request completed'
 
-  constructor (request: FastifyRequest, reply: FastifyReply) {
-    this.method = request.method
-    this.path = pathOf(request.url)
-    this.route = request.routeOptions.url ?? null
-    this.status = reply.statusCode
-    this.durationMs = Math.round(reply.elapsedTime * 100) / 100
+/**
+ * The access-log line, written as pino writes a line of this logger (`{"level","time",<base bindings>,<fields>,"msg"}`)
+ * but put together directly: its fields are the BFF's own (no headers, no query string, no body), so there is nothing
+ * to redact, scrub or serialize generically, and it is the one line every request writes.
+ */
+function accessLine (logger: Logger, level: string, request: FastifyRequest, reply: FastifyReply, route: string | undefined): string {
+  const bindings = (logger as unknown as Record<symbol, string>)[symbols.chindingsSym] ?? ''
+  return `{"level":"${level}","time":${Date.now()}${bindings},"requestId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},` +
+    `"path":${JSON.stringify(pathOf(request.url))},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${reply.statusCode},` +
+    `"durationMs":${Math.round(reply.elapsedTime * 100) / 100},"msg":"${ACCESS_MESSAGE}"}\n`
+}
+
+/** The access-log fields as an object, for the line of a broken answer (logged with its error through pino). */
+function accessFields (request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
+  return {
+    method: request.method,
+    path: pathOf(request.url),
+    route: request.routeOptions.url ?? null,
+    status: reply.statusCode,
+    durationMs: Math.round(reply.elapsedTime * 100) / 100
   }
 }
 
 /**
- * Fastify's request log lines, replaced: one line per request with the request id (bound to the child logger as
- * `requestId`), method, path, route, status and duration. Health and metrics routes log at debug level.
+ * A request's logger that becomes pino's child logger (with the request id bound) only when something logs through
+ * it: most requests log nothing but their access line, which needs no child.
+ */
+class LazyRequestLogger {
+  #logger: Logger | undefined
+  readonly #parent: Logger
+  readonly #bindings: Bindings
+  readonly #options: ChildLoggerOptions
+
+  constructor (parent: Logger, bindings: Bindings, options: ChildLoggerOptions) {
+    this.#parent = parent
+    this.#bindings = bindings
+    this.#options = options
+  }
+
+  #real (): Logger {
+    this.#logger ??= this.#parent.child(this.#bindings, this.#options)
+    return this.#logger
+  }
+
+  get level (): string {
+    return this.#logger?.level ?? this.#options.level ?? this.#parent.level
+  }
+
+  set level (level: string) {
+    this.#real().level = level
+  }
+
+  fatal (...args: unknown[]): void { (this.#real().fatal as (...a: unknown[]) => void)(...args) }
+  error (...args: unknown[]): void { (this.#real().error as (...a: unknown[]) => void)(...args) }
+  warn (...args: unknown[]): void { (this.#real().warn as (...a: unknown[]) => void)(...args) }
+  info (...args: unknown[]): void { (this.#real().info as (...a: unknown[]) => void)(...args) }
+  debug (...args: unknown[]): void { (this.#real().debug as (...a: unknown[]) => void)(...args) }
+  trace (...args: unknown[]): void { (this.#real().trace as (...a: unknown[]) => void)(...args) }
+  silent (): void {}
+
+  child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, options)
+  }
+}
+
+/** Fastify's child logger factory: a request's logger made only when used (see LazyRequestLogger). */
+export function lazyRequestLogger (logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  return new LazyRequestLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger
+}
+
+/**
+ * Fastify's request log lines, replaced: one line per request with the request id, method, path, route, status and
+ * duration. Health and metrics routes log at debug level.
  */
 export class AccessLogController extends LogController {
-  constructor () {
+  readonly #logger: Logger
+
+  constructor (logger: Logger) {
     super({ requestIdLogLabel: 'requestId' })
+    this.#logger = logger
   }
 
   override incomingRequest (request: FastifyRequest): void {
-    // The app's logger is always pino's (createLogger): skip building a line that trace level would drop.
-    if ((request.log as unknown as Logger).isLevelEnabled('trace')) request.log.trace({ method: request.method, path: pathOf(request.url) }, 'request received')
+    // Skip building a line that trace level would drop.
+    if (this.#logger.isLevelEnabled('trace')) request.log.trace({ method: request.method, path: pathOf(request.url) }, 'request received')
   }
 
   override routeNotFound (): void {}
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error !== null && error !== undefined) {
-      request.log.warn({ ...new AccessLine(request, reply), err: error }, 'request completed with a broken response')
+      request.log.warn({ ...accessFields(request, reply), err: error }, 'request completed with a broken response')
       return
     }
-    request.log[request.routeOptions.config.accessLogLevel ?? 'info'](new AccessLine(request, reply), 'request completed')
+    const { url, config } = request.routeOptions
+    const level = config.accessLogLevel ?? 'info'
+    if (!this.#logger.isLevelEnabled(level)) return
+    ;(this.#logger as unknown as Record<symbol, DestinationStream>)[symbols.streamSym]!.write(accessLine(this.#logger, level, request, reply, url))
   }
 }
