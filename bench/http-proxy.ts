@@ -1,7 +1,6 @@
 import proxy from '@fastify/http-proxy'
-import Fastify from 'fastify'
-import { AccessLogController, createLogger } from '../src/plugins/logging.js'
 import { listenAndReport, requiredEnv } from './common.js'
+import { peerServer } from './peer-server.js'
 
 // The baseline: @fastify/http-proxy in front of the same upstream, doing the same work the BFF does for these two
 // answers: Set-Cookie without Domain (host-only on our origin), Location on Ory rewritten to <PUBLIC_URL>/.ory, and
@@ -17,9 +16,8 @@ function stripDomain (cookie: string): string {
   return cookie.replace(DOMAIN, '')
 }
 
-// The same access log as the BFF's (pino, one line per request, level info): a proxy in production logs its requests
-// too, and both servers then do the same logging work.
-const app = Fastify({ loggerInstance: createLogger({ level: 'info' }), logController: new AccessLogController(), requestTimeout: 30_000, keepAliveTimeout: 72_000 })
+// A proxy in production logs its requests too: one access line per request, as bench/peer-server.ts says.
+const app = peerServer()
 await app.register(proxy, {
   upstream,
   prefix: '/.ory',

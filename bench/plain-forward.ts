@@ -1,7 +1,6 @@
-import Fastify from 'fastify'
 import { Pool } from 'undici'
-import { AccessLogController, createLogger } from '../src/plugins/logging.js'
 import { listenAndReport, requiredEnv } from './common.js'
+import { peerServer } from './peer-server.js'
 
 // The plain forward: the simplest honest proxy of /.ory on Fastify and undici, doing the same work as the BFF's mirror
 // for these answers (Set-Cookie without Domain, Location and JSON bodies' Ory URLs rewritten to <PUBLIC_URL>/.ory)
@@ -23,8 +22,8 @@ function stripDomain (cookie: string): string {
   return cookie.replace(DOMAIN, '')
 }
 
-// The same access log and server timeouts as the other servers.
-const app = Fastify({ loggerInstance: createLogger({ level: 'info' }), logController: new AccessLogController(), requestTimeout: 30_000, keepAliveTimeout: 72_000 })
+// An access line per request and the server timeouts, as the other peer (bench/peer-server.ts).
+const app = peerServer()
 app.addHook('onClose', async () => await pool.close())
 
 app.get(`${PREFIX}/*`, async (request, reply) => {
