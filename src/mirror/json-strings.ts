@@ -106,7 +106,18 @@ function endOfNumber (raw: Buffer, start: number): number {
   return j
 }
 
-const LITERALS = new Map<number, Buffer>([[116, Buffer.from('true')], [102, Buffer.from('false')], [110, Buffer.from('null')]])
+/**
+ * Where the literal (`true`, `false` or `null`) that starts at `at` ends; -1 when none does. Compared byte by byte: a
+ * call into Buffer#compare per literal cost more than the rest of a small body's scan.
+ */
+function endOfLiteral (raw: Buffer, at: number): number {
+  const c = raw[at]
+  if (c === 116 /* t */) return raw[at + 1] === 114 && raw[at + 2] === 117 && raw[at + 3] === 101 ? at + 4 : -1
+  if (c === 110 /* n */) return raw[at + 1] === 117 && raw[at + 2] === 108 && raw[at + 3] === 108 ? at + 4 : -1
+  if (c === 102 /* f */) return raw[at + 1] === 97 && raw[at + 2] === 108 && raw[at + 3] === 115 && raw[at + 4] === 101 ? at + 5 : -1
+  return -1
+}
+
 
 /**
  * The text with the visitor's replacements, or undefined when it replaced nothing. Throws JsonSyntaxError when the
@@ -158,11 +169,9 @@ export function rewriteJsonStrings (raw: Buffer, worthDecoding: FirstByteFilter,
         i = endOfNumber(raw, i)
         mode = AFTER_VALUE
       } else {
-        const literal = c === undefined ? undefined : LITERALS.get(c)
-        if (literal === undefined || i + literal.length > length || raw.compare(literal, 0, literal.length, i, i + literal.length) !== 0) {
-          throw new JsonSyntaxError(c === undefined ? 'unexpected end' : 'unexpected byte', i)
-        }
-        i += literal.length
+        const end = endOfLiteral(raw, i)
+        if (end === -1) throw new JsonSyntaxError(c === undefined ? 'unexpected end' : 'unexpected byte', i)
+        i = end
         mode = AFTER_VALUE
       }
     } else if (mode === KEY) {
