@@ -118,7 +118,6 @@ function endOfLiteral (raw: Buffer, at: number): number {
   return -1
 }
 
-
 /**
  * The text with the visitor's replacements, or undefined when it replaced nothing. Throws JsonSyntaxError when the
  * bytes are not one JSON text; nesting depth costs memory for a stack, never the call stack. The bytes are read as
