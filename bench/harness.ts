@@ -13,10 +13,10 @@ import type { Command, Report } from './common.js'
 // measured windows and the tables.
 
 /** The options both runners take; `--json` adds the summary as JSON, `--strict` exits 1 when a target is missed. */
-export function harnessOptions (defaults: { warmup: string, connections: string, rounds?: string }) {
+export function harnessOptions (defaults: { warmup: string, connections: string, rounds?: string, duration?: string }) {
   return {
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? defaults.rounds ?? '3' },
-    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '5' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? defaults.duration ?? '5' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? defaults.warmup },
     connections: { type: 'string', default: defaults.connections },
     json: { type: 'boolean', default: false },

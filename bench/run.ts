@@ -3,29 +3,32 @@ import type autocannon from 'autocannon'
 import { imageCommand } from '../scripts/lib/image.js'
 import { freePort, LOGIN_HEADERS, WHOAMI_HEADERS, whoamiHeaders } from './common.js'
 import {
-  bounded, canPin, fixed, harnessOptions, load, mb, measureWindow, median, pin, roundLine, settings, summarise, table, unexpectedAnswers,
+  bounded, canPin, fixed, harnessOptions, load, mb, measureWindow, median, pin, request, roundLine, settings, summarise, table, unexpectedAnswers,
   verdict, withCompiledChildren, type Child, type Figures, type Sample
 } from './harness.js'
-import { pacedWindow, type Paced } from './paced.js'
+import type { Paced } from './paced.js'
+import type { PacedCommand, PacedReport } from './paced-child.js'
 
 // `npm run bench:mirror`: the BFF's /.ory mirror against two peers doing the same cookie, Location and JSON-body
 // work: @fastify/http-proxy, and a plain forward (Fastify and an undici Pool, nothing else). On loopback, against one
 // upstream stand-in (bench/upstream.ts). Each server runs in a child process of its own and reports its own CPU time
 // and RSS over each measured window; rounds interleave the servers (alternating the order) so that drift on a noisy
 // machine hits them alike. Then, at a fixed rate, the latency each server adds over calling the upstream directly.
-// Bounded: rounds × scenarios × servers × duration, plus one paced window per target and scenario.
+// Bounded: rounds × scenarios × servers × duration, plus paced rounds × scenarios × (servers + 1) × the paced window.
 
 const { values: args } = parseArgs({
   options: {
-    ...harnessOptions({ warmup: '2', rounds: '5', connections: process.env.BENCH_CONNECTIONS ?? '50' }),
+    ...harnessOptions({ warmup: '2', rounds: '8', duration: '3', connections: process.env.BENCH_CONNECTIONS ?? '50' }),
     rate: { type: 'string', default: process.env.BENCH_RATE ?? '2000' },
+    'paced-rounds': { type: 'string', default: process.env.BENCH_PACED_ROUNDS ?? '3' },
     'no-pin': { type: 'boolean', default: process.env.BENCH_PIN === '0' }
   }
 })
 const { rounds: ROUNDS, durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS } = settings(args)
 const RATE = bounded('rate', args.rate, 100, 20_000)
+const PACED_ROUNDS = bounded('paced-rounds', args['paced-rounds'], 1, 10)
 /** The paced windows: long enough for a p99.9 of thousands of requests, after an unmeasured second of the same load. */
-const PACED_S = Math.max(DURATION_S, 5)
+const PACED_S = Math.max(DURATION_S, 4)
 const PACED_WARMUP_S = 1
 // The server under test alone on CPU 0, the upstream and the load generators on CPU 1: the servers' figures then do
 // not depend on how the scheduler mixes them with the load, as when the targets were set.
@@ -82,9 +85,13 @@ async function loadScenario (child: Child, scenario: Scenario, seconds: number):
   })
 }
 
-/** Whoami's paced requests: the i-th from the (i mod connections)-th signed-in user, as the saturation run's users. */
-function pacedHeaders (scenario: Scenario): (i: number) => Record<string, string> {
-  return scenario.name === 'whoami' ? i => whoamiHeaders(i % CONNECTIONS) : () => scenario.headers
+/** One paced window, run by the generator child: whoami's requests from as many signed-in users as the saturation run's. */
+async function pacedRun (generator: Child, target: Child, scenario: Scenario, path: string): Promise<Paced> {
+  const command: PacedCommand = {
+    type: 'paced', origin: target.origin, path, scenario: scenario.name, users: CONNECTIONS, status: scenario.status, rate: RATE, seconds: PACED_S, warmupS: PACED_WARMUP_S
+  }
+  const report = await request<PacedReport>(generator, command)
+  return report.result
 }
 
 async function main (): Promise<void> {
@@ -134,15 +141,21 @@ async function main (): Promise<void> {
       }
     }
 
-    // The fixed-rate run: the upstream called directly, then through each server, one paced window each.
-    const paced = new Map<string, Paced>()
-    for (const [index, scenario] of SCENARIOS.entries()) {
-      const targets = [upstream, ...available]
-      for (const target of index % 2 === 0 ? targets : [...targets].reverse()) {
-        const path = target === upstream ? scenario.path.slice('/.ory'.length) : scenario.path
-        const result = await pacedWindow({ origin: target.origin, path, headers: pacedHeaders(scenario), status: scenario.status }, RATE, PACED_S, PACED_WARMUP_S)
-        paced.set(`${scenario.name}/${target.name}`, result)
-        console.log(`paced ${`${scenario.name}/${target.name}`.padEnd(24)} ${RATE} req/s  p50 ${fixed(result.p50, 3)}  p99 ${fixed(result.p99, 3)}  p99.9 ${fixed(result.p999, 3)} ms${result.unexpected > 0 ? `  ${result.unexpected} UNEXPECTED` : ''}`)
+    // The fixed-rate run, from a generator process of its own on the runner's CPU: in each paced round the upstream is
+    // called directly, then through each server (the order alternating), one window each; a round's added latency is
+    // a server's percentile less the direct call's in the same round, and the medians over the rounds are reported.
+    const generator = await start('paced', 'paced-child')
+    const paced = new Map<string, Paced[]>()
+    for (let round = 1; round <= PACED_ROUNDS; round++) {
+      for (const [index, scenario] of SCENARIOS.entries()) {
+        const targets = [upstream, ...available]
+        for (const target of (round + index) % 2 === 1 ? targets : [...targets].reverse()) {
+          const path = target === upstream ? scenario.path.slice('/.ory'.length) : scenario.path
+          const result = await pacedRun(generator, target, scenario, path)
+          const key = `${scenario.name}/${target.name}`
+          paced.set(key, [...(paced.get(key) ?? []), result])
+          console.log(`paced ${round} ${key.padEnd(24)} ${RATE} req/s  p50 ${fixed(result.p50, 3)}  p99 ${fixed(result.p99, 3)}  p99.9 ${fixed(result.p999, 3)} ms${result.unexpected > 0 ? `  ${result.unexpected} UNEXPECTED` : ''}`)
+        }
       }
     }
 
@@ -201,21 +214,37 @@ async function main (): Promise<void> {
     }
 
     const added: Record<string, { p50: number, p99: number, p999: number }> = {}
+    const latency: Record<string, { p50: number, p99: number, p999: number, unexpected: number }> = {}
+    const medianOf = (results: Paced[]): { p50: number, p99: number, p999: number, unexpected: number } => ({
+      p50: median(results.map(result => result.p50)),
+      p99: median(results.map(result => result.p99)),
+      p999: median(results.map(result => result.p999)),
+      unexpected: results.reduce((sum, result) => sum + result.unexpected, 0)
+    })
     const pacedRows = [['scenario', 'target', 'p50 ms', 'p99 ms', 'p99.9 ms', '+p50 ms', '+p99 ms', '+p99.9 ms', `+p99 target ≤ ${TARGETS.addedP99Ms} ms`, 'unexpected']]
     for (const scenario of SCENARIOS) {
-      const direct = paced.get(`${scenario.name}/upstream`)!
+      const directs = paced.get(`${scenario.name}/upstream`)!
+      const direct = medianOf(directs)
+      latency[`${scenario.name}/upstream`] = direct
       pacedRows.push([scenario.name, 'upstream (direct)', fixed(direct.p50, 3), fixed(direct.p99, 3), fixed(direct.p999, 3), '', '', '', '', String(direct.unexpected)])
       for (const server of available) {
-        const result = paced.get(`${scenario.name}/${server.name}`)!
-        const more = { p50: result.p50 - direct.p50, p99: result.p99 - direct.p99, p999: result.p999 - direct.p999 }
+        const results = paced.get(`${scenario.name}/${server.name}`)!
+        const result = medianOf(results)
+        latency[`${scenario.name}/${server.name}`] = result
+        // Paired by round, as the saturation ratios are.
+        const more = {
+          p50: median(results.map((r, i) => r.p50 - directs[i]!.p50)),
+          p99: median(results.map((r, i) => r.p99 - directs[i]!.p99)),
+          p999: median(results.map((r, i) => r.p999 - directs[i]!.p999))
+        }
         added[`${scenario.name}/${server.name}`] = more
         const ok = more.p99 <= TARGETS.addedP99Ms
         if (server.name === 'bff') failed ||= !ok
         pacedRows.push([scenario.name, server.name, fixed(result.p50, 3), fixed(result.p99, 3), fixed(result.p999, 3), fixed(more.p50, 3), fixed(more.p99, 3), fixed(more.p999, 3), server.name === 'bff' ? verdict(ok) : '', String(result.unexpected)])
       }
     }
-    console.log(`\nAt ${RATE} req/s (paced, latency from each request's scheduled time), ${PACED_S} s per target; + is the latency added over the direct call\n${table(pacedRows)}`)
-    const pacedUnexpected = [...paced.values()].reduce((sum, result) => sum + result.unexpected, 0)
+    console.log(`\nAt ${RATE} req/s (paced, latency from each request's scheduled time), ${PACED_ROUNDS} rounds × ${PACED_S} s per target, medians over the rounds; + is the latency added over the direct call in the same round\n${table(pacedRows)}`)
+    const pacedUnexpected = Object.values(latency).reduce((sum, result) => sum + result.unexpected, 0)
     if (pacedUnexpected > 0) {
       console.log(`\n${pacedUnexpected} paced requests had an unexpected status or failed: the fixed-rate figures are not trustworthy.`)
       failed = true
@@ -230,7 +259,7 @@ async function main (): Promise<void> {
     }
     if (unexpectedAnswers(summary) > 0) failed = true
     if (args.json) {
-      const fixedRate = { rate: RATE, seconds: PACED_S, latency: Object.fromEntries(paced), added }
+      const fixedRate = { rate: RATE, rounds: PACED_ROUNDS, seconds: PACED_S, latency, added }
       console.log(`\n${JSON.stringify({ rounds: ROUNDS, durationS: DURATION_S, connections: CONNECTIONS, pinned: PIN, targets: TARGETS, summary, ratios, fixedRate, peakRssMb, failed }, null, 2)}`)
     }
     if (!bffMeasured) failed = true
