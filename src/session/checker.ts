@@ -125,7 +125,17 @@ export class SessionChecker {
    * Ory's whoami answer for these credentials, from the cache or from one call shared by every concurrent lookup
    * with the same key. Failures to reach Ory throw (502/504 via the error handler), and are never cached.
    */
-  async lookup (credentials: SessionCredentials, client: OryClient, requestId?: string): Promise<WhoamiAnswer> {
+  lookup (credentials: SessionCredentials, client: OryClient, requestId?: string): Promise<WhoamiAnswer> {
+    // Without a cache, and nobody else asking for these credentials (the common case under load): the call itself,
+    // with no promise of this method's own in between.
+    if (this.#store === undefined) {
+      const flightKey = credentials.material
+      if (this.#inflight[flightKey] === undefined) return this.#fly(flightKey, credentials, client, requestId)
+    }
+    return this.#lookup(credentials, client, requestId)
+  }
+
+  async #lookup (credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
     if (this.#store !== undefined) {
       const found = this.#store.get(credentials.key, this.#now())
       const entry = isPromise(found) ? await found : found
@@ -146,15 +156,18 @@ export class SessionChecker {
     return await this.#fly(flightKey, credentials, client, requestId)
   }
 
-  async #fly (flightKey: string, credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
+  /** One call to Ory for these credentials, joinable by concurrent lookups until it settles. */
+  #fly (flightKey: string, credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
     const start = this.#evictions.start()
-    const flight: Flight = { answer: this.#fetch(credentials, start, client, requestId), start }
+    const answer = this.#fetch(credentials, start, client, requestId)
+    const flight: Flight = { answer, start }
     this.#inflight[flightKey] = flight
-    try {
-      return await flight.answer
-    } finally {
+    // Gone once the call settles, before anyone awaiting it resumes (reactions run in the order they were added).
+    const land = (): void => {
       if (this.#inflight[flightKey] === flight) delete this.#inflight[flightKey]
     }
+    answer.then(land, land)
+    return answer
   }
 
   /** Whether an answer's key, session or identity was evicted after its call began (and no later than `until`). */

@@ -38,7 +38,10 @@ export class AnswerWriter {
   async send (request: FastifyRequest, reply: FastifyReply, answer: Answer, route: AnswerRoute, rewritten = false): Promise<FastifyReply> {
     // The body first, the status and headers after: a body that fails before the browser has a byte of the answer
     // (Ory stalls, the connection breaks, it is too large) is an error of its own, with none of Ory's headers on it.
-    const body = await this.#body(request, answer, route, rewritten)
+    // Read whole already and not encoded (the common case): no promise for the body.
+    const body = Buffer.isBuffer(answer.body) && !isEncoded(answer.headers['content-encoding'])
+      ? this.#plain(answer.body, answer.headers['content-type'], route, rewritten)
+      : await this.#body(request, answer, route, rewritten)
     const { headers } = answer
     reply.code(answer.status)
     for (const name of PASSED_RESPONSE_HEADERS) {
@@ -59,7 +62,7 @@ export class AnswerWriter {
     const { headers } = answer
     const contentType = headers['content-type']
     const encoding = typeof headers['content-encoding'] === 'string' ? headers['content-encoding'].trim().toLowerCase() : ''
-    const encoded = encoding !== '' && encoding !== 'identity'
+    const encoded = isEncoded(encoding)
     let body: Buffer
     if (Buffer.isBuffer(answer.body)) {
       body = answer.body
@@ -78,11 +81,23 @@ export class AnswerWriter {
       body = await readBody(stream, this.#maxBufferBytes, { operationId: route.operationId, status: answer.status, contentLength: headers['content-length'] })
     }
     if (encoded) body = await decodeContent(body, encoding, this.#maxBufferBytes, route.operationId)
+    return this.#plain(body, contentType, route, rewritten)
+  }
+
+  /** A whole, decoded body as it is sent: JSON with its URLs rewritten, nothing for no bytes. */
+  #plain (body: Buffer, contentType: string | string[] | undefined, route: AnswerRoute, rewritten: boolean): Buffer | string | undefined {
     if (body.length === 0) return undefined
     if (rewritten || !isJson(contentType)) return body
     // Rewritten JSON is a string, written to the socket as it is.
     return this.#rewriter.json(body, route.from, route.operationId) ?? body
   }
+}
+
+/** Whether a Content-Encoding names a coding (anything but none or `identity`). */
+function isEncoded (value: string | string[] | undefined): boolean {
+  if (typeof value !== 'string') return false
+  const encoding = value.trim().toLowerCase()
+  return encoding !== '' && encoding !== 'identity'
 }
 
 /**
