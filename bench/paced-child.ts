@@ -10,6 +10,8 @@ export interface PacedCommand {
   type: 'paced'
   origin: string
   path: string
+  /** The upstream, called directly alongside at the same moments (see PacedTarget.direct). */
+  direct?: { origin: string, path: string }
   /** whoami: the i-th request from the (i mod users)-th signed-in user; login: a browser without a session. */
   scenario: 'whoami' | 'login-browser'
   users: number
@@ -28,7 +30,7 @@ process.on('message', (command: PacedCommand | { type: 'exit' }) => {
   if (command.type === 'exit') process.exit(0)
   if (command.type !== 'paced') return
   const headers = command.scenario === 'whoami' ? (i: number) => whoamiHeaders(i % command.users) : () => LOGIN_HEADERS
-  pacedWindow({ origin: command.origin, path: command.path, headers, status: command.status }, command.rate, command.seconds, command.warmupS)
+  pacedWindow({ origin: command.origin, path: command.path, direct: command.direct, headers, status: command.status }, command.rate, command.seconds, command.warmupS)
     .then(result => process.send?.({ type: 'paced', result } satisfies PacedReport))
     .catch(err => {
       console.error(err)

@@ -8,18 +8,28 @@ import { Pool } from 'undici'
 
 /** Enough connections that the pool never queues a request at 2,000 req/s with sub-millisecond answers. */
 const CONNECTIONS = 64
+/** Which requests get a twin to the direct target: every fourth. */
+const TWIN_EVERY = 4
 /** How often the schedule is looked at: each look sends every request whose time has come. */
 const TICK_MS = 1
 
 export interface PacedTarget {
   origin: string
   path: string
+  /**
+   * The upstream called directly at the same moments, on connections of its own: every TWIN_EVERY-th request to the
+   * target has a twin sent to `direct` at its scheduled time, so that whatever slows the machine down slows both alike
+   * (one in four: twins for every request would double the load on the CPU the upstream and the generator share).
+   */
+  direct?: { origin: string, path: string }
   /** The headers of the i-th request (a signed-in user each, say). */
   headers: (i: number) => Record<string, string>
   status: number
 }
 
 export interface Paced {
+  /** The direct calls' figures, sent alongside (see PacedTarget.direct). */
+  direct?: Omit<Paced, 'direct'>
   requests: number
   /** Latency percentiles in ms, from each request's scheduled time. */
   p50: number
@@ -29,34 +39,48 @@ export interface Paced {
   unexpected: number
 }
 
-async function window (pool: Pool, target: PacedTarget, rate: number, seconds: number, histogram: RecordableHistogram | undefined): Promise<number> {
+interface Histograms {
+  target: RecordableHistogram
+  direct: RecordableHistogram
+}
+
+async function window (pools: { target: Pool, direct: Pool | undefined }, target: PacedTarget, rate: number, seconds: number, histograms: Histograms | undefined): Promise<{ unexpected: number, directUnexpected: number }> {
   const total = Math.round(rate * seconds)
   const intervalNs = 1e9 / rate
+  const expected = pools.direct === undefined ? total : total + Math.ceil(total / TWIN_EVERY)
   let issued = 0
   let done = 0
   let unexpected = 0
+  let directUnexpected = 0
   const t0 = process.hrtime.bigint()
   await new Promise<void>(resolve => {
-    const send = async (i: number, scheduled: bigint): Promise<void> => {
+    const send = async (pool: Pool, path: string, i: number, scheduled: bigint, histogram: RecordableHistogram | undefined, direct: boolean): Promise<void> => {
+      let ok = false
       try {
-        const answer = await pool.request({ method: 'GET', path: target.path, headers: target.headers(i) })
+        const answer = await pool.request({ method: 'GET', path, headers: target.headers(i) })
         await answer.body.arrayBuffer()
         histogram?.record(Math.max(1, Number(process.hrtime.bigint() - scheduled)))
-        if (answer.statusCode !== target.status) unexpected++
-      } catch {
-        unexpected++
+        ok = answer.statusCode === target.status
+      } catch {}
+      if (!ok) {
+        if (direct) directUnexpected++
+        else unexpected++
       }
-      if (++done === total) resolve()
+      if (++done === expected) resolve()
     }
     const tick = (): void => {
       const due = Math.min(total, Math.floor(Number(process.hrtime.bigint() - t0) / intervalNs) + 1)
       // send() catches its own failures: nothing to wait for here, the last answer resolves the window.
-      for (; issued < due; issued++) send(issued, t0 + BigInt(Math.round(issued * intervalNs))).catch(() => undefined)
+      for (; issued < due; issued++) {
+        const scheduled = t0 + BigInt(Math.round(issued * intervalNs))
+        send(pools.target, target.path, issued, scheduled, histograms?.target, false).catch(() => undefined)
+        if (pools.direct !== undefined && issued % TWIN_EVERY === 0) send(pools.direct, target.direct!.path, issued, scheduled, histograms?.direct, true).catch(() => undefined)
+      }
       if (issued < total) setTimeout(tick, TICK_MS)
     }
     tick()
   })
-  return unexpected
+  return { unexpected, directUnexpected }
 }
 
 /**
@@ -64,14 +88,19 @@ async function window (pool: Pool, target: PacedTarget, rate: number, seconds: n
  * counted (connections opened, the server's code hot).
  */
 export async function pacedWindow (target: PacedTarget, rate: number, seconds: number, warmupS: number): Promise<Paced> {
-  const pool = new Pool(target.origin, { connections: CONNECTIONS })
+  const pools = { target: new Pool(target.origin, { connections: CONNECTIONS }), direct: target.direct === undefined ? undefined : new Pool(target.direct.origin, { connections: CONNECTIONS }) }
   try {
-    if (warmupS > 0) await window(pool, target, rate, warmupS, undefined)
-    const histogram = createHistogram()
-    const unexpected = await window(pool, target, rate, seconds, histogram)
-    const ms = (percentile: number): number => histogram.percentile(percentile) / 1e6
-    return { requests: Math.round(rate * seconds), p50: ms(50), p99: ms(99), p999: ms(99.9), unexpected }
+    if (warmupS > 0) await window(pools, target, rate, warmupS, undefined)
+    const histograms = { target: createHistogram(), direct: createHistogram() }
+    const { unexpected, directUnexpected } = await window(pools, target, rate, seconds, histograms)
+    const figures = (histogram: RecordableHistogram, failed: number): Omit<Paced, 'direct'> => {
+      const ms = (percentile: number): number => histogram.percentile(percentile) / 1e6
+      return { requests: Math.round(rate * seconds), p50: ms(50), p99: ms(99), p999: ms(99.9), unexpected: failed }
+    }
+    const result: Paced = figures(histograms.target, unexpected)
+    if (pools.direct !== undefined) result.direct = figures(histograms.direct, directUnexpected)
+    return result
   } finally {
-    await pool.close()
+    await Promise.all([pools.target.close(), pools.direct?.close()])
   }
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 
 // How the peers run: a Fastify app configured as its users would configure it, with the server timeouts the BFF's
 // server has, and an access log of one line per request through Fastify's own logger (pino, to standard output):
@@ -6,7 +6,12 @@ import Fastify, { type FastifyInstance } from 'fastify'
 // Fastify's default request logging writes two lines per request (on arrival and on answer); one is the kinder
 // choice for the peer. The BFF writes its own access line (src/plugins/logging.ts); what it costs is its own.
 export function peerServer (): FastifyInstance {
-  const app = Fastify({ logger: { level: 'info' }, disableRequestLogging: true, requestTimeout: 30_000, keepAliveTimeout: 72_000 })
+  const app = Fastify({
+    logger: { level: 'info' },
+    logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000
+  })
   app.addHook('onResponse', function logRequest (request, reply, done) {
     const query = request.url.indexOf('?')
     request.log.info({
