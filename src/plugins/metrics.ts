@@ -67,59 +67,37 @@ class SeriesMap {
   }
 }
 
-/**
- * The request series by route, method and status, found through three maps keyed by values that already carry their
- * hash (the route's pattern and the method are the same string objects on every request, the status a small
- * integer), rather than by a key string built and hashed on every request.
- */
-class RequestSeries extends SeriesMap {
-  readonly #byRoute = new Map<string, Map<string, Map<number, Series>>>()
-
-  find (route: string, method: string, status: number): Series {
-    let byMethod = this.#byRoute.get(route)
-    if (byMethod === undefined) {
-      byMethod = new Map()
-      this.#byRoute.set(route, byMethod)
-    }
-    let byStatus = byMethod.get(method)
-    if (byStatus === undefined) {
-      byStatus = new Map()
-      byMethod.set(method, byStatus)
-    }
-    let series = byStatus.get(status)
-    if (series === undefined) {
-      series = this.get(`${method}\n${route}\n${status}`, () => ({ method, route, status_code: String(status) }))
-      byStatus.set(status, series)
-    }
-    return series
+/** The map under `key`, made empty on first use. */
+function inner<K, V> (maps: Map<string, Map<K, V>>, key: string): Map<K, V> {
+  let map = maps.get(key)
+  if (map === undefined) {
+    map = new Map()
+    maps.set(key, map)
   }
-
-  override clear (): void {
-    this.#byRoute.clear()
-    super.clear()
-  }
+  return map
 }
 
-/** Series by two label values (an operation and its status or error code), looked up as RequestSeries does. */
-class PairSeries extends SeriesMap {
-  readonly #byFirst = new Map<string, Map<string | number, Series>>()
+/**
+ * Series found through nested maps keyed by their label values, which already carry their hash (a route's pattern, a
+ * method or an operation id is the same string object on every request, a status a small integer), rather than by a
+ * key string built and hashed on every request. The key string is made once, with the series.
+ */
+class NestedSeries extends SeriesMap {
+  readonly #maps = new Map<string, Map<string, Map<string | number, Series>>>()
 
-  find (first: string, second: string | number, labels: () => Labels): Series {
-    let bySecond = this.#byFirst.get(first)
-    if (bySecond === undefined) {
-      bySecond = new Map()
-      this.#byFirst.set(first, bySecond)
-    }
-    let series = bySecond.get(second)
+  /** By one or two strings and a last value: route, method and status, or operation and status (first '' then). */
+  find (first: string, second: string, last: string | number, labels: () => Labels): Series {
+    const byLast = inner(inner(this.#maps, first), second)
+    let series = byLast.get(last)
     if (series === undefined) {
-      series = this.get(`${first}\n${second}`, labels)
-      bySecond.set(second, series)
+      series = this.get(`${first}\n${second}\n${last}`, labels)
+      byLast.set(last, series)
     }
     return series
   }
 
   override clear (): void {
-    this.#byFirst.clear()
+    this.#maps.clear()
     super.clear()
   }
 }
@@ -160,28 +138,31 @@ export const metricsPlugin = fp(async function metrics (app: FastifyInstance) {
   collectDefaultMetrics({ register: registry })
 
   // A request's count is its duration histogram's count: one series serves both metrics.
-  const requests = new RequestSeries()
+  const requests = new NestedSeries()
   register(registry, 'http_requests_total', 'Requests answered, by method, route and status code.', 'counter', requests, counterValues)
   register(registry, 'http_request_duration_seconds', 'Time from the request\'s arrival to its answer, by method, route and status code.', 'histogram', requests, histogramValues)
-  const upstreamCalls = new PairSeries()
+  const upstreamCalls = new NestedSeries()
   register(registry, 'ory_upstream_requests_total', 'Calls to Ory by operation and status ("none" when no answer came).', 'counter', upstreamCalls, counterValues)
   const upstreamDuration = new SeriesMap()
   register(registry, 'ory_upstream_request_duration_seconds', 'Duration of calls to Ory (retries included), by operation.', 'histogram', upstreamDuration, histogramValues)
-  const upstreamErrors = new PairSeries()
+  const upstreamErrors = new NestedSeries()
   register(registry, 'ory_upstream_errors_total', 'Failed calls to Ory, by operation and error code (ORY_BFF_UPSTREAM_TIMEOUT, …).', 'counter', upstreamErrors, counterValues)
 
   app.decorate('metrics', {
     registry,
     observeUpstream ({ operationId, status, durationSeconds, errorCode }: UpstreamCall) {
-      upstreamCalls.find(operationId, status ?? 'none', () => ({ operation: operationId, status: status === undefined ? 'none' : String(status) })).count++
+      upstreamCalls.find(operationId, '', status ?? 'none', () => ({ operation: operationId, status: status === undefined ? 'none' : String(status) })).count++
       upstreamDuration.get(operationId, () => ({ operation: operationId })).observe(durationSeconds)
-      if (errorCode !== undefined) upstreamErrors.find(operationId, errorCode, () => ({ operation: operationId, code: errorCode })).count++
+      if (errorCode !== undefined) upstreamErrors.find(operationId, '', errorCode, () => ({ operation: operationId, code: errorCode })).count++
     }
   })
 
   app.addHook('onResponse', function countRequest (request, reply, done) {
     // The route's pattern, never the raw URL: one series per route, whatever the paths scanners try.
-    requests.find(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode).observe(reply.elapsedTime / 1000)
+    const route = request.routeOptions.url ?? 'unmatched'
+    const method = request.method
+    const status = reply.statusCode
+    requests.find(route, method, status, () => ({ method, route, status_code: String(status) })).observe(reply.elapsedTime / 1000)
     done()
   })
   app.addHook('onClose', async function clearMetrics () {
