@@ -32,3 +32,15 @@ t.test('durations are JSON numbers rounded to hundredths of a millisecond', asyn
     t.ok(Number.isFinite(duration) && duration >= 0 && Math.round(duration * 100) / 100 === duration, String(duration))
   }
 })
+
+t.test('a line logged through request.log (made only when used) carries the request id', async t => {
+  const logs = captureLogs()
+  const app = buildTestApp(t, testConfig({ LOG_LEVEL: 'info' }), { logStream: logs.stream })
+  app.get('/logs-something', async request => {
+    request.log.warn({ detail: 'x' }, 'something worth a line')
+    return { ok: true }
+  })
+  await app.inject({ url: '/logs-something', headers: { 'x-request-id': 'lazy-1' } })
+  const lines = logs.lines().filter(line => line.requestId === 'lazy-1')
+  t.match(lines, [{ level: 'warn', msg: 'something worth a line', detail: 'x' }, { msg: 'request completed', status: 200 }])
+})
