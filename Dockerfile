@@ -22,6 +22,11 @@ FROM node:22-slim
 ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0
+# glibc's allocator: blocks of 128 KB and more are mapped on their own and given back when freed, always. By default
+# glibc raises that threshold to the size of the largest such block freed, up to 32 MB: once start-up has freed the
+# bundle's source and code cache buffers (2.5 and 2.2 MB), blocks of up to 2.5 MB come from the heap instead, and
+# their pages stay resident after they are freed (≈ 10 MB of idle RSS in one process of two; docs/performance.md).
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/dist/bundle ./dist/bundle
 COPY package.json ./

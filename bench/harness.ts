@@ -55,11 +55,11 @@ export interface Child {
 }
 
 /**
- * Starts a compiled bench file with plain node and the image's node options, as production runs the server, and
+ * Starts a compiled bench file with plain node and the image's node options and environment, as production runs the server, and
  * waits for its ready report.
  */
 async function startChild (name: string, file: string, env: Record<string, string>, stdout: 'ignore' | 'inherit', nodeOptions: string[]): Promise<Child> {
-  const child = fork(file, [], { execArgv: nodeOptions, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit', 'ipc'] })
+  const child = fork(file, [], { execArgv: nodeOptions, env: { ...process.env, ...imageCommand().env, ...env }, stdio: ['ignore', stdout, 'inherit', 'ipc'] })
   const ready = await new Promise<Report>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill()

@@ -1,7 +1,7 @@
 /**
  * Measures how fast the built server starts and how much memory it holds when idle:
  *   npm run build && npm run measure:startup -- [runs] [--entry=dist/server.js] [node options…]
- * Each run spawns `node <options> dist/bundle/server.js` (what the image runs, options included; `--entry` measures another file, such as the
+ * Each run spawns `node <options> dist/bundle/server.js` (what the image runs, options and environment included; `--entry` measures another file, such as the
  * unbundled dist/server.js) against a local stand-in for Ory, and records
  * - spawn → listening: wall time from spawning the process to its "listening" log line;
  * - in-process: performance.now() at listen as the server logs it (Node's own boot included);
@@ -55,7 +55,7 @@ async function measure (oryUrl: string): Promise<Run> {
   const started = performance.now()
   const child = spawn(process.execPath, [...nodeOptions, entry], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', ORY_URL: oryUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, ...image.env, NODE_ENV: 'production', ORY_URL: oryUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const exited = once(child, 'exit')

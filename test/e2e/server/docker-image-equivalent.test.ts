@@ -68,12 +68,13 @@ function positionOf (source: string, text: string): { line: number, column: numb
 
 t.test('what the final image runs works: the bundle alone, node dist/bundle/server.js, health check, SIGTERM', async t => {
   const dockerfile = await readFile(join(REPO, 'Dockerfile'), 'utf8')
-  const { cmd, nodeOptions, entry } = imageCommand(dockerfile)
+  const { cmd, nodeOptions, entry, env } = imageCommand(dockerfile)
   const healthcheck = execForm(dockerfile, /^HEALTHCHECK .*? CMD (\[.*\])$/m)
   t.equal(entry, 'dist/bundle/server.js')
   t.ok(nodeOptions.every(option => option.startsWith('--')), 'node options only, before the script')
   const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-  t.equal(pkg.scripts.start, cmd.join(' '), 'npm start runs what the image runs')
+  t.same(env, { MALLOC_MMAP_THRESHOLD_: '131072' }, 'the image sets the allocator up')
+  t.equal(pkg.scripts.start, [...Object.entries(env).map(([name, value]) => `${name}=${value}`), ...cmd].join(' '), 'npm start runs what the image runs, with its environment')
   t.match(dockerfile, /^FROM node:\d+-slim$/m)
   // The build stage gets every file `npm run build` reads (the build script, what it imports, the Dockerfile whose CMD
   // gives the code cache its node options), through the .dockerignore allowlist and a COPY.
@@ -123,6 +124,7 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
 
   const upstreamPort = await closedPort()
   const server = startServer({
+    ...env,
     NODE_ENV: 'production',
     ORY_URL: `http://127.0.0.1:${upstreamPort}`,
     PORT: '0',
