@@ -179,7 +179,9 @@ const LAZY_PARTS: ReadonlyArray<{ name: string, module: string }> = [
   // STATIC_DIR, or the example SPA outside production.
   { name: 'static', module: '@fastify/static' },
   // GET /openapi.json, built on its first request.
-  { name: 'swagger', module: '@fastify/swagger' }
+  { name: 'swagger', module: '@fastify/swagger' },
+  // The Redis client (ioredis): TOKEN_STORE=redis only.
+  { name: 'redis', module: './redis/client.js' }
 ]
 
 function lazyParts (distDir: string): Plugin {

@@ -13,7 +13,7 @@ import { clientErrorHandler, errorsPlugin, frameworkErrorHandler } from './plugi
 import { lifecyclePlugin } from './plugins/lifecycle.js'
 import { loadSheddingPlugin } from './plugins/load-shedding.js'
 import { metricsPlugin } from './plugins/metrics.js'
-import { createTokenStore, oauth2Plugin } from './plugins/oauth2.js'
+import { oauth2Plugin, usesRedis } from './plugins/oauth2.js'
 import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
 import { permissionsPlugin } from './plugins/permissions.js'
@@ -139,22 +139,23 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(oryClientPlugin, { config, client: options.oryClient })
   // Before the routes: its onRoute hook evicts sessions on the mirror's logout routes.
   app.register(sessionPlugin, { config, ...options.session })
-  // The OAuth2 sessions' store (sealed cookies, or Redis shared by every replica); readiness says when Redis is down.
-  const tokenStore = config.oauth2 === undefined ? undefined : createTokenStore(config, app.log, options.oauth2Now)
+  // The OAuth2 sessions' store (sealed cookies, or Redis shared by every replica; the oauth2 plugin makes it), and
+  // readiness says when Redis is down.
+  const oauth2 = config.oauth2 !== undefined
   app.register(readinessPlugin, {
     intervalMs: config.readyProbeIntervalMs,
     timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000),
-    checks: tokenStore?.kind === 'redis' ? [{ probe: async () => await tokenStore.ping(), reason: 'The token store (Redis) could not be reached.' }] : []
+    checks: oauth2 && usesRedis(config) ? [{ probe: async () => await app.oauth2!.store.ping(), reason: 'The token store (Redis) could not be reached.' }] : []
   })
   // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.
   app.register(csrfPlugin, { publicUrl: config.publicUrl })
   app.register(permissionsPlugin, { config })
-  app.register(oauth2Plugin, { config, store: tokenStore, now: options.oauth2Now })
+  app.register(oauth2Plugin, { config, now: options.oauth2Now })
   app.register(openApiPlugin, { version: VERSION, publicUrl: config.publicUrl })
   app.addSchema(HealthStatus)
   for (const schema of permissionSchemas(config.permissionBatchMax)) app.addSchema(schema)
   for (const schema of SESSION_SCHEMAS) app.addSchema(schema)
-  if (tokenStore !== undefined) for (const schema of OAUTH2_SCHEMAS) app.addSchema(schema)
+  if (oauth2) for (const schema of OAUTH2_SCHEMAS) app.addSchema(schema)
 
   app.register(healthRoutes)
   app.register(metricsRoutes)
@@ -163,7 +164,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(sessionRoutes, { prefix: '/api/session', config })
   app.register(permissionRoutes, { prefix: '/api/permissions', batchMax: config.permissionBatchMax })
   // Only with OAUTH2_CLIENT_ID: without a client there is no OAuth2 login to offer.
-  if (tokenStore !== undefined) app.register(oauth2Routes, { prefix: '/api/oauth2', config })
+  if (oauth2) app.register(oauth2Routes, { prefix: '/api/oauth2', config })
   if (config.apiRoutes.length > 0) {
     app.register(proxyRoutes, {
       prefix: '/api/proxy',
@@ -171,7 +172,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
       timeoutMs: config.upstreamTimeoutMs,
       bodyLimit: config.bodyLimitBytes,
       // The access token of an /api/oauth2 login, refreshed when due; without OAuth2, routes use the Ory session.
-      oauth2AccessToken: tokenStore === undefined ? undefined : async (request, reply) => await app.oauth2!.accessToken(request, reply)
+      oauth2AccessToken: !oauth2 ? undefined : async (request, reply) => await app.oauth2!.accessToken(request, reply)
     })
   }
   app.register(staticRoutes)

@@ -9,8 +9,7 @@ import { Refresher } from '../oauth2/refresh.js'
 import { Sealer } from '../oauth2/seal.js'
 import { sessionExpiry } from '../oauth2/session.js'
 import { CookieTokenStore } from '../oauth2/stores/cookie-store.js'
-import { RedisTokenStore } from '../oauth2/stores/redis-store.js'
-import { createRedisClient, type RedisLog } from '../redis/client.js'
+import type { RedisLog } from '../redis/client.js'
 import type { LoadedSession, OAuth2Session, RequestCookies, TokenStore } from '../oauth2/types.js'
 
 declare module 'fastify' {
@@ -22,18 +21,23 @@ declare module 'fastify' {
 
 export interface OAuth2PluginOptions {
   config: Config
-  /** The token store app.ts made from the config (cookie or Redis), when OAuth2 is on; the plugin closes it with the app. */
-  store: TokenStore | undefined
   /** Clock in milliseconds (tests). */
   now?: () => number
 }
 
+/** Whether TOKEN_STORE asks for Redis (with its URL): what createTokenStore makes. */
+export function usesRedis (config: Config): config is Config & { redisUrl: string } {
+  return config.tokenStore === 'redis' && config.redisUrl !== undefined
+}
+
 /**
  * The token store TOKEN_STORE names: sealed cookies, or Redis (connected when the server is ready; until then, and
- * whenever it is down, its calls are 503s and readiness fails).
+ * whenever it is down, its calls are 503s and readiness fails). The Redis client and its store are loaded only
+ * then: a BFF without Redis never loads ioredis (about 25 ms of start-up; scripts/bundle.ts's LAZY_PARTS).
  */
-export function createTokenStore (config: Config, log: FastifyBaseLogger, now?: () => number): TokenStore {
-  if (config.tokenStore === 'redis' && config.redisUrl !== undefined) {
+export async function createTokenStore (config: Config, log: FastifyBaseLogger, now?: () => number): Promise<TokenStore> {
+  if (usesRedis(config)) {
+    const [{ createRedisClient }, { RedisTokenStore }] = await Promise.all([import('../redis/client.js'), import('../oauth2/stores/redis-store.js')])
     const redisLog: RedisLog = (level, message, fields) => log[level]({ redis: fields ?? {} }, message)
     const client = createRedisClient({ url: config.redisUrl, log: redisLog })
     // The lease outlives the longest token request, so that no other replica can refresh while one is under way.
@@ -172,11 +176,11 @@ export class OAuth2Service {
  */
 export const oauth2Plugin = fp(async function oauth2 (app: FastifyInstance, options: OAuth2PluginOptions) {
   const { config } = options
-  const store = options.store
-  if (config.oauth2 === undefined || store === undefined) {
+  if (config.oauth2 === undefined) {
     app.decorate('oauth2', undefined)
     return
   }
+  const store = await createTokenStore(config, app.log, options.now)
   app.decorate('oauth2', new OAuth2Service(app, { config: config as Config & { oauth2: OAuth2Config }, store, now: options.now }))
   app.addHook('onReady', async function connectTokenStore () {
     // Never fails the start: a Redis that is down makes readiness fail and token routes answer 503 until it is back.
