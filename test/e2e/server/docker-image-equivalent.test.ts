@@ -110,6 +110,7 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
     t.match(await readFile(join(bundleDir, file), 'utf8'), `\n//# sourceMappingURL=${file}.map\n`, `${file} names its map`)
   }
   const appSource = await readFile(join(bundleDir, 'app.cjs'), 'utf8')
+  t.ok(bundled.includes('redis.cjs') && !appSource.includes('node_modules/ioredis/'), 'ioredis is loaded on demand, with TOKEN_STORE=redis only')
   const appMap = JSON.parse(await readFile(join(bundleDir, 'app.cjs.map'), 'utf8')) as SourceMapPayload
   const own = appMap.sources.filter(source => !source.includes('node_modules/') && !source.startsWith('undici-core:'))
   t.ok(own.length > 50 && own.every(source => source.startsWith('../../src/') && source.endsWith('.ts')), 'the server\'s own sources are src/*.ts')
