@@ -36,6 +36,12 @@ function paramType (schema: SchemaObject | undefined, names: Map<string, string>
   }
 }
 
+/** A parameter's schema as TypeBox source: a header is a string whatever the spec says (one value on the wire). */
+function paramSchema (param: ParameterObject, ctx: { names: Map<string, string>, typePrefix: string }): string {
+  if (param.in === 'header' || param.schema === undefined) return 'Type.String()'
+  return emitSchema(param.schema, ctx)
+}
+
 function collectParams (op: SpecOperation): Array<ParameterObject & { key: string }> {
   const params = op.parameters.map(p => ({ ...p, key: paramKey(p) }))
   const keys = new Set<string>()
@@ -83,7 +89,7 @@ export function emitOperations (doc: OpenApiDocument, banner: string): Generated
       `    method: ${JSON.stringify(op.method.toUpperCase())}`,
       `    path: ${JSON.stringify(op.path)}`,
       `    security: ${JSON.stringify(security)}`,
-      `    params: [${params.map(p => `\n      { name: ${JSON.stringify(p.name)}, key: ${JSON.stringify(p.key)}, in: ${JSON.stringify(p.in)}, required: ${p.required === true} }`).join(',')}${params.length > 0 ? '\n    ' : ''}]`
+      `    params: [${params.map(p => `\n      { name: ${JSON.stringify(p.name)}, key: ${JSON.stringify(p.key)}, in: ${JSON.stringify(p.in)}, required: ${p.required === true}, schema: ${paramSchema(p, ctx)} }`).join(',')}${params.length > 0 ? '\n    ' : ''}]`
     ]
     const requestBody = operation.requestBody
     if (requestBody !== undefined) {

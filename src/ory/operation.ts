@@ -13,6 +13,8 @@ export interface ParamSpec {
   readonly key: string
   readonly in: ParamLocation
   readonly required: boolean
+  /** What the spec allows, as a value (not as text on the wire): an integer for `page_size`, an array for `ids`. */
+  readonly schema: TSchema
 }
 
 export interface BodySpec {

@@ -16,7 +16,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/consent/accept",
     security: [["oryAccessToken"]],
     params: [
-      { name: "consent_challenge", key: "consent_challenge", in: "query", required: true }
+      { name: "consent_challenge", key: "consent_challenge", in: "query", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -37,7 +37,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/login/accept",
     security: [["oryAccessToken"]],
     params: [
-      { name: "login_challenge", key: "login_challenge", in: "query", required: true }
+      { name: "login_challenge", key: "login_challenge", in: "query", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -58,7 +58,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/logout/accept",
     security: [["oryAccessToken"]],
     params: [
-      { name: "logout_challenge", key: "logout_challenge", in: "query", required: true }
+      { name: "logout_challenge", key: "logout_challenge", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2RedirectTo>("oAuth2RedirectTo"),
@@ -74,7 +74,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/device/accept",
     security: [["oryAccessToken"]],
     params: [
-      { name: "device_challenge", key: "device_challenge", in: "query", required: true }
+      { name: "device_challenge", key: "device_challenge", in: "query", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -95,7 +95,7 @@ export const operations = {
     path: "/relation-tuples/batch/check",
     security: [["oryAccessToken"]],
     params: [
-      { name: "max-depth", key: "max-depth", in: "query", required: false }
+      { name: "max-depth", key: "max-depth", in: "query", required: false, schema: Type.Integer({"format":"int64"}) }
     ],
     body: {
       required: false,
@@ -158,14 +158,14 @@ export const operations = {
     path: "/relation-tuples/check/openapi",
     security: [["oryAccessToken"]],
     params: [
-      { name: "namespace", key: "namespace", in: "query", required: false },
-      { name: "object", key: "object", in: "query", required: false },
-      { name: "relation", key: "relation", in: "query", required: false },
-      { name: "subject_id", key: "subject_id", in: "query", required: false },
-      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false },
-      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false },
-      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false },
-      { name: "max-depth", key: "max-depth", in: "query", required: false }
+      { name: "namespace", key: "namespace", in: "query", required: false, schema: Type.String() },
+      { name: "object", key: "object", in: "query", required: false, schema: Type.String() },
+      { name: "relation", key: "relation", in: "query", required: false, schema: Type.String() },
+      { name: "subject_id", key: "subject_id", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false, schema: Type.String() },
+      { name: "max-depth", key: "max-depth", in: "query", required: false, schema: Type.Integer({"format":"int64"}) }
     ],
     responses: {
       "200": ref<M.CheckPermissionResult>("checkPermissionResult"),
@@ -182,14 +182,14 @@ export const operations = {
     path: "/relation-tuples/check",
     security: [["oryAccessToken"]],
     params: [
-      { name: "namespace", key: "namespace", in: "query", required: false },
-      { name: "object", key: "object", in: "query", required: false },
-      { name: "relation", key: "relation", in: "query", required: false },
-      { name: "subject_id", key: "subject_id", in: "query", required: false },
-      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false },
-      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false },
-      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false },
-      { name: "max-depth", key: "max-depth", in: "query", required: false }
+      { name: "namespace", key: "namespace", in: "query", required: false, schema: Type.String() },
+      { name: "object", key: "object", in: "query", required: false, schema: Type.String() },
+      { name: "relation", key: "relation", in: "query", required: false, schema: Type.String() },
+      { name: "subject_id", key: "subject_id", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false, schema: Type.String() },
+      { name: "max-depth", key: "max-depth", in: "query", required: false, schema: Type.Integer({"format":"int64"}) }
     ],
     responses: {
       "200": ref<M.CheckPermissionResult>("checkPermissionResult"),
@@ -207,14 +207,14 @@ export const operations = {
     path: "/self-service/login/browser",
     security: [],
     params: [
-      { name: "refresh", key: "refresh", in: "query", required: false },
-      { name: "aal", key: "aal", in: "query", required: false },
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false },
-      { name: "login_challenge", key: "login_challenge", in: "query", required: false },
-      { name: "organization", key: "organization", in: "query", required: false },
-      { name: "via", key: "via", in: "query", required: false },
-      { name: "identity_schema", key: "identity_schema", in: "query", required: false }
+      { name: "refresh", key: "refresh", in: "query", required: false, schema: Type.Boolean() },
+      { name: "aal", key: "aal", in: "query", required: false, schema: Type.String() },
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() },
+      { name: "login_challenge", key: "login_challenge", in: "query", required: false, schema: Type.String() },
+      { name: "organization", key: "organization", in: "query", required: false, schema: Type.String() },
+      { name: "via", key: "via", in: "query", required: false, schema: Type.String() },
+      { name: "identity_schema", key: "identity_schema", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.LoginFlow>("loginFlow"),
@@ -232,8 +232,8 @@ export const operations = {
     path: "/self-service/logout/browser",
     security: [],
     params: [
-      { name: "cookie", key: "cookie", in: "header", required: false },
-      { name: "return_to", key: "return_to", in: "query", required: false }
+      { name: "cookie", key: "cookie", in: "header", required: false, schema: Type.String() },
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.LogoutFlow>("logoutFlow"),
@@ -251,8 +251,8 @@ export const operations = {
     path: "/self-service/recovery/browser",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.RecoveryFlow>("recoveryFlow"),
@@ -270,12 +270,12 @@ export const operations = {
     path: "/self-service/registration/browser",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "login_challenge", key: "login_challenge", in: "query", required: false },
-      { name: "after_verification_return_to", key: "after_verification_return_to", in: "query", required: false },
-      { name: "organization", key: "organization", in: "query", required: false },
-      { name: "identity_schema", key: "identity_schema", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "login_challenge", key: "login_challenge", in: "query", required: false, schema: Type.String() },
+      { name: "after_verification_return_to", key: "after_verification_return_to", in: "query", required: false, schema: Type.String() },
+      { name: "organization", key: "organization", in: "query", required: false, schema: Type.String() },
+      { name: "identity_schema", key: "identity_schema", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.RegistrationFlow>("registrationFlow"),
@@ -292,8 +292,8 @@ export const operations = {
     path: "/self-service/settings/browser",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.SettingsFlow>("settingsFlow"),
@@ -313,8 +313,8 @@ export const operations = {
     path: "/self-service/verification/browser",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.VerificationFlow>("verificationFlow"),
@@ -331,7 +331,7 @@ export const operations = {
     path: "/projects/{project_id}/eventstreams",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -355,7 +355,7 @@ export const operations = {
     path: "/self-service/fed-cm/parameters",
     security: [],
     params: [
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.CreateFedcmFlowResponse>("createFedcmFlowResponse"),
@@ -393,7 +393,7 @@ export const operations = {
     path: "/admin/keys/{set}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -414,14 +414,14 @@ export const operations = {
     path: "/self-service/login/api",
     security: [],
     params: [
-      { name: "refresh", key: "refresh", in: "query", required: false },
-      { name: "aal", key: "aal", in: "query", required: false },
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "return_session_token_exchange_code", key: "return_session_token_exchange_code", in: "query", required: false },
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "organization", key: "organization", in: "query", required: false },
-      { name: "via", key: "via", in: "query", required: false },
-      { name: "identity_schema", key: "identity_schema", in: "query", required: false }
+      { name: "refresh", key: "refresh", in: "query", required: false, schema: Type.Boolean() },
+      { name: "aal", key: "aal", in: "query", required: false, schema: Type.String() },
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "return_session_token_exchange_code", key: "return_session_token_exchange_code", in: "query", required: false, schema: Type.Boolean() },
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "organization", key: "organization", in: "query", required: false, schema: Type.String() },
+      { name: "via", key: "via", in: "query", required: false, schema: Type.String() },
+      { name: "identity_schema", key: "identity_schema", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.LoginFlow>("loginFlow"),
@@ -453,10 +453,10 @@ export const operations = {
     path: "/self-service/registration/api",
     security: [],
     params: [
-      { name: "return_session_token_exchange_code", key: "return_session_token_exchange_code", in: "query", required: false },
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "organization", key: "organization", in: "query", required: false },
-      { name: "identity_schema", key: "identity_schema", in: "query", required: false }
+      { name: "return_session_token_exchange_code", key: "return_session_token_exchange_code", in: "query", required: false, schema: Type.Boolean() },
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "organization", key: "organization", in: "query", required: false, schema: Type.String() },
+      { name: "identity_schema", key: "identity_schema", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.RegistrationFlow>("registrationFlow"),
@@ -473,7 +473,7 @@ export const operations = {
     path: "/self-service/settings/api",
     security: [],
     params: [
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false }
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.SettingsFlow>("settingsFlow"),
@@ -490,7 +490,7 @@ export const operations = {
     path: "/self-service/verification/api",
     security: [],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.VerificationFlow>("verificationFlow"),
@@ -547,7 +547,7 @@ export const operations = {
     path: "/projects/{project_id}/organizations",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -571,8 +571,8 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}/onboarding-portal-links",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -615,7 +615,7 @@ export const operations = {
     path: "/projects/{project}/tokens",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project", key: "project", in: "path", required: true }
+      { name: "project", key: "project", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -660,7 +660,7 @@ export const operations = {
     path: "/admin/recovery/link",
     security: [["oryAccessToken"]],
     params: [
-      { name: "return_to", key: "return_to", in: "query", required: false }
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -746,7 +746,7 @@ export const operations = {
     path: "/workspaces/{workspace}/tokens",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "workspace", key: "workspace", in: "path", required: true }
+      { name: "workspace", key: "workspace", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -767,8 +767,8 @@ export const operations = {
     path: "/projects/{project_id}/eventstreams/{event_stream_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "event_stream_id", key: "event_stream_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "event_stream_id", key: "event_stream_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -787,7 +787,7 @@ export const operations = {
     path: "/admin/identities/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -804,9 +804,9 @@ export const operations = {
     path: "/admin/identities/{id}/credentials/{type}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true },
-      { name: "type", key: "type", in: "path", required: true },
-      { name: "identifier", key: "identifier", in: "query", required: false }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() },
+      { name: "type", key: "type", in: "path", required: true, schema: Type.Union([Type.Literal("password"), Type.Literal("oidc"), Type.Literal("totp"), Type.Literal("lookup_secret"), Type.Literal("webauthn"), Type.Literal("code"), Type.Literal("passkey"), Type.Literal("profile"), Type.Literal("saml"), Type.Literal("link_recovery"), Type.Literal("code_recovery")]) },
+      { name: "identifier", key: "identifier", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -823,7 +823,7 @@ export const operations = {
     path: "/admin/identities/{id}/sessions",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -842,8 +842,8 @@ export const operations = {
     path: "/admin/keys/{set}/{kid}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true },
-      { name: "kid", key: "kid", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() },
+      { name: "kid", key: "kid", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -859,7 +859,7 @@ export const operations = {
     path: "/admin/keys/{set}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -875,7 +875,7 @@ export const operations = {
     path: "/admin/clients/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -891,7 +891,7 @@ export const operations = {
     path: "/admin/oauth2/tokens",
     security: [["oryAccessToken"]],
     params: [
-      { name: "client_id", key: "client_id", in: "query", required: true }
+      { name: "client_id", key: "client_id", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -907,7 +907,7 @@ export const operations = {
     path: "/oauth2/register/{id}",
     security: [["bearer"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -923,8 +923,8 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -944,9 +944,9 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}/onboarding-portal-links/{onboarding_portal_link_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true },
-      { name: "onboarding_portal_link_id", key: "onboarding_portal_link_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() },
+      { name: "onboarding_portal_link_id", key: "onboarding_portal_link_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -964,8 +964,8 @@ export const operations = {
     path: "/projects/{project}/tokens/{token_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project", key: "project", in: "path", required: true },
-      { name: "token_id", key: "token_id", in: "path", required: true }
+      { name: "project", key: "project", in: "path", required: true, schema: Type.String() },
+      { name: "token_id", key: "token_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -981,13 +981,13 @@ export const operations = {
     path: "/admin/relation-tuples",
     security: [["oryAccessToken"]],
     params: [
-      { name: "namespace", key: "namespace", in: "query", required: false },
-      { name: "object", key: "object", in: "query", required: false },
-      { name: "relation", key: "relation", in: "query", required: false },
-      { name: "subject_id", key: "subject_id", in: "query", required: false },
-      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false },
-      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false },
-      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false }
+      { name: "namespace", key: "namespace", in: "query", required: false, schema: Type.String() },
+      { name: "object", key: "object", in: "query", required: false, schema: Type.String() },
+      { name: "relation", key: "relation", in: "query", required: false, schema: Type.String() },
+      { name: "subject_id", key: "subject_id", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -1004,7 +1004,7 @@ export const operations = {
     path: "/admin/trust/grants/jwt-bearer/issuers/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -1020,8 +1020,8 @@ export const operations = {
     path: "/workspaces/{workspace}/tokens/{token_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "workspace", key: "workspace", in: "path", required: true },
-      { name: "token_id", key: "token_id", in: "path", required: true }
+      { name: "workspace", key: "workspace", in: "path", required: true, schema: Type.String() },
+      { name: "token_id", key: "token_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -1037,8 +1037,8 @@ export const operations = {
     path: "/sessions",
     security: [],
     params: [
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.DeleteMySessionsCount>("deleteMySessionsCount"),
@@ -1056,9 +1056,9 @@ export const operations = {
     path: "/sessions/{id}",
     security: [],
     params: [
-      { name: "id", key: "id", in: "path", required: true },
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() },
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -1076,7 +1076,7 @@ export const operations = {
     path: "/admin/sessions/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -1122,8 +1122,8 @@ export const operations = {
     path: "/sessions/token-exchange",
     security: [],
     params: [
-      { name: "init_code", key: "init_code", in: "query", required: true },
-      { name: "return_to_code", key: "return_to_code", in: "query", required: true }
+      { name: "init_code", key: "init_code", in: "query", required: true, schema: Type.String() },
+      { name: "return_to_code", key: "return_to_code", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.SuccessfulNativeLogin>("successfulNativeLogin"),
@@ -1142,10 +1142,10 @@ export const operations = {
     path: "/relation-tuples/expand",
     security: [["oryAccessToken"]],
     params: [
-      { name: "namespace", key: "namespace", in: "query", required: true },
-      { name: "object", key: "object", in: "query", required: true },
-      { name: "relation", key: "relation", in: "query", required: true },
-      { name: "max-depth", key: "max-depth", in: "query", required: false }
+      { name: "namespace", key: "namespace", in: "query", required: true, schema: Type.String() },
+      { name: "object", key: "object", in: "query", required: true, schema: Type.String() },
+      { name: "relation", key: "relation", in: "query", required: true, schema: Type.String() },
+      { name: "max-depth", key: "max-depth", in: "query", required: false, schema: Type.Integer({"format":"int64"}) }
     ],
     responses: {
       "200": ref<M.ExpandedPermissionTree>("expandedPermissionTree"),
@@ -1163,7 +1163,7 @@ export const operations = {
     path: "/admin/sessions/{id}/extend",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Session>("session"),
@@ -1182,7 +1182,7 @@ export const operations = {
     path: "/admin/courier/messages/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Message>("message"),
@@ -1199,7 +1199,7 @@ export const operations = {
     path: "/self-service/errors",
     security: [],
     params: [
-      { name: "id", key: "id", in: "query", required: true }
+      { name: "id", key: "id", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.FlowError>("flowError"),
@@ -1217,8 +1217,8 @@ export const operations = {
     path: "/admin/identities/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true },
-      { name: "include_credential", key: "include_credential", in: "query", required: false }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() },
+      { name: "include_credential", key: "include_credential", in: "query", required: false, schema: Type.Array(Type.Union([Type.Literal("password"), Type.Literal("oidc"), Type.Literal("totp"), Type.Literal("lookup_secret"), Type.Literal("webauthn"), Type.Literal("code"), Type.Literal("passkey"), Type.Literal("profile"), Type.Literal("saml"), Type.Literal("link_recovery"), Type.Literal("code_recovery")])) }
     ],
     responses: {
       "200": ref<M.Identity>("identity"),
@@ -1235,8 +1235,8 @@ export const operations = {
     path: "/admin/identities/by/external/{externalID}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "externalID", key: "externalID", in: "path", required: true },
-      { name: "include_credential", key: "include_credential", in: "query", required: false }
+      { name: "externalID", key: "externalID", in: "path", required: true, schema: Type.String() },
+      { name: "include_credential", key: "include_credential", in: "query", required: false, schema: Type.Array(Type.Union([Type.Literal("password"), Type.Literal("oidc"), Type.Literal("totp"), Type.Literal("lookup_secret"), Type.Literal("webauthn"), Type.Literal("code"), Type.Literal("passkey"), Type.Literal("profile"), Type.Literal("saml"), Type.Literal("link_recovery"), Type.Literal("code_recovery")])) }
     ],
     responses: {
       "200": ref<M.Identity>("identity"),
@@ -1253,7 +1253,7 @@ export const operations = {
     path: "/schemas/{id}",
     security: [],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.IdentitySchema>("identitySchema"),
@@ -1270,8 +1270,8 @@ export const operations = {
     path: "/admin/keys/{set}/{kid}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true },
-      { name: "kid", key: "kid", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() },
+      { name: "kid", key: "kid", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.JsonWebKeySet>("jsonWebKeySet"),
@@ -1287,7 +1287,7 @@ export const operations = {
     path: "/admin/keys/{set}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.JsonWebKeySet>("jsonWebKeySet"),
@@ -1303,8 +1303,8 @@ export const operations = {
     path: "/self-service/login/flows",
     security: [],
     params: [
-      { name: "id", key: "id", in: "query", required: true },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "id", key: "id", in: "query", required: true, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.LoginFlow>("loginFlow"),
@@ -1323,7 +1323,7 @@ export const operations = {
     path: "/admin/clients/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2Client>("oAuth2Client"),
@@ -1339,7 +1339,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/consent",
     security: [["oryAccessToken"]],
     params: [
-      { name: "consent_challenge", key: "consent_challenge", in: "query", required: true }
+      { name: "consent_challenge", key: "consent_challenge", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2ConsentRequest>("oAuth2ConsentRequest"),
@@ -1356,7 +1356,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/login",
     security: [["oryAccessToken"]],
     params: [
-      { name: "login_challenge", key: "login_challenge", in: "query", required: true }
+      { name: "login_challenge", key: "login_challenge", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2LoginRequest>("oAuth2LoginRequest"),
@@ -1373,7 +1373,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/logout",
     security: [["oryAccessToken"]],
     params: [
-      { name: "logout_challenge", key: "logout_challenge", in: "query", required: true }
+      { name: "logout_challenge", key: "logout_challenge", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2LogoutRequest>("oAuth2LogoutRequest"),
@@ -1390,7 +1390,7 @@ export const operations = {
     path: "/oauth2/register/{id}",
     security: [["bearer"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2Client>("oAuth2Client"),
@@ -1420,8 +1420,8 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.GetOrganizationResponse>("getOrganizationResponse"),
@@ -1439,8 +1439,8 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}/onboarding-portal-links",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OrganizationOnboardingPortalLinksResponse>("organizationOnboardingPortalLinksResponse"),
@@ -1458,7 +1458,7 @@ export const operations = {
     path: "/projects/{project_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Project>("project"),
@@ -1477,7 +1477,7 @@ export const operations = {
     path: "/projects/{project}/members",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project", key: "project", in: "path", required: true }
+      { name: "project", key: "project", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.ProjectMembers>("projectMembers"),
@@ -1495,8 +1495,8 @@ export const operations = {
     path: "/self-service/recovery/flows",
     security: [],
     params: [
-      { name: "id", key: "id", in: "query", required: true },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "id", key: "id", in: "query", required: true, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.RecoveryFlow>("recoveryFlow"),
@@ -1514,8 +1514,8 @@ export const operations = {
     path: "/self-service/registration/flows",
     security: [],
     params: [
-      { name: "id", key: "id", in: "query", required: true },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "id", key: "id", in: "query", required: true, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.RegistrationFlow>("registrationFlow"),
@@ -1534,15 +1534,15 @@ export const operations = {
     path: "/relation-tuples",
     security: [["oryAccessToken"]],
     params: [
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "namespace", key: "namespace", in: "query", required: false },
-      { name: "object", key: "object", in: "query", required: false },
-      { name: "relation", key: "relation", in: "query", required: false },
-      { name: "subject_id", key: "subject_id", in: "query", required: false },
-      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false },
-      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false },
-      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false }
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() },
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64"}) },
+      { name: "namespace", key: "namespace", in: "query", required: false, schema: Type.String() },
+      { name: "object", key: "object", in: "query", required: false, schema: Type.String() },
+      { name: "relation", key: "relation", in: "query", required: false, schema: Type.String() },
+      { name: "subject_id", key: "subject_id", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.namespace", key: "subject_set.namespace", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.object", key: "subject_set.object", in: "query", required: false, schema: Type.String() },
+      { name: "subject_set.relation", key: "subject_set.relation", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Relationships>("relationships"),
@@ -1559,8 +1559,8 @@ export const operations = {
     path: "/admin/sessions/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "expand", key: "expand", in: "query", required: false },
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "expand", key: "expand", in: "query", required: false, schema: Type.Array(Type.Union([Type.Literal("identity"), Type.Literal("devices")])) },
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Session>("session"),
@@ -1577,9 +1577,9 @@ export const operations = {
     path: "/self-service/settings/flows",
     security: [],
     params: [
-      { name: "id", key: "id", in: "query", required: true },
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "id", key: "id", in: "query", required: true, schema: Type.String() },
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.SettingsFlow>("settingsFlow"),
@@ -1599,7 +1599,7 @@ export const operations = {
     path: "/admin/trust/grants/jwt-bearer/issuers/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.TrustedOAuth2JwtGrantIssuer>("trustedOAuth2JwtGrantIssuer"),
@@ -1615,8 +1615,8 @@ export const operations = {
     path: "/self-service/verification/flows",
     security: [],
     params: [
-      { name: "id", key: "id", in: "query", required: true },
-      { name: "cookie", key: "cookie", in: "header", required: false }
+      { name: "id", key: "id", in: "query", required: true, schema: Type.String() },
+      { name: "cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.VerificationFlow>("verificationFlow"),
@@ -1662,7 +1662,7 @@ export const operations = {
     path: "/workspaces/{workspace}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "workspace", key: "workspace", in: "path", required: true }
+      { name: "workspace", key: "workspace", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Workspace>("workspace"),
@@ -1704,10 +1704,10 @@ export const operations = {
     path: "/admin/courier/messages",
     security: [["oryAccessToken"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "status", key: "status", in: "query", required: false },
-      { name: "recipient", key: "recipient", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() },
+      { name: "status", key: "status", in: "query", required: false, schema: ref<M.CourierMessageStatus>("courierMessageStatus") },
+      { name: "recipient", key: "recipient", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": Type.Array(ref<M.Message>("message")),
@@ -1724,7 +1724,7 @@ export const operations = {
     path: "/projects/{project_id}/eventstreams",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.ListEventStreams>("listEventStreams"),
@@ -1742,16 +1742,16 @@ export const operations = {
     path: "/admin/identities",
     security: [["oryAccessToken"]],
     params: [
-      { name: "per_page", key: "per_page", in: "query", required: false },
-      { name: "page", key: "page", in: "query", required: false },
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "consistency", key: "consistency", in: "query", required: false },
-      { name: "ids", key: "ids", in: "query", required: false },
-      { name: "credentials_identifier", key: "credentials_identifier", in: "query", required: false },
-      { name: "preview_credentials_identifier_similar", key: "preview_credentials_identifier_similar", in: "query", required: false },
-      { name: "include_credential", key: "include_credential", in: "query", required: false },
-      { name: "organization_id", key: "organization_id", in: "query", required: false }
+      { name: "per_page", key: "per_page", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page", key: "page", in: "query", required: false, schema: Type.Integer({"format":"int64"}) },
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":500,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String({"default":"1"}) },
+      { name: "consistency", key: "consistency", in: "query", required: false, schema: Type.Union([Type.Literal(""), Type.Literal("strong"), Type.Literal("eventual")]) },
+      { name: "ids", key: "ids", in: "query", required: false, schema: Type.Array(Type.String()) },
+      { name: "credentials_identifier", key: "credentials_identifier", in: "query", required: false, schema: Type.String() },
+      { name: "preview_credentials_identifier_similar", key: "preview_credentials_identifier_similar", in: "query", required: false, schema: Type.String() },
+      { name: "include_credential", key: "include_credential", in: "query", required: false, schema: Type.Array(Type.String()) },
+      { name: "organization_id", key: "organization_id", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": Type.Array(ref<M.Identity>("identity")),
@@ -1767,10 +1767,10 @@ export const operations = {
     path: "/schemas",
     security: [],
     params: [
-      { name: "per_page", key: "per_page", in: "query", required: false },
-      { name: "page", key: "page", in: "query", required: false },
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false }
+      { name: "per_page", key: "per_page", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page", key: "page", in: "query", required: false, schema: Type.Integer({"format":"int64"}) },
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":500,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String({"default":"1"}) }
     ],
     responses: {
       "200": ref<M.IdentitySchemas>("identitySchemas"),
@@ -1786,12 +1786,12 @@ export const operations = {
     path: "/admin/identities/{id}/sessions",
     security: [["oryAccessToken"]],
     params: [
-      { name: "per_page", key: "per_page", in: "query", required: false },
-      { name: "page", key: "page", in: "query", required: false },
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "id", key: "id", in: "path", required: true },
-      { name: "active", key: "active", in: "query", required: false }
+      { name: "per_page", key: "per_page", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page", key: "page", in: "query", required: false, schema: Type.Integer({"format":"int64"}) },
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":500,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String({"default":"1"}) },
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() },
+      { name: "active", key: "active", in: "query", required: false, schema: Type.Boolean() }
     ],
     responses: {
       "200": Type.Array(ref<M.Session>("session")),
@@ -1809,12 +1809,12 @@ export const operations = {
     path: "/sessions",
     security: [],
     params: [
-      { name: "per_page", key: "per_page", in: "query", required: false },
-      { name: "page", key: "page", in: "query", required: false },
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "per_page", key: "per_page", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page", key: "page", in: "query", required: false, schema: Type.Integer({"format":"int64"}) },
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":500,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String({"default":"1"}) },
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "200": Type.Array(ref<M.Session>("session")),
@@ -1832,10 +1832,10 @@ export const operations = {
     path: "/admin/clients",
     security: [["oryAccessToken"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "client_name", key: "client_name", in: "query", required: false },
-      { name: "owner", key: "owner", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() },
+      { name: "client_name", key: "client_name", in: "query", required: false, schema: Type.String() },
+      { name: "owner", key: "owner", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": Type.Array(ref<M.OAuth2Client>("oAuth2Client")),
@@ -1851,10 +1851,10 @@ export const operations = {
     path: "/admin/oauth2/auth/sessions/consent",
     security: [["oryAccessToken"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "subject", key: "subject", in: "query", required: true },
-      { name: "login_session_id", key: "login_session_id", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":500,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String({"default":"1"}) },
+      { name: "subject", key: "subject", in: "query", required: true, schema: Type.String() },
+      { name: "login_session_id", key: "login_session_id", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.OAuth2ConsentSessions>("oAuth2ConsentSessions"),
@@ -1870,10 +1870,10 @@ export const operations = {
     path: "/projects/{project_id}/organizations",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "domain", key: "domain", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() },
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "domain", key: "domain", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.ListOrganizationsResponse>("listOrganizationsResponse"),
@@ -1891,7 +1891,7 @@ export const operations = {
     path: "/projects/{project}/tokens",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project", key: "project", in: "path", required: true }
+      { name: "project", key: "project", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.ProjectApiKeys>("projectApiKeys"),
@@ -1938,10 +1938,10 @@ export const operations = {
     path: "/admin/sessions",
     security: [["oryAccessToken"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "active", key: "active", in: "query", required: false },
-      { name: "expand", key: "expand", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() },
+      { name: "active", key: "active", in: "query", required: false, schema: Type.Boolean() },
+      { name: "expand", key: "expand", in: "query", required: false, schema: Type.Array(Type.Union([Type.Literal("identity"), Type.Literal("devices")])) }
     ],
     responses: {
       "200": Type.Array(ref<M.Session>("session")),
@@ -1958,9 +1958,9 @@ export const operations = {
     path: "/admin/trust/grants/jwt-bearer/issuers",
     security: [["oryAccessToken"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false },
-      { name: "issuer", key: "issuer", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() },
+      { name: "issuer", key: "issuer", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.TrustedOAuth2JwtGrantIssuers>("trustedOAuth2JwtGrantIssuers"),
@@ -1976,7 +1976,7 @@ export const operations = {
     path: "/workspaces/{workspace}/tokens",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "workspace", key: "workspace", in: "path", required: true }
+      { name: "workspace", key: "workspace", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.WorkspaceApiKeys>("workspaceApiKeys"),
@@ -1992,7 +1992,7 @@ export const operations = {
     path: "/workspaces/{workspace}/projects",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "workspace", key: "workspace", in: "path", required: true }
+      { name: "workspace", key: "workspace", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.ListWorkspaceProjects>("listWorkspaceProjects"),
@@ -2012,8 +2012,8 @@ export const operations = {
     path: "/workspaces",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "page_size", key: "page_size", in: "query", required: false },
-      { name: "page_token", key: "page_token", in: "query", required: false }
+      { name: "page_size", key: "page_size", in: "query", required: false, schema: Type.Integer({"format":"int64","minimum":1,"maximum":1000,"default":250}) },
+      { name: "page_token", key: "page_token", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.ListWorkspaces>("listWorkspaces"),
@@ -2086,7 +2086,7 @@ export const operations = {
     path: "/admin/identities/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2110,7 +2110,7 @@ export const operations = {
     path: "/admin/clients/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2132,7 +2132,7 @@ export const operations = {
     path: "/projects/{project_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2157,8 +2157,8 @@ export const operations = {
     path: "/projects/{project_id}/revision/{revision_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "revision_id", key: "revision_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "revision_id", key: "revision_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2238,7 +2238,7 @@ export const operations = {
     path: "/relation-tuples/check/openapi",
     security: [["oryAccessToken"]],
     params: [
-      { name: "max-depth", key: "max-depth", in: "query", required: false }
+      { name: "max-depth", key: "max-depth", in: "query", required: false, schema: Type.Integer({"format":"int64"}) }
     ],
     body: {
       required: false,
@@ -2260,7 +2260,7 @@ export const operations = {
     path: "/relation-tuples/check",
     security: [["oryAccessToken"]],
     params: [
-      { name: "max-depth", key: "max-depth", in: "query", required: false }
+      { name: "max-depth", key: "max-depth", in: "query", required: false, schema: Type.Integer({"format":"int64"}) }
     ],
     body: {
       required: false,
@@ -2283,7 +2283,7 @@ export const operations = {
     path: "/projects/{project_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -2302,7 +2302,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/consent/reject",
     security: [["oryAccessToken"]],
     params: [
-      { name: "consent_challenge", key: "consent_challenge", in: "query", required: true }
+      { name: "consent_challenge", key: "consent_challenge", in: "query", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2323,7 +2323,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/login/reject",
     security: [["oryAccessToken"]],
     params: [
-      { name: "login_challenge", key: "login_challenge", in: "query", required: true }
+      { name: "login_challenge", key: "login_challenge", in: "query", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2344,7 +2344,7 @@ export const operations = {
     path: "/admin/oauth2/auth/requests/logout/reject",
     security: [["oryAccessToken"]],
     params: [
-      { name: "logout_challenge", key: "logout_challenge", in: "query", required: true }
+      { name: "logout_challenge", key: "logout_challenge", in: "query", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -2360,8 +2360,8 @@ export const operations = {
     path: "/projects/{project}/members/{member}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project", key: "project", in: "path", required: true },
-      { name: "member", key: "member", in: "path", required: true }
+      { name: "project", key: "project", in: "path", required: true, schema: Type.String() },
+      { name: "member", key: "member", in: "path", required: true, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -2379,10 +2379,10 @@ export const operations = {
     path: "/admin/oauth2/auth/sessions/consent",
     security: [["oryAccessToken"]],
     params: [
-      { name: "subject", key: "subject", in: "query", required: false },
-      { name: "client", key: "client", in: "query", required: false },
-      { name: "consent_request_id", key: "consent_request_id", in: "query", required: false },
-      { name: "all", key: "all", in: "query", required: false }
+      { name: "subject", key: "subject", in: "query", required: false, schema: Type.String() },
+      { name: "client", key: "client", in: "query", required: false, schema: Type.String() },
+      { name: "consent_request_id", key: "consent_request_id", in: "query", required: false, schema: Type.String() },
+      { name: "all", key: "all", in: "query", required: false, schema: Type.Boolean() }
     ],
     responses: {
       "204": null,
@@ -2398,8 +2398,8 @@ export const operations = {
     path: "/admin/oauth2/auth/sessions/login",
     security: [["oryAccessToken"]],
     params: [
-      { name: "subject", key: "subject", in: "query", required: false },
-      { name: "sid", key: "sid", in: "query", required: false }
+      { name: "subject", key: "subject", in: "query", required: false, schema: Type.String() },
+      { name: "sid", key: "sid", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -2451,8 +2451,8 @@ export const operations = {
     path: "/projects/{project_id}/eventstreams/{event_stream_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "event_stream_id", key: "event_stream_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "event_stream_id", key: "event_stream_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2476,8 +2476,8 @@ export const operations = {
     path: "/admin/keys/{set}/{kid}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true },
-      { name: "kid", key: "kid", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() },
+      { name: "kid", key: "kid", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2498,7 +2498,7 @@ export const operations = {
     path: "/admin/keys/{set}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "set", key: "set", in: "path", required: true }
+      { name: "set", key: "set", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2519,7 +2519,7 @@ export const operations = {
     path: "/admin/clients/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2542,7 +2542,7 @@ export const operations = {
     path: "/admin/clients/{id}/lifespans",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2563,7 +2563,7 @@ export const operations = {
     path: "/oauth2/register/{id}",
     security: [["bearer"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2585,7 +2585,7 @@ export const operations = {
     path: "/projects/{project_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2610,9 +2610,9 @@ export const operations = {
     path: "/sessions/whoami",
     security: [],
     params: [
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false },
-      { name: "tokenize_as", key: "tokenize_as", in: "query", required: false }
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() },
+      { name: "tokenize_as", key: "tokenize_as", in: "query", required: false, schema: Type.String() }
     ],
     responses: {
       "200": ref<M.Session>("session"),
@@ -2649,7 +2649,7 @@ export const operations = {
     path: "/self-service/fed-cm/token",
     security: [],
     params: [
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2674,7 +2674,7 @@ export const operations = {
     path: "/admin/identities/{id}",
     security: [["oryAccessToken"]],
     params: [
-      { name: "id", key: "id", in: "path", required: true }
+      { name: "id", key: "id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2698,9 +2698,9 @@ export const operations = {
     path: "/self-service/login",
     security: [],
     params: [
-      { name: "flow", key: "flow", in: "query", required: true },
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "flow", key: "flow", in: "query", required: true, schema: Type.String() },
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2725,9 +2725,9 @@ export const operations = {
     path: "/self-service/logout",
     security: [],
     params: [
-      { name: "token", key: "token", in: "query", required: false },
-      { name: "return_to", key: "return_to", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "token", key: "token", in: "query", required: false, schema: Type.String() },
+      { name: "return_to", key: "return_to", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     responses: {
       "204": null,
@@ -2744,8 +2744,8 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2770,9 +2770,9 @@ export const operations = {
     path: "/projects/{project_id}/organizations/{organization_id}/onboarding-portal-links/{onboarding_portal_link_id}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "project_id", key: "project_id", in: "path", required: true },
-      { name: "organization_id", key: "organization_id", in: "path", required: true },
-      { name: "onboarding_portal_link_id", key: "onboarding_portal_link_id", in: "path", required: true }
+      { name: "project_id", key: "project_id", in: "path", required: true, schema: Type.String() },
+      { name: "organization_id", key: "organization_id", in: "path", required: true, schema: Type.String() },
+      { name: "onboarding_portal_link_id", key: "onboarding_portal_link_id", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,
@@ -2793,9 +2793,9 @@ export const operations = {
     path: "/self-service/recovery",
     security: [],
     params: [
-      { name: "flow", key: "flow", in: "query", required: true },
-      { name: "token", key: "token", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "flow", key: "flow", in: "query", required: true, schema: Type.String() },
+      { name: "token", key: "token", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2820,8 +2820,8 @@ export const operations = {
     path: "/self-service/registration",
     security: [],
     params: [
-      { name: "flow", key: "flow", in: "query", required: true },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "flow", key: "flow", in: "query", required: true, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2846,9 +2846,9 @@ export const operations = {
     path: "/self-service/settings",
     security: [["sessionToken"]],
     params: [
-      { name: "flow", key: "flow", in: "query", required: true },
-      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "flow", key: "flow", in: "query", required: true, schema: Type.String() },
+      { name: "X-Session-Token", key: "xSessionToken", in: "header", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2875,9 +2875,9 @@ export const operations = {
     path: "/self-service/verification",
     security: [],
     params: [
-      { name: "flow", key: "flow", in: "query", required: true },
-      { name: "token", key: "token", in: "query", required: false },
-      { name: "Cookie", key: "cookie", in: "header", required: false }
+      { name: "flow", key: "flow", in: "query", required: true, schema: Type.String() },
+      { name: "token", key: "token", in: "query", required: false, schema: Type.String() },
+      { name: "Cookie", key: "cookie", in: "header", required: false, schema: Type.String() }
     ],
     body: {
       required: true,
@@ -2901,7 +2901,7 @@ export const operations = {
     path: "/workspaces/{workspace}",
     security: [["oryWorkspaceApiKey"]],
     params: [
-      { name: "workspace", key: "workspace", in: "path", required: true }
+      { name: "workspace", key: "workspace", in: "path", required: true, schema: Type.String() }
     ],
     body: {
       required: false,

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { PassThroughAllowlist, passThroughEntries, plainSegments, type PassThroughMethod } from '../../mirror/allowlist.js'
 import { isForm } from '../../mirror/form.js'
@@ -8,6 +9,9 @@ import type { ParamSpec } from '../../ory/operation.js'
 import type { BodyType } from '../../ory/request.js'
 import { HttpError } from '../../errors.js'
 import { ClientGone, type Mirror } from './context.js'
+
+/** A query parameter passed through as the browser sent it: one value or several. */
+const QUERY_VALUE = Type.Union([Type.String(), Type.Array(Type.String())])
 
 const NOT_FOUND = 'The requested resource could not be found'
 
@@ -41,7 +45,7 @@ export function passThroughRoute (app: FastifyInstance, mirror: Mirror, pathPref
       for (const name of new Set(search.keys())) {
         const key = `query${specs.length}`
         const values = search.getAll(name).map(value => RETURN_TO_NAMES.has(name) ? mirror.returnTo(value) : value)
-        specs.push({ name, key, in: 'query', required: false })
+        specs.push({ name, key, in: 'query', required: false, schema: QUERY_VALUE })
         params[key] = values.length === 1 ? values[0] : values
       }
       let bodyType: BodyType | undefined
