@@ -21,6 +21,8 @@ import { readinessPlugin } from './plugins/readiness.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { sessionPlugin, type SessionPluginOptions } from './plugins/session.js'
+import { adminModels, adminRoutes } from './routes/admin.js'
+import { adminOperations } from './admin/operations.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { oauth2Routes } from './routes/oauth2.js'
@@ -56,6 +58,8 @@ export interface BuildAppOptions {
   session?: Omit<SessionPluginOptions, 'config'>
   /** The OAuth2 plugin's clock in milliseconds (tests of expiry and refresh). */
   oauth2Now?: () => number
+  /** The admin policy cache's clock in milliseconds (tests of its TTL). */
+  adminNow?: () => number
 }
 
 function stringify (data: unknown): string {
@@ -163,6 +167,15 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(oryMirrorRoutes, { prefix: config.oryPathPrefix, config })
   app.register(sessionRoutes, { prefix: '/api/session', config })
   app.register(permissionRoutes, { prefix: '/api/permissions', batchMax: config.permissionBatchMax })
+  // Only with ADMIN_API=on. The models their bodies and answers refer to are registered here, where /openapi.json
+  // finds them.
+  if (config.admin !== undefined) {
+    const registered = new Set(Object.keys(app.getSchemas()))
+    for (const model of adminModels(adminOperations({ console: config.oryWorkspaceApiKey !== undefined }))) {
+      if (!registered.has(model.$id!)) app.addSchema(model)
+    }
+    app.register(adminRoutes, { config, now: options.adminNow })
+  }
   // Only with OAUTH2_CLIENT_ID: without a client there is no OAuth2 login to offer.
   if (oauth2) app.register(oauth2Routes, { prefix: '/api/oauth2', config })
   if (config.apiRoutes.length > 0) {

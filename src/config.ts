@@ -66,6 +66,20 @@ export interface ApiRoute {
 }
 
 /** The BFF as an OAuth2 confidential client of `issuer` (OAUTH2_*). */
+/** Who may call the admin routes (ADMIN_POLICY). */
+export type AdminPolicy =
+  | { kind: 'keto', namespace: string, object: string, relation: string }
+  | { kind: 'metadata_public', key: string, value: string }
+
+export interface AdminConfig {
+  policy: AdminPolicy
+  /** Operation ids and group names as given (checked against the admin operations when the routes are made); undefined: all. */
+  allow: string[] | undefined
+  deny: string[]
+  policyCacheTtlMs: number
+  rateLimit: { max: number, windowMs: number }
+}
+
 export interface OAuth2Config {
   issuer: string
   clientId: string
@@ -277,7 +291,30 @@ export const EnvSchema = Type.Object({
     default: 'false',
     expected: 'true or false',
     description: '`true` also mirrors Hydra\'s public browser paths: `/oauth2/auth`, `/oauth2/sessions/logout`, `/.well-known/openid-configuration`, `/.well-known/jwks.json` and `/userinfo`.'
-  })
+  }),
+  ADMIN_API: Type.Union([Type.Literal('off'), Type.Literal('on')], {
+    default: 'off',
+    expected: 'off or on',
+    description: '`on`: Ory\'s admin operations are routes under `/api/admin/` (docs/admin.md), for signed-in identities that `ADMIN_POLICY` lets in. `off`: those routes do not exist.'
+  }),
+  ADMIN_POLICY: Type.Optional(Type.String({
+    expected: 'keto:<namespace>:<object>#<relation> or metadata_public:<key>=<value>',
+    description: 'Who may call `/api/admin/*`; required with `ADMIN_API=on`. `keto:Admin:bff#member`: identities for which Ory Permissions (Keto) says the identity has `member` on `Admin:bff`. `metadata_public:roles=admin`: identities whose public metadata has `roles` equal to `admin` or, when it is an array, containing it.'
+  })),
+  ADMIN_ALLOW: Type.Optional(Type.String({
+    expected: 'a comma-separated list of admin operation ids or group names',
+    description: 'The admin operations offered, by operation id (`listIdentities`) or group (`identity`); unset: all of them. `ADMIN_DENY` wins over it.'
+  })),
+  ADMIN_DENY: Type.Optional(Type.String({
+    expected: 'a comma-separated list of admin operation ids or group names',
+    description: 'Admin operations refused (403) even when `ADMIN_ALLOW` names them, by operation id or group.'
+  })),
+  ADMIN_POLICY_CACHE_TTL_MS: integer(0, 300_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 300000',
+    'How long a `keto:` policy\'s answer is kept per identity (at most 10000 identities, least recently used go first). An identity that loses the relation loses access within this time. With `metadata_public:` the session cache\'s `SESSION_CACHE_TTL_MS` plays that part.'),
+  ADMIN_RATE_LIMIT: integer(1, 1_000_000, 120, 'an integer number of calls from 1 to 1000000',
+    'Admin calls one identity may make per `ADMIN_RATE_LIMIT_WINDOW_MS`; more get a 429 with `Retry-After`. Counted in each process.'),
+  ADMIN_RATE_LIMIT_WINDOW_MS: integer(1_000, 3_600_000, 60_000, 'an integer number of milliseconds from 1000 to 3600000',
+    'The window of `ADMIN_RATE_LIMIT`.')
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -352,6 +389,8 @@ export interface Config {
   redisUrl: string | undefined
   /** API_ROUTES, in the order given. */
   apiRoutes: ApiRoute[]
+  /** Set when ADMIN_API=on: the `/api/admin/*` routes exist. */
+  admin: AdminConfig | undefined
   /** Things an operator should know, logged once at start-up. */
   warnings: string[]
 
@@ -533,6 +572,8 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     }
   }
 
+  const admin = adminConfig(env)
+
   const publicOryUrl = `${publicUrl}${env.ORY_PATH_PREFIX}`
   const isOryCookie = cookieNameMatcher(oryCookiePattern)
   return {
@@ -579,12 +620,53 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     tokenStore: env.TOKEN_STORE,
     redisUrl,
     apiRoutes,
+    admin,
     warnings,
     publicOryUrl,
     publicHttps,
     isOryCookie,
     cookieRewriter: new CookieRewriter(publicHttps, cookieDomain),
     oryHeaderOptions: { isOryCookie, rewriteBase: publicOryUrl, apiKey: env.ORY_API_KEY }
+  }
+}
+
+// Keto's namespaces, objects and relations: no `:`, `#` or `@` (the tuple syntax's separators), no spaces.
+const KETO_PART = '[^\\s:#@]+'
+const KETO_POLICY = new RegExp(`^keto:(${KETO_PART}):([^\\s#@]+)#(${KETO_PART})$`)
+const METADATA_POLICY = /^metadata_public:([^\s=]+)=(\S+)$/
+const ADMIN_NAME = /^[A-Za-z][A-Za-z0-9]*$/
+
+function adminNames (variable: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined
+  const names = list(value)
+  for (const name of names) {
+    if (!ADMIN_NAME.test(name)) throw problem(variable, 'must be a comma-separated list of operation ids or group names', value)
+  }
+  return names
+}
+
+function adminConfig (env: Env): AdminConfig | undefined {
+  if (env.ADMIN_API === 'off') {
+    for (const name of ['ADMIN_POLICY', 'ADMIN_ALLOW', 'ADMIN_DENY'] as const) {
+      if (env[name] !== undefined) throw new ConfigError(name, 'is set but ADMIN_API is not on')
+    }
+    return undefined
+  }
+  if (env.ADMIN_POLICY === undefined) {
+    throw new ConfigError('ADMIN_POLICY', 'is required with ADMIN_API=on: keto:<namespace>:<object>#<relation> or metadata_public:<key>=<value>')
+  }
+  const keto = KETO_POLICY.exec(env.ADMIN_POLICY)
+  const metadata = METADATA_POLICY.exec(env.ADMIN_POLICY)
+  let policy: AdminPolicy
+  if (keto !== null) policy = { kind: 'keto', namespace: keto[1]!, object: keto[2]!, relation: keto[3]! }
+  else if (metadata !== null) policy = { kind: 'metadata_public', key: metadata[1]!, value: metadata[2]! }
+  else throw problem('ADMIN_POLICY', 'must be keto:<namespace>:<object>#<relation> (keto:Admin:bff#member) or metadata_public:<key>=<value> (metadata_public:roles=admin)', env.ADMIN_POLICY)
+  return {
+    policy,
+    allow: adminNames('ADMIN_ALLOW', env.ADMIN_ALLOW),
+    deny: adminNames('ADMIN_DENY', env.ADMIN_DENY) ?? [],
+    policyCacheTtlMs: env.ADMIN_POLICY_CACHE_TTL_MS,
+    rateLimit: { max: env.ADMIN_RATE_LIMIT, windowMs: env.ADMIN_RATE_LIMIT_WINDOW_MS }
   }
 }
 

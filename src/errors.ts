@@ -25,6 +25,8 @@ export const ErrorCodes = {
   NOT_READY: 'ORY_BFF_NOT_READY',
   REFUSED: 'ORY_BFF_REFUSED',
   NOT_IMPLEMENTED: 'ORY_BFF_NOT_IMPLEMENTED',
+  CONFIRMATION_REQUIRED: 'ORY_BFF_CONFIRMATION_REQUIRED',
+  RATE_LIMITED: 'ORY_BFF_RATE_LIMITED',
   OAUTH2_STATE_INVALID: 'ORY_BFF_OAUTH2_STATE_INVALID',
   OAUTH2_ID_TOKEN_INVALID: 'ORY_BFF_OAUTH2_ID_TOKEN_INVALID',
   OAUTH2_LOGOUT_TOKEN_INVALID: 'ORY_BFF_OAUTH2_LOGOUT_TOKEN_INVALID',
@@ -68,6 +70,8 @@ const STATUS_TEXT: Record<number, string> = {
   405: 'Method Not Allowed',
   408: 'Request Timeout',
   414: 'URI Too Long',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
@@ -130,7 +134,9 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   403: ErrorCodes.FORBIDDEN,
   404: ErrorCodes.NOT_FOUND,
   413: ErrorCodes.PAYLOAD_TOO_LARGE,
-  415: ErrorCodes.UNSUPPORTED_MEDIA_TYPE
+  415: ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+  428: ErrorCodes.CONFIRMATION_REQUIRED,
+  429: ErrorCodes.RATE_LIMITED
 }
 
 export interface HttpErrorOptions extends BffErrorOptions {

@@ -90,7 +90,8 @@ async function main (): Promise<void> {
     })
     await app.ready()
   } catch (err) {
-    fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`)
+    // A setting only the app can check (ADMIN_ALLOW's operation names, say) is still a configuration error.
+    fail(err instanceof ConfigError ? `invalid configuration: ${err.message}` : `cannot start: ${err instanceof Error ? err.message : String(err)}`)
     // Whatever the failed start left open (pools, timers) must not keep the process alive.
     process.exit(1)
   }

@@ -11,8 +11,8 @@ export interface CsrfOptions {
 // through the proxy may change state at the API, and none of them is a navigation. The exceptions are the top-level
 // navigations of a login and of the redirect to the provider's logout, and the provider's server-to-server
 // back-channel logout, which no browser sends and whose signed logout token is its authentication (OIDC
-// Back-Channel Logout 1.0 §2.5).
-const ALWAYS_CHECKED = ['/api/oauth2/', '/api/proxy/']
+// Back-Channel Logout 1.0 §2.5). Admin calls act with the project's API key: a cross-site GET is refused there too.
+const ALWAYS_CHECKED = ['/api/oauth2/', '/api/proxy/', '/api/admin/']
 const NAVIGATIONS = new Set(['/api/oauth2/login', '/api/oauth2/callback', '/api/oauth2/end-session'])
 const SERVER_TO_SERVER = new Set(['/api/oauth2/backchannel-logout'])
 

@@ -1,9 +1,9 @@
-import type { ServerResponse } from 'node:http'
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import type { App } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import { startEmulator, type RunningEmulator, type SeedRelationship } from '../../src/emulator/index.js'
+import { forwardTo } from './forward.js'
 import { startUpstream, type RecordedRequest } from './upstream.js'
 import { buildTestApp } from './app.js'
 import { NO_LOAD_SHEDDING, oryConfig, PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
@@ -58,7 +58,7 @@ export async function permissionsApp (t: Test, options: PermissionsOptions = {})
       res.end(ketoAnswer.body)
       return
     }
-    await forward(emulatorUrl, req, res)
+    await forwardTo(emulatorUrl, req, res)
   })
   t.teardown(proxy.close)
   const emu = await startEmulator({
@@ -91,29 +91,6 @@ export async function permissionsApp (t: Test, options: PermissionsOptions = {})
     setKetoDown: down => { ketoDown = down },
     setKetoAnswer: answer => { ketoAnswer = answer }
   }
-}
-
-async function forward (base: string, req: RecordedRequest, res: ServerResponse): Promise<void> {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || ['host', 'connection', 'content-length', 'accept-encoding'].includes(name)) continue
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
-  }
-  const answer = await fetch(`${base}${req.url}`, {
-    method: req.method,
-    headers,
-    redirect: 'manual',
-    ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: req.body })
-  })
-  const body = Buffer.from(await answer.arrayBuffer())
-  const out: Record<string, string | string[]> = {}
-  answer.headers.forEach((value, name) => {
-    if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'set-cookie'].includes(name)) out[name] = value
-  })
-  const cookies = answer.headers.getSetCookie()
-  if (cookies.length > 0) out['set-cookie'] = cookies
-  res.writeHead(answer.status, { ...out, 'content-length': String(body.length) })
-  res.end(body)
 }
 
 /** A browser signed in as `person` through the BFF's `/.ory` mirror, as the SPA would be. */
