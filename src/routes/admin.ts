@@ -86,7 +86,8 @@ function validatorCompiler (byRoute: Map<string, AdminOperation>, references: TS
     if (httpPart === 'body') {
       const required = op.body?.required === true
       return (data: unknown) => {
-        if (data === undefined && !required) return { value: data }
+        // No body (Fastify gives null for an empty one) where none is needed: nothing is sent to Ory.
+        if ((data === undefined || data === null) && !required) return { value: undefined }
         const issues = check.issues(data)
         return issues.length === 0 ? { value: data } : { error: invalidInput('body', issues) }
       }
@@ -175,7 +176,11 @@ export async function adminRoutes (app: FastifyInstance, options: AdminRoutesOpt
   for (const entry of all) {
     const { op, destructive } = entry
     const offered = allowed.has(op.operationId)
-    const jsonBody = op.body === undefined || op.body.mediaTypes.includes('application/json')
+    // The SPA sends JSON; an operation that takes only a form (token introspection) gets the same fields as one, and
+    // one that takes text (the OPL syntax check) the JSON string's text.
+    const bodyType = op.body?.mediaTypes.includes('application/json') === true
+      ? 'json'
+      : op.body?.mediaTypes.includes('application/x-www-form-urlencoded') === true ? 'form' : undefined
 
     app.route({
       method: op.method,
@@ -212,7 +217,7 @@ export async function adminRoutes (app: FastifyInstance, options: AdminRoutesOpt
       },
       handler: async function adminCall (request: FastifyRequest, reply: FastifyReply) {
         const params = callParams(op, request.params as Record<string, unknown>, request.query as Record<string, unknown>, request.body)
-        const answer = await request.ory.call(op, params, { responseType: 'buffer', bodyType: jsonBody ? 'json' : 'form' })
+        const answer = await request.ory.call(op, params, { responseType: 'buffer', bodyType })
         const headers = answerHeaders(op, answer.headers, bases)
         if (op.method === 'POST' && answer.status >= 200 && answer.status < 300 && headers['content-type']?.includes('json') === true) {
           try {
