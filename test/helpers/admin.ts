@@ -30,6 +30,8 @@ export interface AdminSetup {
   oryRequests: () => RecordedRequest[]
   /** The BFF's audit lines. */
   auditLines: () => Array<Record<string, unknown>>
+  /** Makes every Keto call fail at the connection (Keto down), or work again. */
+  setKetoDown: (down: boolean) => void
 }
 
 export interface AdminOptions {
@@ -42,7 +44,14 @@ export interface AdminOptions {
 
 export async function adminApp (t: Test, options: AdminOptions = {}): Promise<AdminSetup> {
   let emulatorUrl = ''
-  const proxy = await startUpstream(async (req, res) => await forwardTo(emulatorUrl, req, res))
+  let ketoDown = false
+  const proxy = await startUpstream(async (req, res) => {
+    if (ketoDown && req.url.startsWith('/relation-tuples')) {
+      res.socket?.destroy()
+      return
+    }
+    await forwardTo(emulatorUrl, req, res)
+  })
   t.teardown(proxy.close)
   const emu = await startEmulator({
     port: 0,
@@ -72,7 +81,8 @@ export async function adminApp (t: Test, options: AdminOptions = {}): Promise<Ad
     config,
     logs,
     oryRequests: () => [...proxy.requests],
-    auditLines: () => logs.lines().filter(line => line.name === 'audit')
+    auditLines: () => logs.lines().filter(line => line.name === 'audit'),
+    setKetoDown: down => { ketoDown = down }
   }
 }
 
@@ -98,7 +108,9 @@ export async function adminCall (
   return await browser.json(method, url, body, { ...SPA_HEADERS, ...headers })
 }
 
-/** The requests to Ory's admin, Keto and console APIs (not the session checks of the BFF itself). */
+const ADMIN_PATHS = /^\/(admin\/|relation-tuples|namespaces|opl\/|version|projects|workspaces)/
+
+/** The requests to Ory's admin, Keto and console APIs (not the logins and session checks around them). */
 export function adminRequestsOf (requests: RecordedRequest[]): RecordedRequest[] {
-  return requests.filter(request => !request.url.startsWith('/sessions/whoami') && !request.url.startsWith('/self-service/') && !request.url.startsWith('/health/'))
+  return requests.filter(request => ADMIN_PATHS.test(request.url))
 }
