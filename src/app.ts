@@ -21,8 +21,7 @@ import { readinessPlugin } from './plugins/readiness.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { sessionPlugin, type SessionPluginOptions } from './plugins/session.js'
-import { adminModels, adminRoutes } from './routes/admin.js'
-import { adminOperations } from './admin/operations.js'
+import { adminModels, adminOperations } from './admin/operations.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { oauth2Routes } from './routes/oauth2.js'
@@ -174,7 +173,11 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     for (const model of adminModels(adminOperations({ console: config.oryWorkspaceApiKey !== undefined }))) {
       if (!registered.has(model.$id!)) app.addSchema(model)
     }
-    app.register(adminRoutes, { config, now: options.adminNow })
+    // Loaded only then: with ADMIN_API off, start-up evaluates none of it (nor @fastify/rate-limit).
+    app.register(async function admin (app) {
+      const { adminRoutes } = await import('./routes/admin.js')
+      await adminRoutes(app, { config, now: options.adminNow })
+    })
   }
   // Only with OAUTH2_CLIENT_ID: without a client there is no OAuth2 login to offer.
   if (oauth2) app.register(oauth2Routes, { prefix: '/api/oauth2', config })

@@ -1,5 +1,7 @@
+import type { TSchema } from '@sinclair/typebox'
 import { operations } from '../ory/generated/operations.js'
 import type { OperationSpec } from '../ory/operation.js'
+import { models } from '../schemas/generated/models.js'
 
 // Which of the spec's operations the admin API offers, and where: Ory's own path with a leading `/admin` removed,
 // under `/api/admin` (`/admin/identities/{id}` → `/api/admin/identities/{id}`, `/relation-tuples/expand` →
@@ -72,4 +74,28 @@ export function selectOperations (all: readonly AdminOperation[], allow: readonl
   const named = (list: readonly string[], { op }: AdminOperation): boolean => list.includes(op.operationId) || list.includes(op.group)
   const allowed = new Set(all.filter(entry => (allow === undefined || named(allow, entry)) && !named(deny, entry)).map(({ op }) => op.operationId))
   return { allowed, unknown }
+}
+
+/** Every model the admin operations' bodies and answers refer to, directly or through other models. */
+export function adminModels (ops: readonly AdminOperation[]): TSchema[] {
+  const byId = models as unknown as Record<string, TSchema>
+  const found = new Map<string, TSchema>()
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item)
+      return
+    }
+    const ref = (value as { $ref?: unknown }).$ref
+    if (typeof ref === 'string' && !found.has(ref) && byId[ref] !== undefined) {
+      found.set(ref, byId[ref])
+      visit(byId[ref])
+    }
+    for (const key of Object.keys(value)) if (key !== '$ref') visit((value as Record<string, unknown>)[key])
+  }
+  for (const { op } of ops) {
+    visit(op.body?.schema)
+    visit(Object.values(op.responses))
+  }
+  return [...found.values()]
 }

@@ -3,7 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import { auditObjects, createdIds, type AuditObjects } from '../admin/audit.js'
 import { rewriteLinkHeader, rewriteOryUrl, type LinkBase } from '../admin/links.js'
-import { adminOperations, selectOperations, type AdminOperation } from '../admin/operations.js'
+import { adminModels, adminOperations, selectOperations, type AdminOperation } from '../admin/operations.js'
 import { callParams, coerceParams, explainParamIssue, paramsSchema, type ParamPart } from '../admin/params.js'
 import { ConfigError, type AdminConfig, type Config } from '../config.js'
 import { ErrorCodes, HttpError, invalidInput } from '../errors.js'
@@ -12,7 +12,6 @@ import { AdminPolicyGuard } from '../plugins/admin-policy.js'
 import { subjectOf } from '../plugins/permissions.js'
 import { requireSession } from '../plugins/session.js'
 import { LazyCheck } from '../schemas/check.js'
-import { models } from '../schemas/generated/models.js'
 
 // Ory's admin operations as same-origin routes under /api/admin (src/admin/operations.ts says which and where), one
 // route per operation, made from the operation table. Each call, in this order: a signed-in session (401), the
@@ -26,30 +25,6 @@ export const CONFIRM_HEADER = 'ory-bff-confirm'
 
 /** Answer headers of Ory's that reach the SPA; Link and Location rewritten, the rest as they came. */
 const PASSED_HEADERS = ['content-type', 'x-total-count', 'retry-after', 'etag', 'last-modified'] as const
-
-/** Every model the admin operations' bodies and answers refer to, directly or through other models. */
-export function adminModels (ops: readonly AdminOperation[]): TSchema[] {
-  const byId = models as unknown as Record<string, TSchema>
-  const found = new Map<string, TSchema>()
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object') return
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item)
-      return
-    }
-    const ref = (value as { $ref?: unknown }).$ref
-    if (typeof ref === 'string' && !found.has(ref) && byId[ref] !== undefined) {
-      found.set(ref, byId[ref])
-      visit(byId[ref])
-    }
-    for (const key of Object.keys(value)) if (key !== '$ref') visit((value as Record<string, unknown>)[key])
-  }
-  for (const { op } of ops) {
-    visit(op.body?.schema)
-    visit(Object.values(op.responses))
-  }
-  return [...found.values()]
-}
 
 function routeSchema (entry: AdminOperation, documented: boolean): FastifySchema {
   const { op } = entry

@@ -6,7 +6,7 @@ t.test('a destructive call needs Ory-Bff-Confirm: <operationId>; without it, or 
   const ada = await signIn(t, app, ADA)
   const url = `/api/admin/identities/${GRACE.id}`
 
-  for (const headers of [{}, { 'ory-bff-confirm': 'deleteIdentitySessions' }, { 'ory-bff-confirm': 'yes' }]) {
+  for (const headers of [{}, { 'ory-bff-confirm': 'deleteIdentitySessions' }, { 'ory-bff-confirm': 'yes' }] as Array<Record<string, string>>) {
     const res = await adminCall(ada, 'DELETE', url, undefined, headers)
     t.equal(res.statusCode, 428, JSON.stringify(headers))
     t.match(res.json(), { error: { code: 428, status: 'Precondition Required', id: 'admin_confirmation_required', reason: /Ory-Bff-Confirm: deleteIdentity/ } })

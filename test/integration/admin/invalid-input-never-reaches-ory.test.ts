@@ -24,7 +24,7 @@ t.test('every admin route refuses a schema-invalid query, path and body with a 4
   // Fastify checks the path, then the body, then the query: a query problem is reported when those pass, so the query
   // cases fill path parameters with allowed values and, where a body is required, are reported for the body first.
   const expectRefused = async (entry: AdminOperation, url: string, body: unknown, part: string): Promise<void> => {
-    const res = await adminCall(ada, entry.op.method, url, body, { 'ory-bff-confirm': entry.op.operationId })
+    const res = await adminCall(ada, entry.op.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url, body, { 'ory-bff-confirm': entry.op.operationId })
     cases++
     t.equal(res.statusCode, 400, `${entry.op.operationId} ${part}: ${url}`)
     const reported = part === 'querystring' && entry.op.body?.required === true ? 'body' : part

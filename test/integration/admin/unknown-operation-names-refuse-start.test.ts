@@ -19,5 +19,5 @@ t.test('an ADMIN_ALLOW or ADMIN_DENY name that is no admin operation or group st
   // Console groups are names even without a workspace key: a list made for both deployments works in each.
   const app = buildApp(oryConfig('http://127.0.0.1:9', { ADMIN_API: 'on', ADMIN_POLICY: 'metadata_public:roles=admin', ADMIN_DENY: 'project,workspace,events' }))
   t.teardown(async () => await app.close())
-  await t.resolves(app.ready())
+  await t.resolves(async () => { await app.ready() })
 })
