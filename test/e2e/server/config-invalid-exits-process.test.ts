@@ -18,3 +18,17 @@ t.test('a production server without ORY_URL refuses to start', async t => {
   t.match(server.stderr(), /^ory-bff: invalid configuration: ORY_URL: is required when NODE_ENV=production[^\n]*\n$/)
   t.notMatch(server.stderr(), /\n\s+at /, 'no stack trace')
 })
+
+t.test('ADMIN_API=on without a policy, or with a list naming no admin operation, refuses to start with one line', async t => {
+  for (const [env, line] of [
+    [{ ADMIN_API: 'on' }, /^ory-bff: invalid configuration: ADMIN_POLICY: is required with ADMIN_API=on[^\n]*\n$/],
+    [{ ADMIN_API: 'on', ADMIN_POLICY: 'admins' }, /^ory-bff: invalid configuration: ADMIN_POLICY: must be keto:<namespace>:<object>#<relation>[^\n]*\n$/],
+    [{ ADMIN_API: 'on', ADMIN_POLICY: 'metadata_public:roles=admin', ADMIN_ALLOW: 'identity,listIdentitiez' }, /^ory-bff: invalid configuration: ADMIN_ALLOW: names no admin operation or group: listIdentitiez[^\n]*\n$/]
+  ] as const) {
+    const server = startServer({ ORY_URL: 'http://127.0.0.1:9', NODE_ENV: 'production', ...env })
+    t.teardown(() => { server.child.kill('SIGKILL') })
+    const { code } = await server.exited
+    t.equal(code, 1, JSON.stringify(env))
+    t.match(server.stderr(), line)
+  }
+})
