@@ -7,6 +7,7 @@ import { adminModels, adminOperations, selectOperations, type AdminOperation } f
 import { callParams, coerceParams, explainParamIssue, paramsSchema, type ParamPart } from '../admin/params.js'
 import { ConfigError, type AdminConfig, type Config } from '../config.js'
 import { ErrorCodes, HttpError, invalidInput } from '../errors.js'
+import { OryBadResponseError } from '../ory/index.js'
 import type { Headers, OperationSpec } from '../ory/operation.js'
 import { AdminPolicyGuard } from '../plugins/admin-policy.js'
 import { subjectOf } from '../plugins/permissions.js'
@@ -194,6 +195,11 @@ export async function adminRoutes (app: FastifyInstance, options: AdminRoutesOpt
         const params = callParams(op, request.params as Record<string, unknown>, request.query as Record<string, unknown>, request.body)
         const answer = await request.ory.call(op, params, { responseType: 'buffer', bodyType })
         const headers = answerHeaders(op, answer.headers, bases)
+        // Every admin operation answers JSON (or nothing): anything else is not Ory speaking (an HTML error page of a
+        // proxy in between, say) and becomes a 502 in Ory's shape rather than reaching the SPA as if it were.
+        if (answer.body.length > 0 && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(headers['content-type'] ?? '')) {
+          throw new OryBadResponseError(`Ory answered ${op.operationId} with ${answer.status} and a body that is not JSON`, { operationId: op.operationId, status: answer.status })
+        }
         if (op.method === 'POST' && answer.status >= 200 && answer.status < 300 && headers['content-type']?.includes('json') === true) {
           try {
             touched.set(request, createdIds(JSON.parse(answer.body.toString('utf8'))))
