@@ -500,12 +500,14 @@ async function home () {
     logout.disabled = true
     signOut().catch(failed)
   })
-  show(el('article', { class: 'home signed-in' },
+  const article = el('article', { class: 'home signed-in' },
     el('h1', {}, `Hello${name ? `, ${name}` : ''}`),
     el('p', { id: 'whoami-status' }, 'You are signed in.'),
     el('dl', { id: 'whoami' }, rows.filter(([, value]) => value !== undefined && value !== '').map(([term, value, id]) => [el('dt', {}, term), el('dd', { id }, String(value))])),
     (identity.verifiable_addresses ?? []).some(address => !address.verified) ? el('p', {}, el('a', { href: '#/verification' }, 'Verify your email address')) : null,
-    el('p', {}, el('a', { href: '#/settings', class: 'button' }, 'Settings'), ' ', logout)))
+    el('p', {}, el('a', { href: '#/settings', class: 'button' }, 'Settings'), ' ', logout))
+  show(article)
+  await adminSection(article, data.id)
 }
 
 async function signOut () {
@@ -523,8 +525,8 @@ async function signOut () {
 // who signed in (/api/oauth2/user) and the answers of APIs the BFF calls with the user's token (/api/proxy/<name>/…).
 
 /** A call to the BFF's own API. X-Requested-With is its CSRF defence: cross-site pages cannot send it. */
-async function bff (path, { method = 'GET' } = {}) {
-  const response = await fetch(path, { method, credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' } })
+async function bff (path, { method = 'GET', headers = {} } = {}) {
+  const response = await fetch(path, { method, credentials: 'same-origin', headers: { ...headers, Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' } })
   return await answerOf(response, text => text)
 }
 
@@ -587,6 +589,102 @@ async function errorPage (params) {
   if (!id) return renderError('Something went wrong', null)
   const { data } = await ory(`/self-service/errors?id=${encodeURIComponent(id)}`)
   renderError('Something went wrong', data)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Back office: the BFF's admin API (/api/admin, on with ADMIN_API=on) for the identities ADMIN_POLICY lets in. The
+// BFF calls Ory with its API key; this page only sends the session cookie and X-Requested-With, and repeats the
+// operation id of a destructive call in Ory-Bff-Confirm. Ory's data is shown as text, like the flows'.
+
+const ADMIN = '/api/admin'
+const ADMIN_PAGE_SIZE = 20
+
+function adminText (value) {
+  return typeof value === 'string' && value !== '' ? value : '—'
+}
+
+function adminMessage (target, text, type) {
+  target.replaceChildren()
+  target.className = `message message-${type}`
+  if (text) target.append(text)
+}
+
+/**
+ * Adds the Admin section to the home page when the admin API lets the signed-in identity in. The probe is a page of
+ * identities: any answer but 200 (403 for an identity the policy leaves out, 404 with the admin API off) shows nothing.
+ */
+async function adminSection (article, currentSession) {
+  const { status, data } = await bff(`${ADMIN}/identities?page_size=${ADMIN_PAGE_SIZE}`)
+  if (status !== 200 || !Array.isArray(data)) {
+    article.setAttribute('data-admin', 'none')
+    return
+  }
+  const message = el('p', { id: 'admin-message', role: 'status' })
+  const panel = el('div', { id: 'admin-sessions', 'aria-live': 'polite' })
+  const admin = { message, panel, currentSession, selected: undefined }
+  article.append(el('section', { id: 'admin', class: 'admin', 'aria-labelledby': 'admin-title' },
+    el('h2', { id: 'admin-title' }, 'Admin'),
+    el('table', { id: 'admin-identities' },
+      el('thead', {}, el('tr', {}, ['Email', 'Identity', 'State', ''].map(title => el('th', { scope: 'col' }, title)))),
+      el('tbody', {}, data.map(identity => identityRow(admin, identity)))),
+    data.length === ADMIN_PAGE_SIZE ? el('p', { class: 'note' }, `The first ${ADMIN_PAGE_SIZE} identities.`) : null,
+    message,
+    panel))
+  article.setAttribute('data-admin', 'shown')
+}
+
+function identityRow (admin, identity) {
+  const id = String(identity?.id ?? '')
+  const email = adminText(identity?.traits?.email)
+  const select = el('button', { type: 'button', class: 'admin-select', 'aria-controls': 'admin-sessions' }, 'Sessions')
+  select.addEventListener('click', () => {
+    adminMessage(admin.message, '', 'info')
+    adminSessions(admin, { id, email }).catch(failed)
+  })
+  return el('tr', { 'data-identity': id },
+    el('td', { class: 'admin-email' }, email),
+    el('td', { class: 'admin-id' }, el('code', {}, id)),
+    el('td', { class: 'admin-state' }, adminText(identity?.state)),
+    el('td', {}, select))
+}
+
+/** Lists the active sessions of one identity, each with a button that revokes it. */
+async function adminSessions (admin, identity) {
+  admin.selected = identity.id
+  const heading = el('h3', {}, `Sessions of ${identity.email}`)
+  admin.panel.setAttribute('data-identity', identity.id)
+  admin.panel.replaceChildren(heading, el('p', { class: 'loading' }, 'Loading…'))
+  const { status, data } = await bff(`${ADMIN}/identities/${encodeURIComponent(identity.id)}/sessions?active=true`)
+  // Another identity was picked while this one loaded: its list is the one to show.
+  if (admin.selected !== identity.id) return
+  if (status !== 200 || !Array.isArray(data)) {
+    admin.panel.replaceChildren(heading, el('p', { class: 'message message-error' }, `Could not list the sessions: ${String(errorOf(data)?.message ?? status)}`))
+    return
+  }
+  admin.panel.replaceChildren(heading, data.length === 0
+    ? el('p', { id: 'admin-no-sessions' }, 'No active sessions.')
+    : el('ul', { class: 'admin-session-list' }, data.map(session => sessionItem(admin, identity, session))))
+}
+
+function sessionItem (admin, identity, session) {
+  const id = String(session?.id ?? '')
+  const revoke = el('button', { type: 'button', class: 'admin-revoke' }, 'Revoke')
+  revoke.addEventListener('click', () => {
+    revoke.disabled = true
+    bff(`${ADMIN}/sessions/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { 'Ory-Bff-Confirm': 'disableSession' } }).then(({ status, data }) => {
+      if (status !== 204) {
+        revoke.disabled = false
+        adminMessage(admin.message, `Could not revoke the session: ${String(errorOf(data)?.message ?? status)}`, 'error')
+        return
+      }
+      adminMessage(admin.message, `Session ${id} of ${identity.email} revoked.`, 'success')
+      return adminSessions(admin, identity)
+    }).catch(failed)
+  })
+  return el('li', { 'data-session': id },
+    el('code', {}, id), id === admin.currentSession ? ' (this session)' : null,
+    el('span', { class: 'note' }, ` signed in ${adminText(session?.authenticated_at)}, expires ${adminText(session?.expires_at)} `),
+    revoke)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
