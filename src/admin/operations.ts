@@ -52,6 +52,22 @@ export function isDestructive (op: OperationSpec): boolean {
   return op.method === 'DELETE' || BATCH_WRITES.has(op.operationId)
 }
 
+/**
+ * What an operation does to Ory sessions the BFF may hold in its session cache: once Ory has confirmed it, those
+ * entries go (`session`: the session of the path's `id`; `identity`: every session of the identity of the path's
+ * `id`), so that a revoked session, a deleted or deactivated identity, or changed metadata (an admin role, say)
+ * counts at once rather than when the cache entry expires.
+ */
+export const SESSION_EFFECTS: Readonly<Record<string, 'session' | 'identity'>> = {
+  disableSession: 'session',
+  extendSession: 'session',
+  deleteIdentitySessions: 'identity',
+  deleteIdentity: 'identity',
+  updateIdentity: 'identity',
+  patchIdentity: 'identity',
+  deleteIdentityCredentials: 'identity'
+}
+
 /** The admin operations, in the table's order; the console's only with `console`. */
 export function adminOperations (options: { console: boolean }): AdminOperation[] {
   const groups = new Set<string>([...PROJECT_GROUPS, ...(options.console ? CONSOLE_GROUPS : [])])

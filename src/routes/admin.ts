@@ -3,7 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import { auditObjects, createdIds, type AuditObjects } from '../admin/audit.js'
 import { rewriteLinkHeader, rewriteOryUrl, type LinkBase } from '../admin/links.js'
-import { adminModels, adminOperations, selectOperations, type AdminOperation } from '../admin/operations.js'
+import { adminModels, adminOperations, selectOperations, SESSION_EFFECTS, type AdminOperation } from '../admin/operations.js'
 import { callParams, coerceParams, explainParamIssue, paramsSchema, type ParamPart } from '../admin/params.js'
 import { ConfigError, type AdminConfig, type Config } from '../config.js'
 import { ErrorCodes, HttpError, invalidInput } from '../errors.js'
@@ -204,6 +204,11 @@ export async function adminRoutes (app: FastifyInstance, options: AdminRoutesOpt
           try {
             touched.set(request, createdIds(JSON.parse(answer.body.toString('utf8'))))
           } catch {}
+        }
+        const effect = SESSION_EFFECTS[op.operationId]
+        const id = (request.params as { id?: unknown }).id
+        if (effect !== undefined && answer.status >= 200 && answer.status < 300 && typeof id === 'string') {
+          await (effect === 'session' ? app.sessions.evictSession(id) : app.sessions.evictIdentity(id))
         }
         reply.code(answer.status).headers(headers)
         return await reply.send(answer.body.length === 0 ? undefined : answer.body)
