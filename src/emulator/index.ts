@@ -8,6 +8,8 @@ import { healthRoutes } from './routes/health.js'
 import { identityRoutes } from './routes/identities.js'
 import { ketoRoutes } from './routes/keto.js'
 import { oauth2Routes } from './routes/oauth2.js'
+import { oauth2AdminRoutes } from './routes/oauth2-admin.js'
+import { jwkRoutes } from './routes/jwk.js'
 import { loginRoutes } from './routes/login.js'
 import { logoutRoutes } from './routes/logout.js'
 import { recoveryRoutes } from './routes/recovery.js'
@@ -99,7 +101,7 @@ export async function createEmulator (options: EmulatorOptions = {}): Promise<{ 
 
   for (const routes of [
     loginRoutes, registrationRoutes, settingsRoutes, recoveryRoutes, verificationRoutes, logoutRoutes, publicSessionRoutes,
-    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes
+    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes, oauth2AdminRoutes, jwkRoutes
   ]) {
     await app.register(routes, { ctx })
   }

@@ -73,7 +73,14 @@ const UNSPECIFIED = new Set(['GET /health/alive', 'GET /health/ready', 'GET /adm
 
 /** The model for a status: its own entry (null when it has no body), else `default`, else undefined. */
 function documented (op: OperationSpec, status: number): TSchema | null | undefined {
-  return Object.hasOwn(op.responses, String(status)) ? op.responses[String(status)] : op.responses.default
+  const schema = Object.hasOwn(op.responses, String(status)) ? op.responses[String(status)] : op.responses.default
+  // 4. Some Hydra admin operations (deleteOAuth2Client, setOAuth2ClientLifespans, the trusted JWT grant issuers)
+  //    document their errors as genericError, but Hydra writes every admin error through fosite (x/errors.go,
+  //    ErrorEnhancer), as errorOAuth2 like their sibling operations: their errors are held to errorOAuth2.
+  if (status >= 400 && op.group === 'oauth2' && (schema as { $ref?: string } | null | undefined)?.$ref === 'genericError') {
+    return operations.getOAuth2Client.responses.default
+  }
+  return schema
 }
 
 /** What is wrong with one response, or undefined when it matches its model. */
