@@ -12,7 +12,7 @@ import { oauth2AdminRoutes } from './routes/oauth2-admin.js'
 import { jwkRoutes } from './routes/jwk.js'
 import { loginRoutes } from './routes/login.js'
 import { logoutRoutes } from './routes/logout.js'
-import { recoveryRoutes } from './routes/recovery.js'
+import { adminRecoveryRoutes, recoveryRoutes } from './routes/recovery.js'
 import { registrationRoutes } from './routes/registration.js'
 import { schemaRoutes } from './routes/schemas.js'
 import { adminSessionRoutes, publicSessionRoutes } from './routes/sessions.js'
@@ -101,7 +101,7 @@ export async function createEmulator (options: EmulatorOptions = {}): Promise<{ 
 
   for (const routes of [
     loginRoutes, registrationRoutes, settingsRoutes, recoveryRoutes, verificationRoutes, logoutRoutes, publicSessionRoutes,
-    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes, oauth2AdminRoutes, jwkRoutes
+    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes, oauth2AdminRoutes, jwkRoutes, adminRecoveryRoutes
   ]) {
     await app.register(routes, { ctx })
   }

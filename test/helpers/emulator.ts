@@ -60,6 +60,8 @@ for (const op of Object.values(operations) as OperationSpec[]) {
 }
 // The verification email's link submits the code with GET, which Kratos serves and the spec does not list.
 byRoute.set('GET /self-service/verification', operations.updateVerificationFlow)
+// Likewise the recovery link the admin API makes (Kratos' link strategy serves the submit URL with GET).
+byRoute.set('GET /self-service/recovery', operations.updateRecoveryFlow)
 // A browser comes back to the settings submit URL with GET after signing in again, to resume its change
 // (selfservice/flow/settings/handler.go, RegisterPublicRoutes); the spec lists POST only.
 byRoute.set('GET /self-service/settings', operations.updateSettingsFlow)

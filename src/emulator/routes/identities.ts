@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { CreateIdentityBody, JsonPatch, UpdateIdentityBody } from '../../schemas/index.js'
+import type { CreateIdentityBody, IdentityPatchResponse, JsonPatch, UpdateIdentityBody } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import { errors, OryHttpError, paginate, queryString, queryStrings } from '../http.js'
 import { createIdentity, identityJson, replaceTraits, setPassword } from '../identities.js'
@@ -64,6 +64,10 @@ async function update (ctx: EmulatorContext, identity: StoredIdentity, body: Rec
   if (hash !== undefined) setPassword(ctx, identity, hash)
 }
 
+/** identity/handler.go: BatchPatchIdentitiesLimit and BatchPatchIdentitiesWithPasswordLimit. */
+const BATCH_LIMIT = 1000
+const BATCH_PASSWORD_LIMIT = 200
+
 // The few fields an admin may patch.
 const PATCHABLE = ['schema_id', 'state', 'traits', 'metadata_public', 'metadata_admin', 'external_id', 'credentials']
 
@@ -85,8 +89,8 @@ export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     return reply.send(paginate(request, reply, identities, 250, 1000).map(i => identityJson(ctx, i, { admin: true })))
   })
 
-  app.post('/admin/identities', async (request, reply) => {
-    const body = request.body
+  /** An identity from a createIdentityBody, stored; invalid traits and conflicts are thrown as Kratos reports them. */
+  const createFromBody = async (body: unknown): Promise<StoredIdentity> => {
     if (!isObject(body)) throw errors.badRequest('The request body must be a JSON object.')
     const schemaId = required(body, 'schema_id', isString)
     const traits = required(body, 'traits', isObject)
@@ -105,7 +109,47 @@ export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
       externalId: checkExternalId(ctx, body.external_id),
       verified
     })
+    return identity
+  }
+
+  app.post('/admin/identities', async (request, reply) => {
+    const identity = await createFromBody(request.body)
     return reply.code(201).header('location', ctx.url(`/admin/identities/${identity.id}`)).send(identityJson(ctx, identity, { admin: true }))
+  })
+
+  // identity/handler.go `batchPatchIdentities`: up to 1000 creations (200 with plaintext passwords), each answered on
+  // its own: `create` with the new id, or `error` with the reason (invalid traits, a conflict), with 200 overall.
+  app.patch('/admin/identities', async (request, reply) => {
+    const body = request.body
+    if (!isObject(body) || (body.identities !== undefined && !Array.isArray(body.identities))) throw errors.badRequest('The request body must be a JSON object with an "identities" array.')
+    const patches = (body.identities ?? []) as unknown[]
+    if (patches.length > BATCH_LIMIT) throw errors.badRequest(`The maximum number of identities per request that can be created or deleted at once is ${BATCH_LIMIT}.`)
+    const plaintext = patches.filter(p => isObject(p) && isObject(p.create) && typeof (p.create as CreateIdentityBody).credentials?.password?.config?.password === 'string').length
+    if (plaintext > BATCH_PASSWORD_LIMIT) {
+      throw errors.badRequest(`The maximum number of identities per request that can be created with a plaintext password is ${BATCH_PASSWORD_LIMIT}.`)
+    }
+    const results: IdentityPatchResponse[] = []
+    for (const patch of patches) {
+      if (!isObject(patch) || !isObject(patch.create)) throw errors.badRequest('Each patch must include a "create" object.')
+      const patchId = typeof patch.patch_id === 'string' ? { patch_id: patch.patch_id } : {}
+      try {
+        const identity = await createFromBody(patch.create)
+        results.push({ action: 'create', identity: identity.id, ...patchId })
+      } catch (err) {
+        if (!(err instanceof OryHttpError) || err.status >= 500) throw err
+        results.push({ action: 'error', error: err.error, ...patchId })
+      }
+    }
+    return reply.send({ identities: results })
+  })
+
+  // identity/handler.go `deleteIdentityCredentials`: the emulator's identities have one first factor, the password,
+  // which Kratos refuses to remove; every other type is one they do not have set up.
+  app.delete<{ Params: { id: string, type: string } }>('/admin/identities/:id/credentials/:type', async (request, reply) => {
+    const identity = find(request.params.id)
+    const type = request.params.type
+    if (type === 'password' && identity.passwordHash !== undefined) throw errors.badRequest('You cannot remove the last first factor credential.')
+    throw new OryHttpError(404, { reason: `You tried to remove a ${type} but this user have no ${type} set up.`, message: 'Unable to locate the resource' })
   })
 
   app.get<{ Params: { id: string } }>('/admin/identities/:id', async (request, reply) => {
