@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { EmulatorContext, type EmulatorOptions } from './context.js'
 import { OryHttpError, sendError } from './http.js'
+import { consoleRoutes } from './routes/console.js'
 import { courierRoutes } from './routes/courier.js'
 import { healthRoutes } from './routes/health.js'
 import { identityRoutes } from './routes/identities.js'
@@ -21,7 +22,7 @@ import { verificationRoutes } from './routes/verification.js'
 import { applySeed, readSeed } from './seed.js'
 import type { EmulatorState } from './state.js'
 
-export type { EmulatorOptions, EmulatorSeed, ObservedResponse, SeedIdentity, SeedRelationship } from './context.js'
+export type { ConsoleSeed, EmulatorOptions, EmulatorSeed, ObservedResponse, SeedIdentity, SeedRelationship } from './context.js'
 export type { EmulatorState } from './state.js'
 export { EmulatorContext } from './context.js'
 export { defaultIdentitySchema } from './identity-schema.js'
@@ -101,7 +102,7 @@ export async function createEmulator (options: EmulatorOptions = {}): Promise<{ 
 
   for (const routes of [
     loginRoutes, registrationRoutes, settingsRoutes, recoveryRoutes, verificationRoutes, logoutRoutes, publicSessionRoutes,
-    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes, oauth2AdminRoutes, jwkRoutes, adminRecoveryRoutes
+    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes, oauth2AdminRoutes, jwkRoutes, adminRecoveryRoutes, consoleRoutes
   ]) {
     await app.register(routes, { ctx })
   }
