@@ -122,7 +122,9 @@ export interface RunningEmulator {
 
 /**
  * Starts the local Ory emulator: Kratos' self-service, session, identity, courier and schema APIs, Keto's
- * relationship and permission APIs and Hydra's public OAuth2/OpenID Connect endpoints, in memory. Loopback and port 4433 unless told otherwise; port 0 picks one.
+ * relationship, permission and OPL syntax APIs, Hydra's public OAuth2/OpenID Connect endpoints and its admin API
+ * (clients, trusted JWT issuers, login/consent/logout requests, introspection, JWKs), and the console API's reads of
+ * one project and workspace, in memory. Loopback and port 4433 unless told otherwise; port 0 picks one.
  */
 export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const { app, ctx } = await createEmulator(options)
