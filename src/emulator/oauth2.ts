@@ -143,6 +143,12 @@ export interface OAuth2Options {
    * or an Ory Network custom domain. Default: the issuer.
    */
   oauth2BrowserUrl?: string
+  /**
+   * Hydra's own login and consent: `/oauth2/auth` sends the browser to `<uiUrl>/login?login_challenge=…` (then
+   * `<uiUrl>/consent?consent_challenge=…`) for a UI that accepts or rejects through the admin API, instead of
+   * taking the Kratos session as the login and implying consent. `oauth2TestIdentity` is then not used.
+   */
+  oauth2LoginConsentUi?: boolean
 }
 
 const CODE_TTL_MS = 10 * 60_000
@@ -181,6 +187,8 @@ export class OAuth2Provider {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly testIdentity: string | undefined
+  /** See `oauth2LoginConsentUi`. */
+  readonly loginConsentUi: boolean
   readonly #ctx: EmulatorContext
   #keys: Promise<SigningKey[]> | undefined
 
@@ -191,6 +199,7 @@ export class OAuth2Provider {
     this.accessTokenTtlSeconds = options.oauth2AccessTokenTtlSeconds ?? 3600
     this.refreshTokenTtlSeconds = options.oauth2RefreshTokenTtlSeconds ?? 30 * 24 * 3600
     this.testIdentity = options.oauth2TestIdentity
+    this.loginConsentUi = options.oauth2LoginConsentUi === true
     this.#browserUrl = options.oauth2BrowserUrl?.replace(/\/+$/, '')
     this.challenges = new OAuth2Challenges(ctx, this)
     for (const client of options.oauth2Clients ?? []) this.addClient(client)

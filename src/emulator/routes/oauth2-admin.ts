@@ -9,7 +9,6 @@ import { invalidJwk, publicJwk } from '../jwk.js'
 import { GoneError, notFound } from '../oauth2-challenges.js'
 import { clientDocument, clientFromBody, clientJson, lifespans, type StoredOAuth2Client } from '../oauth2-clients.js'
 import { OAuth2Error, oauth2Errors, type StoredToken, type TrustedIssuer } from '../oauth2.js'
-import { clearSessionCookie } from '../sessions.js'
 import { requireApiKey } from './admin-auth.js'
 
 // Hydra's admin API (https://www.ory.sh/docs/hydra/reference/api): OAuth 2.0 clients, trusted JWT grant issuers,
@@ -214,6 +213,9 @@ export async function oauth2AdminRoutes (app: FastifyInstance, { ctx }: { ctx: E
     return reply.code(204).send()
   })
 
+  // The device flow is not emulated (no device requests exist), so every device challenge is unknown.
+  app.put('/admin/oauth2/auth/requests/device/accept', async () => { throw notFound('The device request could not be found.') })
+
   // --- Consent and login sessions ---
 
   app.get('/admin/oauth2/auth/sessions/consent', async (request, reply) => {
@@ -248,7 +250,6 @@ export async function oauth2AdminRoutes (app: FastifyInstance, { ctx }: { ctx: E
     } else {
       for (const session of ctx.state.sessionsOf(subject!)) session.active = false
     }
-    clearSessionCookie(ctx, reply)
     return reply.code(204).send()
   })
 

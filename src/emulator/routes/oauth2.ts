@@ -207,6 +207,19 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
         return reply.code(302).header('location', oauth2.challenges.uiUrl('consent', { consent_challenge: result.consent.challenge })).send()
       }
 
+      // Hydra's login UI (`oauth2LoginConsentUi`): no login is remembered across requests, so every request is one.
+      if (oauth2.loginConsentUi) {
+        if (prompts.includes('none')) return fail(oauth2Errors.loginRequired('Prompt \'none\' was requested, but no existing login session was found.'))
+        const login = oauth2.challenges.addLogin({
+          clientId: client.client_id,
+          redirectUri,
+          scopes,
+          audience: (param(query, 'audience') ?? '').split(' ').filter(a => a !== ''),
+          requestUrl: `${oauth2.browserUrl}${request.url}`
+        })
+        return reply.code(302).header('location', oauth2.challenges.uiUrl('login', { login_challenge: login.challenge })).send()
+      }
+
       // Login. `prompt=login` is not forced here: a live Kratos session counts as the login (a simplification).
       let session = sessionFromRequest(ctx, request, { token: false })
       if (session === undefined) {
