@@ -48,6 +48,13 @@ export interface EmulatorOptions extends OAuth2Options {
   /** When set, admin, Keto and courier APIs require `Authorization: Bearer <apiKey>`, as Ory Network does. */
   apiKey?: string
   /**
+   * When set, the console API (`/projects`, `/workspaces`) requires `Authorization: Bearer <workspaceApiKey>`, as
+   * Ory Network's console does with a workspace API key.
+   */
+  workspaceApiKey?: string
+  /** The project and workspace the console API shows (ids, names); defaults otherwise, with random ids. */
+  console?: ConsoleSeed
+  /**
    * Keto namespaces. When set, relationships may only be written in these (and subject sets may only name these), as
    * with a Keto that has namespaces configured; when unset, any namespace is accepted.
    */
@@ -73,6 +80,12 @@ export interface EmulatorOptions extends OAuth2Options {
   now?: () => number
   /** Sees every response; the tests use it to hold each one to the spec. */
   onResponse?: (response: ObservedResponse) => void
+}
+
+/** The project and workspace the console API shows. */
+export interface ConsoleSeed {
+  workspace?: { id?: string, name?: string }
+  project?: { id?: string, name?: string, slug?: string, environment?: 'prod' | 'stage' | 'dev', home_region?: 'eu-central' | 'asia-northeast' | 'us-east' | 'us-west' | 'us' | 'global' }
 }
 
 export interface SeedIdentity {
@@ -129,6 +142,8 @@ export class EmulatorContext {
   readonly state = new EmulatorState()
   readonly schemas = new Map<string, IdentitySchemaDocument>()
   readonly apiKey: string | undefined
+  readonly workspaceApiKey: string | undefined
+  readonly consoleSeed: ConsoleSeed
   readonly flowLifespanMs: number
   readonly sessionLifespanMs: number
   readonly privilegedSessionMaxAgeMs: number
@@ -150,6 +165,8 @@ export class EmulatorContext {
     this.#options = options
     this.#now = options.now ?? Date.now
     this.apiKey = options.apiKey
+    this.workspaceApiKey = options.workspaceApiKey
+    this.consoleSeed = options.console ?? {}
     this.flowLifespanMs = options.flowLifespanMs ?? 60 * 60_000
     this.sessionLifespanMs = options.sessionLifespanMs ?? 24 * 60 * 60_000
     this.privilegedSessionMaxAgeMs = options.privilegedSessionMaxAgeMs ?? 15 * 60_000

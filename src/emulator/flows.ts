@@ -164,7 +164,7 @@ export function isExpired (ctx: EmulatorContext, flow: FlowState): boolean {
 
 /** `GET /self-service/<kind>/flows`: a browser flow is only shown to the browser whose CSRF cookie it was made for. */
 export function checkFetchCsrf (ctx: EmulatorContext, request: FastifyRequest, flow: FlowState): void {
-  if (flow.type === 'browser' && !verifyCsrfToken(request.cookies[ctx.csrfCookieName], flow.csrfToken)) {
+  if (flow.type === 'browser' && flow.skipCsrf !== true && !verifyCsrfToken(request.cookies[ctx.csrfCookieName], flow.csrfToken)) {
     throw csrfError(ctx, request, flow.csrfToken)
   }
 }
@@ -201,6 +201,7 @@ export function checkSubmitCsrf (ctx: EmulatorContext, request: FastifyRequest, 
     if (refused !== undefined) throw refused
     return
   }
+  if (flow.skipCsrf === true) return
   const header = request.headers['x-csrf-token']
   const sent = stringField(body, 'csrf_token') ?? (typeof header === 'string' ? header : undefined)
   if (!verifyCsrfToken(request.cookies[ctx.csrfCookieName], sent)) throw csrfError(ctx, request, sent)

@@ -3,14 +3,17 @@ import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { EmulatorContext, type EmulatorOptions } from './context.js'
 import { OryHttpError, sendError } from './http.js'
+import { consoleRoutes } from './routes/console.js'
 import { courierRoutes } from './routes/courier.js'
 import { healthRoutes } from './routes/health.js'
 import { identityRoutes } from './routes/identities.js'
 import { ketoRoutes } from './routes/keto.js'
 import { oauth2Routes } from './routes/oauth2.js'
+import { oauth2AdminRoutes } from './routes/oauth2-admin.js'
+import { jwkRoutes } from './routes/jwk.js'
 import { loginRoutes } from './routes/login.js'
 import { logoutRoutes } from './routes/logout.js'
-import { recoveryRoutes } from './routes/recovery.js'
+import { adminRecoveryRoutes, recoveryRoutes } from './routes/recovery.js'
 import { registrationRoutes } from './routes/registration.js'
 import { schemaRoutes } from './routes/schemas.js'
 import { adminSessionRoutes, publicSessionRoutes } from './routes/sessions.js'
@@ -19,7 +22,7 @@ import { verificationRoutes } from './routes/verification.js'
 import { applySeed, readSeed } from './seed.js'
 import type { EmulatorState } from './state.js'
 
-export type { EmulatorOptions, EmulatorSeed, ObservedResponse, SeedIdentity, SeedRelationship } from './context.js'
+export type { ConsoleSeed, EmulatorOptions, EmulatorSeed, ObservedResponse, SeedIdentity, SeedRelationship } from './context.js'
 export type { EmulatorState } from './state.js'
 export { EmulatorContext } from './context.js'
 export { defaultIdentitySchema } from './identity-schema.js'
@@ -99,7 +102,7 @@ export async function createEmulator (options: EmulatorOptions = {}): Promise<{ 
 
   for (const routes of [
     loginRoutes, registrationRoutes, settingsRoutes, recoveryRoutes, verificationRoutes, logoutRoutes, publicSessionRoutes,
-    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes
+    adminSessionRoutes, identityRoutes, courierRoutes, schemaRoutes, ketoRoutes, healthRoutes, oauth2Routes, oauth2AdminRoutes, jwkRoutes, adminRecoveryRoutes, consoleRoutes
   ]) {
     await app.register(routes, { ctx })
   }
@@ -119,7 +122,9 @@ export interface RunningEmulator {
 
 /**
  * Starts the local Ory emulator: Kratos' self-service, session, identity, courier and schema APIs, Keto's
- * relationship and permission APIs and Hydra's public OAuth2/OpenID Connect endpoints, in memory. Loopback and port 4433 unless told otherwise; port 0 picks one.
+ * relationship, permission and OPL syntax APIs, Hydra's public OAuth2/OpenID Connect endpoints and its admin API
+ * (clients, trusted JWT issuers, login/consent/logout requests, introspection, JWKs), and the console API's reads of
+ * one project and workspace, in memory. Loopback and port 4433 unless told otherwise; port 0 picks one.
  */
 export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const { app, ctx } = await createEmulator(options)

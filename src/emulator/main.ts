@@ -5,11 +5,12 @@ import { DEFAULT_EMULATOR_PORT, startEmulator, type EmulatorOptions } from './in
 //   --port / EMULATOR_PORT (4433), --host / EMULATOR_HOST (127.0.0.1), --base-url / EMULATOR_BASE_URL,
 //   --ui-url / EMULATOR_UI_URL (http://localhost:4000), --seed / EMULATOR_SEED (a JSON file),
 //   --allowed-return-url / EMULATOR_ALLOWED_RETURN_URLS (comma-separated), --api-key / EMULATOR_API_KEY,
+//   --workspace-api-key / EMULATOR_WORKSPACE_API_KEY,
 //   --namespace / EMULATOR_NAMESPACES (comma-separated), --courier-base-url / EMULATOR_COURIER_BASE_URL,
 //   --log-level / EMULATOR_LOG_LEVEL (info).
 
 const USAGE = `Usage: npm run emulator -- [--port 4433] [--host 127.0.0.1] [--base-url URL] [--ui-url URL] [--seed file.json]
-                              [--allowed-return-url URL]... [--api-key KEY] [--namespace NAME]...
+                              [--allowed-return-url URL]... [--api-key KEY] [--workspace-api-key KEY] [--namespace NAME]...
                               [--courier-base-url URL] [--log-level info]`
 
 function fail (message: string): never {
@@ -29,6 +30,7 @@ function options (): EmulatorOptions {
         seed: { type: 'string' },
         'allowed-return-url': { type: 'string', multiple: true },
         'api-key': { type: 'string' },
+        'workspace-api-key': { type: 'string' },
         namespace: { type: 'string', multiple: true },
         'courier-base-url': { type: 'string' },
         'log-level': { type: 'string' },
@@ -60,6 +62,7 @@ function options (): EmulatorOptions {
     seed: pick(values.seed, 'EMULATOR_SEED'),
     allowedReturnUrls: allowed,
     apiKey: pick(values['api-key'], 'EMULATOR_API_KEY'),
+    workspaceApiKey: pick(values['workspace-api-key'], 'EMULATOR_WORKSPACE_API_KEY'),
     namespaces: values.namespace ?? list('EMULATOR_NAMESPACES'),
     courierBaseUrl: pick(values['courier-base-url'], 'EMULATOR_COURIER_BASE_URL'),
     logger: { level: pick(values['log-level'], 'EMULATOR_LOG_LEVEL') ?? 'info' }

@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import type { EmulatorContext } from './context.js'
+import { JwkStore } from './jwk.js'
+import { clientFromBody, type StoredOAuth2Client } from './oauth2-clients.js'
+import { OAuth2Challenges } from './oauth2-challenges.js'
 import { randomToken, type StoredIdentity } from './state.js'
 
 // Hydra's public OAuth2 / OpenID Connect surface, in memory: clients, signing keys, authorization codes and token
@@ -15,8 +18,8 @@ export interface OAuth2ClientOptions {
   post_logout_redirect_uris?: string[]
   backchannel_logout_uri?: string
   backchannel_logout_session_required?: boolean
-  /** Hydra's default is client_secret_basic. */
-  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post'
+  /** Hydra's default is client_secret_basic; `none` is a public client (no secret, PKCE). */
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none'
   /** Space-separated scopes the client may ask for; default `openid offline_access offline email profile`. */
   scope?: string
 }
@@ -80,6 +83,8 @@ export interface StoredCode {
 /** One authorization grant and every token issued from it (fosite's request id). */
 export interface TokenFamily {
   id: string
+  /** The consent (Hydra's consent request id) the grant came from, when it went through the admin login and consent API. */
+  consentId?: string
   clientId: string
   /** The identity id. */
   subject: string
@@ -92,8 +97,21 @@ export interface TokenFamily {
   revoked: boolean
 }
 
-interface StoredToken { familyId: string, expiresAt: number, revoked: boolean }
+export interface StoredToken { familyId: string, issuedAt: number, expiresAt: number, revoked: boolean }
 interface StoredRefreshToken extends StoredToken { rotated: boolean }
+
+/** A trusted issuer of JWT bearer grants (RFC 7523), as Hydra's trust/ package stores it. */
+export interface TrustedIssuer {
+  id: string
+  issuer: string
+  subject: string
+  allowAnySubject: boolean
+  scope: string[]
+  /** The issuer's public key, kept in the JWK set named after the issuer. */
+  kid: string
+  createdAt: number
+  expiresAt: number
+}
 
 export interface BackchannelDelivery {
   clientId: string
@@ -125,6 +143,12 @@ export interface OAuth2Options {
    * or an Ory Network custom domain. Default: the issuer.
    */
   oauth2BrowserUrl?: string
+  /**
+   * Hydra's own login and consent: `/oauth2/auth` sends the browser to `<uiUrl>/login?login_challenge=…` (then
+   * `<uiUrl>/consent?consent_challenge=…`) for a UI that accepts or rejects through the admin API, instead of
+   * taking the Kratos session as the login and implying consent. `oauth2TestIdentity` is then not used.
+   */
+  oauth2LoginConsentUi?: boolean
 }
 
 const CODE_TTL_MS = 10 * 60_000
@@ -145,7 +169,13 @@ function nameClaims (traits: Record<string, unknown>): Record<string, string> {
 }
 
 export class OAuth2Provider {
-  readonly clients = new Map<string, Required<Pick<OAuth2ClientOptions, 'token_endpoint_auth_method' | 'scope'>> & OAuth2ClientOptions>()
+  readonly clients = new Map<string, StoredOAuth2Client>()
+  /** Login, consent and logout requests and the consents given (the admin API's `/admin/oauth2/auth/...`). */
+  readonly challenges: OAuth2Challenges
+  /** Admin-managed JSON Web Key Sets (`/admin/keys/{set}`), and the keys of trusted JWT grant issuers. */
+  readonly keySets = new JwkStore()
+  /** Trusted JWT bearer grant issuers by id (`/admin/trust/grants/jwt-bearer/issuers`). */
+  readonly trustedIssuers = new Map<string, TrustedIssuer>()
   readonly codes = new Map<string, StoredCode>()
   readonly families = new Map<string, TokenFamily>()
   readonly accessTokens = new Map<string, StoredToken>()
@@ -157,6 +187,8 @@ export class OAuth2Provider {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly testIdentity: string | undefined
+  /** See `oauth2LoginConsentUi`. */
+  readonly loginConsentUi: boolean
   readonly #ctx: EmulatorContext
   #keys: Promise<SigningKey[]> | undefined
 
@@ -167,7 +199,9 @@ export class OAuth2Provider {
     this.accessTokenTtlSeconds = options.oauth2AccessTokenTtlSeconds ?? 3600
     this.refreshTokenTtlSeconds = options.oauth2RefreshTokenTtlSeconds ?? 30 * 24 * 3600
     this.testIdentity = options.oauth2TestIdentity
+    this.loginConsentUi = options.oauth2LoginConsentUi === true
     this.#browserUrl = options.oauth2BrowserUrl?.replace(/\/+$/, '')
+    this.challenges = new OAuth2Challenges(ctx, this)
     for (const client of options.oauth2Clients ?? []) this.addClient(client)
   }
 
@@ -175,11 +209,44 @@ export class OAuth2Provider {
   addClient (client: OAuth2ClientOptions): void {
     if (client.client_id === '' || client.redirect_uris.length === 0) throw new Error('an OAuth2 client needs a client_id and redirect_uris')
     for (const uri of client.redirect_uris) new URL(uri) // eslint-disable-line no-new
-    this.clients.set(client.client_id, {
-      ...client,
-      token_endpoint_auth_method: client.token_endpoint_auth_method ?? 'client_secret_basic',
-      scope: client.scope ?? DEFAULT_CLIENT_SCOPE
+    const { client: stored } = clientFromBody({ ...client, scope: client.scope ?? DEFAULT_CLIENT_SCOPE }, { id: client.client_id, now: this.#ctx.now(), configured: true })
+    this.clients.set(client.client_id, stored)
+  }
+
+  /** Removes a client and, as Hydra's foreign keys do, every grant and token it held. */
+  deleteClient (clientId: string): boolean {
+    for (const family of this.families.values()) if (family.clientId === clientId) this.revokeFamily(family.id)
+    this.challenges.forgetClient(clientId)
+    return this.clients.delete(clientId)
+  }
+
+  /**
+   * A login request as Hydra's authorize endpoint makes it for these authorize parameters (`client_id`,
+   * `redirect_uri`, `scope`, `state`, PKCE, …), for tests of a login and consent UI: the emulator's own authorize
+   * endpoint signs the Kratos session in directly and makes none. Following the accepted request's `redirect_to`
+   * leads, through a consent request, to the client's redirect URI with a code, as with Hydra.
+   */
+  createLoginRequest (params: Record<string, string>): { challenge: string, redirectTo: string } {
+    const client = this.clients.get(params.client_id ?? '')
+    if (client === undefined) throw new Error(`unknown OAuth2 client ${String(params.client_id)}`)
+    const redirectUri = params.redirect_uri ?? client.redirect_uris[0]
+    if (redirectUri === undefined || !client.redirect_uris.includes(redirectUri)) throw new Error(`redirect_uri ${String(redirectUri)} is not registered for ${client.client_id}`)
+    const url = new URL(`${this.browserUrl}/oauth2/auth`)
+    for (const [key, value] of Object.entries({ response_type: 'code', state: randomToken('', 16), ...params, redirect_uri: redirectUri })) url.searchParams.set(key, value)
+    const login = this.challenges.addLogin({
+      clientId: client.client_id,
+      redirectUri,
+      scopes: (params.scope ?? '').split(' ').filter(s => s !== ''),
+      audience: (params.audience ?? '').split(' ').filter(s => s !== ''),
+      requestUrl: url.href
     })
+    return { challenge: login.challenge, redirectTo: this.challenges.uiUrl('login', { login_challenge: login.challenge }) }
+  }
+
+  /** A logout request as Hydra's end-session endpoint makes one, for tests of a logout UI (see createLoginRequest). */
+  createLogoutRequest (request: { subject: string, sid: string, clientId?: string, postLogoutRedirectUri?: string, state?: string }): { challenge: string, redirectTo: string } {
+    const logout = this.challenges.addLogout(request)
+    return { challenge: logout.challenge, redirectTo: this.challenges.uiUrl('logout', { logout_challenge: logout.challenge }) }
   }
 
   get issuer (): string {
@@ -289,7 +356,7 @@ export class OAuth2Provider {
   async issueTokens (family: TokenFamily): Promise<Record<string, unknown>> {
     const now = this.#ctx.now()
     const accessToken = randomToken('ory_at_', 43)
-    this.accessTokens.set(accessToken, { familyId: family.id, expiresAt: now + this.accessTokenTtlSeconds * 1000, revoked: false })
+    this.accessTokens.set(accessToken, { familyId: family.id, issuedAt: now, expiresAt: now + this.accessTokenTtlSeconds * 1000, revoked: false })
     const response: Record<string, unknown> = {
       access_token: accessToken,
       expires_in: this.accessTokenTtlSeconds,
@@ -298,7 +365,7 @@ export class OAuth2Provider {
     }
     if (family.scopes.includes('offline_access') || family.scopes.includes('offline')) {
       const refreshToken = randomToken('ory_rt_', 43)
-      this.refreshTokens.set(refreshToken, { familyId: family.id, expiresAt: now + this.refreshTokenTtlSeconds * 1000, revoked: false, rotated: false })
+      this.refreshTokens.set(refreshToken, { familyId: family.id, issuedAt: now, expiresAt: now + this.refreshTokenTtlSeconds * 1000, revoked: false, rotated: false })
       response.refresh_token = refreshToken
     }
     if (family.scopes.includes('openid')) response.id_token = await this.idToken(family, accessToken)

@@ -79,6 +79,11 @@ interface FlowBase {
   continueWith: Array<Record<string, unknown>>
   /** The base URL this flow's e-mail links use, captured at init from `Ory-Base-URL-Rewrite` (see context.ts). */
   courierBaseUrl?: string
+  /**
+   * Kratos' `DangerousSkipCSRFCheck`: set on flows the admin API makes (recovery codes and links), which no browser
+   * started and so no anti-CSRF cookie belongs to.
+   */
+  skipCsrf?: boolean
 }
 
 export interface LoginFlowState extends FlowBase {
@@ -106,8 +111,10 @@ export interface SettingsFlowState extends FlowBase {
 }
 
 export interface CodeChallenge {
-  /** Where the code was sent. */
+  /** Where the code was sent; '' for a code the admin API made (createRecoveryCodeForIdentity), sent nowhere. */
   address: string
+  /** The identity an admin-made code recovers (Kratos' `RecoveryCodeTypeAdmin`), which need not have an address. */
+  identityId?: string
   code: string
   expiresAt: number
   used: boolean
@@ -119,6 +126,8 @@ export interface RecoveryFlowState extends FlowBase {
   challenge?: CodeChallenge
   /** Codes submitted to this flow, right or wrong, whichever address they were sent to (Kratos' `submit_count`). */
   codeSubmissions?: number
+  /** The token of an admin-made recovery link (createRecoveryLinkForIdentity, Kratos' link strategy). */
+  linkToken?: { token: string, identityId: string, expiresAt: number, used: boolean }
 }
 
 export interface VerificationFlowState extends FlowBase {

@@ -69,6 +69,7 @@ export const texts = {
   passwordMaxLength: (max: number, actual: number) => error(4000033, `The password must be at most ${max} characters long, but got ${actual}.`, { max_length: max, actual_length: actual }),
 
   recoveryCodeInvalid: () => error(4060006, 'The recovery code is invalid or has already been used. Please try again.'),
+  recoveryTokenInvalid: () => error(4060004, 'The recovery token is invalid or has already been used. Please retry the flow.'),
   verificationCodeInvalid: () => error(4070006, 'The verification code is invalid or has already been used. Please try again.')
 }
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import type { CreateIdentityBody, JsonPatch, UpdateIdentityBody } from '../../schemas/index.js'
+import type { CreateIdentityBody, IdentityPatchResponse, JsonPatch, UpdateIdentityBody } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import { errors, OryHttpError, paginate, queryString, queryStrings } from '../http.js'
 import { createIdentity, identityJson, replaceTraits, setPassword } from '../identities.js'
+import { applyJsonPatch } from '../json-patch.js'
 import { hashPassword, isScryptHash } from '../password.js'
 import type { StoredIdentity } from '../state.js'
 import { requireApiKey } from './admin-auth.js'
@@ -63,74 +64,12 @@ async function update (ctx: EmulatorContext, identity: StoredIdentity, body: Rec
   if (hash !== undefined) setPassword(ctx, identity, hash)
 }
 
-// RFC 6901 pointers and RFC 6902 operations, over the few fields an admin may patch.
+/** identity/handler.go: BatchPatchIdentitiesLimit and BatchPatchIdentitiesWithPasswordLimit. */
+const BATCH_LIMIT = 1000
+const BATCH_PASSWORD_LIMIT = 200
+
+// The few fields an admin may patch.
 const PATCHABLE = ['schema_id', 'state', 'traits', 'metadata_public', 'metadata_admin', 'external_id', 'credentials']
-
-function tokens (pointer: string): string[] {
-  if (!pointer.startsWith('/')) throw errors.badRequest(`Invalid JSON pointer "${pointer}".`)
-  return pointer.slice(1).split('/').map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'))
-}
-
-function parentOf (doc: Record<string, unknown>, path: string[]): [Record<string, unknown> | unknown[], string] {
-  let target: unknown = doc
-  for (const key of path.slice(0, -1)) {
-    target = isObject(target) || Array.isArray(target) ? (target as Record<string, unknown>)[key] : undefined
-    if (target === undefined) throw errors.badRequest(`The path /${path.join('/')} does not exist.`)
-  }
-  if (!isObject(target) && !Array.isArray(target)) throw errors.badRequest(`The path /${path.join('/')} does not exist.`)
-  return [target, path[path.length - 1]!]
-}
-
-function read (doc: Record<string, unknown>, pointer: string): unknown {
-  const [parent, key] = parentOf(doc, tokens(pointer))
-  return (parent as Record<string, unknown>)[key]
-}
-
-function write (doc: Record<string, unknown>, pointer: string, value: unknown, insert: boolean): void {
-  const [parent, key] = parentOf(doc, tokens(pointer))
-  if (Array.isArray(parent)) {
-    const index = key === '-' ? parent.length : Number(key)
-    if (!Number.isInteger(index) || index < 0 || index > parent.length) throw errors.badRequest(`Invalid array index in ${pointer}.`)
-    if (insert) parent.splice(index, 0, value)
-    else parent[index] = value
-  } else {
-    if (['__proto__', 'constructor', 'prototype'].includes(key)) throw errors.badRequest(`Invalid key in ${pointer}.`)
-    parent[key] = value
-  }
-}
-
-function remove (doc: Record<string, unknown>, pointer: string): void {
-  const [parent, key] = parentOf(doc, tokens(pointer))
-  if (Array.isArray(parent)) parent.splice(Number(key), 1)
-  else if (Object.hasOwn(parent, key)) delete parent[key]
-  else throw errors.badRequest(`The path ${pointer} does not exist.`)
-}
-
-function applyPatch (doc: Record<string, unknown>, patch: JsonPatch[]): void {
-  for (const op of patch) {
-    if (!isObject(op) || typeof op.path !== 'string') throw errors.badRequest('Each JSON Patch operation needs an op and a path.')
-    for (const pointer of [op.path, op.from].filter((p): p is string => typeof p === 'string')) {
-      if (!PATCHABLE.includes(tokens(pointer)[0] ?? '')) throw errors.badRequest(`The JSON Patch may not change ${pointer}.`)
-    }
-    const clone = (value: unknown): unknown => structuredClone(value)
-    switch (op.op) {
-      case 'add': write(doc, op.path, clone(op.value), true); break
-      case 'replace': read(doc, op.path); write(doc, op.path, clone(op.value), false); break
-      case 'remove': remove(doc, op.path); break
-      case 'move': case 'copy': {
-        if (typeof op.from !== 'string') throw errors.badRequest(`The ${op.op} operation needs from.`)
-        const value = clone(read(doc, op.from))
-        if (op.op === 'move') remove(doc, op.from)
-        write(doc, op.path, value, true)
-        break
-      }
-      case 'test':
-        if (JSON.stringify(read(doc, op.path)) !== JSON.stringify(op.value)) throw errors.badRequest(`The test operation failed at ${op.path}.`)
-        break
-      default: throw errors.badRequest(`Unknown JSON Patch operation ${JSON.stringify(op.op)}.`)
-    }
-  }
-}
 
 export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorContext }): Promise<void> {
   app.addHook('onRequest', requireApiKey(ctx))
@@ -150,8 +89,8 @@ export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
     return reply.send(paginate(request, reply, identities, 250, 1000).map(i => identityJson(ctx, i, { admin: true })))
   })
 
-  app.post('/admin/identities', async (request, reply) => {
-    const body = request.body
+  /** An identity from a createIdentityBody, stored; invalid traits and conflicts are thrown as Kratos reports them. */
+  const createFromBody = async (body: unknown): Promise<StoredIdentity> => {
     if (!isObject(body)) throw errors.badRequest('The request body must be a JSON object.')
     const schemaId = required(body, 'schema_id', isString)
     const traits = required(body, 'traits', isObject)
@@ -170,7 +109,47 @@ export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
       externalId: checkExternalId(ctx, body.external_id),
       verified
     })
+    return identity
+  }
+
+  app.post('/admin/identities', async (request, reply) => {
+    const identity = await createFromBody(request.body)
     return reply.code(201).header('location', ctx.url(`/admin/identities/${identity.id}`)).send(identityJson(ctx, identity, { admin: true }))
+  })
+
+  // identity/handler.go `batchPatchIdentities`: up to 1000 creations (200 with plaintext passwords), each answered on
+  // its own: `create` with the new id, or `error` with the reason (invalid traits, a conflict), with 200 overall.
+  app.patch('/admin/identities', async (request, reply) => {
+    const body = request.body
+    if (!isObject(body) || (body.identities !== undefined && !Array.isArray(body.identities))) throw errors.badRequest('The request body must be a JSON object with an "identities" array.')
+    const patches = (body.identities ?? []) as unknown[]
+    if (patches.length > BATCH_LIMIT) throw errors.badRequest(`The maximum number of identities per request that can be created or deleted at once is ${BATCH_LIMIT}.`)
+    const plaintext = patches.filter(p => isObject(p) && isObject(p.create) && typeof (p.create as CreateIdentityBody).credentials?.password?.config?.password === 'string').length
+    if (plaintext > BATCH_PASSWORD_LIMIT) {
+      throw errors.badRequest(`The maximum number of identities per request that can be created with a plaintext password is ${BATCH_PASSWORD_LIMIT}.`)
+    }
+    const results: IdentityPatchResponse[] = []
+    for (const patch of patches) {
+      if (!isObject(patch) || !isObject(patch.create)) throw errors.badRequest('Each patch must include a "create" object.')
+      const patchId = typeof patch.patch_id === 'string' ? { patch_id: patch.patch_id } : {}
+      try {
+        const identity = await createFromBody(patch.create)
+        results.push({ action: 'create', identity: identity.id, ...patchId })
+      } catch (err) {
+        if (!(err instanceof OryHttpError) || err.status >= 500) throw err
+        results.push({ action: 'error', error: err.error, ...patchId })
+      }
+    }
+    return reply.send({ identities: results })
+  })
+
+  // identity/handler.go `deleteIdentityCredentials`: the emulator's identities have one first factor, the password,
+  // which Kratos refuses to remove; every other type is one they do not have set up.
+  app.delete<{ Params: { id: string, type: string } }>('/admin/identities/:id/credentials/:type', async (request, reply) => {
+    const identity = find(request.params.id)
+    const type = request.params.type
+    if (type === 'password' && identity.passwordHash !== undefined) throw errors.badRequest('You cannot remove the last first factor credential.')
+    throw new OryHttpError(404, { reason: `You tried to remove a ${type} but this user have no ${type} set up.`, message: 'Unable to locate the resource' })
   })
 
   app.get<{ Params: { id: string } }>('/admin/identities/:id', async (request, reply) => {
@@ -201,7 +180,7 @@ export async function identityRoutes (app: FastifyInstance, { ctx }: { ctx: Emul
       metadata_admin: identity.metadataAdmin,
       ...(identity.externalId === undefined ? {} : { external_id: identity.externalId })
     })
-    applyPatch(doc, request.body as JsonPatch[])
+    applyJsonPatch(doc, request.body as JsonPatch[], PATCHABLE)
     try {
       await update(ctx, identity, doc)
     } catch (err) {

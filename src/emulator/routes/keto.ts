@@ -3,6 +3,7 @@ import type { BatchCheckPermissionResult, ExpandedPermissionTree, Relationship, 
 import type { EmulatorContext } from '../context.js'
 import { decodePageToken, encodePageToken, errors, normaliseBody, OryHttpError, pageSize, queryString } from '../http.js'
 import { relationshipKey, type StoredRelationship } from '../state.js'
+import { checkOplSyntax } from '../opl.js'
 import { requireApiKey } from './admin-auth.js'
 
 // Ory Permissions (Keto) over plain relation tuples (https://www.ory.sh/docs/keto/concepts/relation-tuples): write,
@@ -213,6 +214,12 @@ export async function ketoRoutes (app: FastifyInstance, { ctx }: { ctx: Emulator
   app.get('/namespaces', async (_request, reply) => {
     const names = [...(ctx.namespaces ?? new Set(tuples().map(t => t.namespace)))].sort()
     return reply.send({ namespaces: names.map(name => ({ name })) })
+  })
+
+  // schema/handler.go `postCheckOplSyntax`: the body is the OPL text; errors are the answer, not a 4xx.
+  app.post('/opl/syntax/check', async (request, reply) => {
+    const body = typeof request.body === 'string' ? request.body : Buffer.isBuffer(request.body) ? request.body.toString('utf8') : ''
+    return reply.send(checkOplSyntax(body))
   })
 
   app.put('/admin/relation-tuples', async (request, reply) => {

@@ -61,7 +61,8 @@ function authenticateClient (oauth2: OAuth2Provider, request: FastifyRequest, bo
   if (method !== client.token_endpoint_auth_method) {
     throw oauth2Errors.invalidClient(`The OAuth 2.0 Client supports client authentication method '${client.token_endpoint_auth_method}', but method '${method}' was requested. You must configure the OAuth 2.0 client's 'token_endpoint_auth_method' value to accept '${method}'.`)
   }
-  if (secret === undefined || !sameSecret(secret, client.client_secret)) throw oauth2Errors.invalidClient()
+  // A public client (`none`) proves nothing here; PKCE protects its codes.
+  if (method !== 'none' && (secret === undefined || !sameSecret(secret, client.client_secret))) throw oauth2Errors.invalidClient()
   return client.client_id
 }
 
@@ -179,6 +180,46 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
       if (method !== undefined && method !== 'S256' && method !== 'plain') return fail(oauth2Errors.invalidRequest('The code_challenge_method is not supported, use S256 instead.'))
       const nonce = param(query, 'nonce')
 
+      // Coming back from a login or consent UI that used the admin API (consent/strategy_default.go): a login verifier
+      // becomes a consent request, a consent verifier a code.
+      const pkce = { ...(challenge === undefined ? {} : { challenge }), ...(method === undefined ? {} : { method: method as 'S256' | 'plain' }) }
+      const consentVerifier = param(query, 'consent_verifier')
+      if (consentVerifier !== undefined) {
+        const consent = oauth2.challenges.useConsentVerifier(consentVerifier, client.client_id)
+        if (consent.denied !== undefined) return back({ error: consent.denied.error, error_description: consent.denied.error_description })
+        const granted = consent.grantScope ?? []
+        const code = oauth2.issueCode({
+          clientId: client.client_id,
+          consentId: consent.consentRequestId,
+          subject: consent.subject,
+          sid: consent.loginSessionId,
+          scopes: granted,
+          ...(nonce === undefined ? {} : { nonce }),
+          authTime: consent.authTime,
+          requestedAt: consent.requestedAt
+        }, redirectUri, pkce)
+        return back({ code, scope: granted.join(' ') })
+      }
+      const loginVerifier = param(query, 'login_verifier')
+      if (loginVerifier !== undefined) {
+        const result = oauth2.challenges.useLoginVerifier(loginVerifier, client.client_id)
+        if ('denied' in result) return back({ error: result.denied.error, error_description: result.denied.error_description })
+        return reply.code(302).header('location', oauth2.challenges.uiUrl('consent', { consent_challenge: result.consent.challenge })).send()
+      }
+
+      // Hydra's login UI (`oauth2LoginConsentUi`): no login is remembered across requests, so every request is one.
+      if (oauth2.loginConsentUi) {
+        if (prompts.includes('none')) return fail(oauth2Errors.loginRequired('Prompt \'none\' was requested, but no existing login session was found.'))
+        const login = oauth2.challenges.addLogin({
+          clientId: client.client_id,
+          redirectUri,
+          scopes,
+          audience: (param(query, 'audience') ?? '').split(' ').filter(a => a !== ''),
+          requestUrl: `${oauth2.browserUrl}${request.url}`
+        })
+        return reply.code(302).header('location', oauth2.challenges.uiUrl('login', { login_challenge: login.challenge })).send()
+      }
+
       // Login. `prompt=login` is not forced here: a live Kratos session counts as the login (a simplification).
       let session = sessionFromRequest(ctx, request, { token: false })
       if (session === undefined) {
@@ -205,7 +246,7 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
         ...(nonce === undefined ? {} : { nonce }),
         authTime: session.authenticatedAt,
         requestedAt: now
-      }, redirectUri, { ...(challenge === undefined ? {} : { challenge }), ...(method === undefined ? {} : { method: method as 'S256' | 'plain' }) })
+      }, redirectUri, pkce)
       return back({ code, scope: scopes.join(' ') })
     } catch (err) {
       if (err instanceof OAuth2Error) return fail(err)
@@ -343,6 +384,19 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
    * post_logout_redirect_uri with `state`. Tokens stay valid, as in Hydra: logout ends the login session only.
    */
   const endSession = async (request: FastifyRequest, reply: FastifyReply, params: Params): Promise<FastifyReply> => {
+    // Back from a logout UI that accepted the logout request through the admin API.
+    const verifier = param(params, 'logout_verifier')
+    if (verifier !== undefined) {
+      const accepted = oauth2.challenges.useLogoutVerifier(verifier)
+      const ended = ctx.state.sessions.get(accepted.sid)
+      if (ended !== undefined && ended.active) {
+        ended.active = false
+        clearSessionCookie(ctx, reply)
+      }
+      oauth2.backchannelLogout({ sid: accepted.sid }).catch((err: unknown) => request.log.error({ err }, 'back-channel logout failed'))
+      const to = accepted.postLogoutRedirectUri === undefined ? ctx.ui('defaultReturn') : withQuery(accepted.postLogoutRedirectUri, { state: accepted.state })
+      return reply.code(302).header('location', to).send()
+    }
     const hint = param(params, 'id_token_hint')
     const state = param(params, 'state')
     const requested = param(params, 'post_logout_redirect_uri')
