@@ -40,6 +40,13 @@ export interface AdminOptions {
   emulator?: Partial<EmulatorOptions>
   /** The admin policy cache's clock. */
   now?: () => number
+  /** Also the console API: the emulator serves it (one seeded project and workspace) under this workspace API key. */
+  workspaceApiKey?: string
+}
+
+export const CONSOLE_SEED = {
+  workspace: { id: '5e0c3a1e-0000-4000-8000-00000000aa01', name: 'Back office' },
+  project: { id: '5e0c3a1e-0000-4000-8000-00000000bb01', name: 'Shop', slug: 'shop-1', environment: 'prod' as const }
 }
 
 export async function adminApp (t: Test, options: AdminOptions = {}): Promise<AdminSetup> {
@@ -58,6 +65,7 @@ export async function adminApp (t: Test, options: AdminOptions = {}): Promise<Ad
     baseUrl: proxy.url,
     uiUrl: PUBLIC_URL,
     passwordHashCost: PASSWORD_HASH_COST,
+    ...(options.workspaceApiKey === undefined ? {} : { workspaceApiKey: options.workspaceApiKey, console: CONSOLE_SEED }),
     ...options.emulator,
     seed: {
       identities: [ADA, GRACE].map(person => ({
@@ -71,7 +79,13 @@ export async function adminApp (t: Test, options: AdminOptions = {}): Promise<Ad
   })
   t.teardown(async () => await emu.close())
   emulatorUrl = emu.url
-  const config = oryConfig(proxy.url, { ...NO_LOAD_SHEDDING, LOG_LEVEL: 'debug', ...METADATA_POLICY, ...options.env })
+  const config = oryConfig(proxy.url, {
+    ...NO_LOAD_SHEDDING,
+    LOG_LEVEL: 'debug',
+    ...METADATA_POLICY,
+    ...(options.workspaceApiKey === undefined ? {} : { ORY_CONSOLE_URL: proxy.url, ORY_WORKSPACE_API_KEY: options.workspaceApiKey }),
+    ...options.env
+  })
   const logs = captureLogs()
   const app = buildTestApp(t, config, { logStream: logs.stream, adminNow: options.now })
   await app.ready()

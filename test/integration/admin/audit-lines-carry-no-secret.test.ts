@@ -33,7 +33,7 @@ t.test('one audit line per admin call (who, which operation, the ids it names, t
 
   const lines = auditLines()
   t.match(lines, [
-    { level: 30, name: 'audit', identity: ADA.id, operation: 'createIdentity', objects: { id: newId }, status: 201 },
+    { level: 'info', name: 'audit', identity: ADA.id, operation: 'createIdentity', objects: { id: newId }, status: 201 },
     { identity: ADA.id, operation: 'createRecoveryLinkForIdentity', objects: { identity_id: newId }, status: 200 },
     { identity: ADA.id, operation: 'createRecoveryCodeForIdentity', objects: { identity_id: newId }, status: 201 },
     { identity: ADA.id, operation: 'createOAuth2Client', objects: { client_id: client.json().client_id }, status: 201 },
