@@ -146,7 +146,8 @@ export interface OAuth2Options {
   /**
    * Hydra's own login and consent: `/oauth2/auth` sends the browser to `<uiUrl>/login?login_challenge=…` (then
    * `<uiUrl>/consent?consent_challenge=…`) for a UI that accepts or rejects through the admin API, instead of
-   * taking the Kratos session as the login and implying consent. `oauth2TestIdentity` is then not used.
+   * taking the Kratos session as the login and implying consent; RP-initiated logout with an ID token hint goes to
+   * `<uiUrl>/logout?logout_challenge=…`. `oauth2TestIdentity` is then not used.
    */
   oauth2LoginConsentUi?: boolean
 }

@@ -3,7 +3,7 @@ import type { JsonWebKey } from '../../schemas/index.js'
 import type { EmulatorContext } from '../context.js'
 import { generateJwk, invalidJwk, SUPPORTED_ALGORITHMS } from '../jwk.js'
 import { notFound } from '../oauth2-challenges.js'
-import { oauth2Errors } from '../oauth2.js'
+import { OAuth2Error, oauth2Errors } from '../oauth2.js'
 import { requireApiKey } from './admin-auth.js'
 import { hydraAdminErrors } from './oauth2-admin.js'
 
@@ -32,6 +32,10 @@ export async function jwkRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorC
     const kid = typeof body.kid === 'string' ? body.kid : ''
     if (!SUPPORTED_ALGORITHMS.includes(alg)) throw oauth2Errors.invalidRequest(`Generator for algorithm '${alg}' not found; use one of ${SUPPORTED_ALGORITHMS.join(', ')}.`)
     if (use !== 'sig' && use !== 'enc') throw oauth2Errors.invalidRequest('Field \'use\' must be "sig" or "enc".')
+    // Hydra's key table is unique by set and kid: a second key of that kid is a conflict (x/errors.go, ErrConflict).
+    if (kid !== '' && store.key(request.params.set, kid) !== undefined) {
+      throw new OAuth2Error(409, 'Conflict', 'Unable to process the requested resource because of conflict in the current state', `The JSON Web Key '${kid}' exists already in set '${request.params.set}'.`)
+    }
     const key = generateJwk(alg, kid, use)
     store.add(request.params.set, [key])
     // Hydra answers with the generated set, private parts included: it is the one chance to see them, as with GET.
@@ -48,7 +52,7 @@ export async function jwkRoutes (app: FastifyInstance, { ctx }: { ctx: EmulatorC
       if (problem !== undefined) throw oauth2Errors.invalidRequest(problem)
     }
     store.replace(request.params.set, body.keys as JsonWebKey[])
-    return reply.send({ keys: keysOf(request.params.set) })
+    return reply.send({ keys: store.get(request.params.set) ?? [] })
   })
 
   app.delete<{ Params: { set: string } }>('/admin/keys/:set', async (request, reply) => {

@@ -423,6 +423,19 @@ export async function oauth2Routes (app: FastifyInstance, { ctx }: { ctx: Emulat
         }
         redirect = withQuery(requested, { state })
       }
+      // Hydra's logout UI (`oauth2LoginConsentUi`): a logout request for the UI to accept or reject, which comes back
+      // here with its verifier.
+      if (oauth2.loginConsentUi) {
+        const pending = oauth2.challenges.addLogout({
+          subject: claims.sub,
+          sid: claims.sid,
+          clientId: client.client_id,
+          ...(requested === undefined ? {} : { postLogoutRedirectUri: requested }),
+          ...(state === undefined ? {} : { state }),
+          requestUrl: `${oauth2.browserUrl}${request.url}`
+        })
+        return reply.code(302).header('location', oauth2.challenges.uiUrl('logout', { logout_challenge: pending.challenge })).send()
+      }
       sid = claims.sid
     }
     const session = sid === undefined ? undefined : ctx.state.sessions.get(sid)

@@ -24,6 +24,7 @@ emulatorTest('admin JWK sets: generate, read, replace, delete', async (t, emu) =
     t.ok(createVerify('SHA256').update('payload').verify(createPublicKey({ key: pub as any, format: 'jwk' }), signature), `${algorithm}: the key pair works`)
   }
 
+  await oryError(t, jwk.createJsonWebKeySet(client, { set: 'signing', body: { alg: 'ES256', use: 'sig', kid: 'es-1' } }), 409)
   const set = await jwk.getJsonWebKeySet(client, { set: 'signing' })
   t.same(set.body.keys!.map(k => k.kid), ['es-1', rsKey.kid])
   const one = await jwk.getJsonWebKey(client, { set: 'signing', kid: 'es-1' })
