@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { OAuth2Client } from '../schemas/index.js'
 import { iso } from './identities.js'
-import { OAuth2Error } from './oauth2.js'
+import { OAuth2Error, type OAuth2ClientOptions } from './oauth2.js'
 import { randomToken } from './state.js'
 
 // Hydra's OAuth 2.0 client model (client/client.go) and the checks its admin API makes on a client before storing
@@ -34,14 +34,9 @@ export const HYDRA_DEFAULT_CLIENT_SCOPE = 'offline_access offline openid'
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']
 
 /** A client as the emulator stores it: what the public endpoints read, typed, and the rest of Hydra's fields. */
-export interface StoredOAuth2Client {
-  client_id: string
+export interface StoredOAuth2Client extends Omit<OAuth2ClientOptions, 'token_endpoint_auth_method' | 'scope'> {
   /** '' for a client without a secret (`token_endpoint_auth_method: none`). Never listed, only echoed on create. */
   client_secret: string
-  redirect_uris: string[]
-  post_logout_redirect_uris?: string[]
-  backchannel_logout_uri?: string
-  backchannel_logout_session_required?: boolean
   token_endpoint_auth_method: TokenEndpointAuthMethod
   scope: string
   /** The other fields of Hydra's model, as sent or defaulted. */
