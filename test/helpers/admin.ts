@@ -5,13 +5,15 @@ import type { Config } from '../../src/config.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type SeedRelationship } from '../../src/emulator/index.js'
 import { buildTestApp, captureLogs, type LogCapture } from './app.js'
 import { NO_LOAD_SHEDDING, oryConfig, PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
-import { Browser, csrfToken, PASSWORD } from './mirror.js'
+import { PASSWORD, type Browser } from './mirror.js'
 import { SPA_HEADERS } from './permissions.js'
 import { startUpstream, type RecordedRequest } from './upstream.js'
 import { forwardTo } from './forward.js'
 
+export { signIn } from './permissions.js'
+
 // The admin API against the emulator, through a recording proxy that proves what reached Ory (and what did not).
-// ADA is an administrator by her public metadata (roles: ["admin"]) and, for Keto policies, by a tuple
+// ADA is an administrator by her public metadata (roles: ["support", "admin"]) and, for Keto policies, by a tuple
 // Admin:bff#member; GRACE is neither.
 
 export const ADA = { id: '0b7b8f3e-8e3a-4c51-9d0e-3f6a2a9c0a01', email: 'ada@example.com', metadata_public: { roles: ['support', 'admin'] } }
@@ -98,17 +100,6 @@ export async function adminApp (t: Test, options: AdminOptions = {}): Promise<Ad
     auditLines: () => logs.lines().filter(line => line.name === 'audit'),
     setKetoDown: down => { ketoDown = down }
   }
-}
-
-/** A browser signed in as `person` through the BFF's `/.ory` mirror. */
-export async function signIn (t: Test, app: App, person: { email: string }): Promise<Browser> {
-  const browser = new Browser(app)
-  const flow = (await browser.json('GET', '/.ory/self-service/login/browser')).json()
-  const res = await browser.json('POST', `/.ory/self-service/login?flow=${flow.id}`, {
-    method: 'password', identifier: person.email, password: PASSWORD, csrf_token: csrfToken(flow)
-  })
-  t.equal(res.statusCode, 200, `${person.email} signed in`)
-  return browser
 }
 
 /** An admin call as the back-office SPA's fetch makes it: same origin, the custom header, JSON. */
