@@ -92,7 +92,7 @@ export function selectOperations (all: readonly AdminOperation[], allow: readonl
   return { allowed, unknown }
 }
 
-/** Every model the admin operations' bodies and answers refer to, directly or through other models. */
+/** Every model the admin operations' parameters, bodies and answers refer to, directly or through other models. */
 export function adminModels (ops: readonly AdminOperation[]): TSchema[] {
   const byId = models as unknown as Record<string, TSchema>
   const found = new Map<string, TSchema>()
@@ -110,6 +110,7 @@ export function adminModels (ops: readonly AdminOperation[]): TSchema[] {
     for (const key of Object.keys(value)) if (key !== '$ref') visit((value as Record<string, unknown>)[key])
   }
   for (const { op } of ops) {
+    visit(op.params.map(param => param.schema))
     visit(op.body?.schema)
     visit(Object.values(op.responses))
   }
