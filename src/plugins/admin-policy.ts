@@ -22,13 +22,6 @@ export function metadataGrants (metadata: unknown, key: string, value: string): 
   return held === value || (Array.isArray(held) && held.includes(value))
 }
 
-/** How a policy is written in ADMIN_POLICY, for messages. */
-export function describePolicy (policy: AdminPolicy): string {
-  return policy.kind === 'keto'
-    ? `keto:${policy.namespace}:${policy.object}#${policy.relation}`
-    : `metadata_public:${policy.key}=${policy.value}`
-}
-
 export class AdminPolicyGuard {
   readonly policy: AdminPolicy
   readonly #keto: PermissionChecker | undefined
