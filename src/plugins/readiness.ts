@@ -19,6 +19,11 @@ export interface Readiness {
   current: () => Promise<ReadinessState>
   /** Probes now, unless a probe is already under way, whose result is then shared. */
   refresh: () => Promise<ReadinessState>
+  /**
+   * Probes again because something changed (Redis went away, say): after the probe under way if there is one, whose
+   * result may predate the change. Never rejects.
+   */
+  recheck: () => Promise<ReadinessState>
   /** The latest result, if any. */
   readonly last: ReadinessState | undefined
 }
@@ -113,6 +118,16 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
     return await inflight
   }
 
+  let queued: Promise<ReadinessState> | undefined
+  const recheck = async (): Promise<ReadinessState> => {
+    if (inflight === undefined) return await refresh()
+    queued ??= inflight.then(async () => {
+      queued = undefined
+      return await refresh()
+    })
+    return await queued
+  }
+
   app.decorate('readiness', {
     async current () {
       const state = last
@@ -120,6 +135,7 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
       return await refresh()
     },
     refresh,
+    recheck,
     get last () {
       return last
     }

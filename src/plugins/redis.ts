@@ -54,6 +54,10 @@ export const redisPlugin = fp(async function redis (app: FastifyInstance, option
     }
   })
 
+  // Readiness's `degraded` follows Redis at once, not at the next probe.
+  const recheck = (): void => { app.readiness.recheck().catch(() => {}) }
+  client.redis.on('ready', recheck)
+  client.redis.on('close', recheck)
   app.addHook('onReady', async function connectRedis () {
     if (!await client.connect()) app.log.warn('Redis is not reachable yet: what needs it is degraded until it is (see /health/ready)')
   })
