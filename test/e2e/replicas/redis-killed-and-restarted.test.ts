@@ -18,10 +18,9 @@ t.test('Redis killed mid-run and restarted: no crash, no stale session, recovery
   }
 
   // Traffic on every replica while Redis goes away: every answer a 200 (Ory is up), none a 5xx.
-  let running = true
-  const statuses: number[] = []
-  const traffic = Promise.all(replicas.map(async replica => {
-    while (running) statuses.push(await sessionStatus(replica, grace))
+  const traffic = { running: true, statuses: [] as number[] }
+  const flowing = Promise.all(replicas.map(async replica => {
+    while (traffic.running) traffic.statuses.push(await sessionStatus(replica, grace))
   }))
   await redis.kill()
   await until('no replica hears the others', async () => !(await Promise.all(replicas.map(fanoutSubscribed))).some(Boolean), { attempts: 300, intervalMs: 20 })
@@ -42,10 +41,10 @@ t.test('Redis killed mid-run and restarted: no crash, no stale session, recovery
 
   await redis.restart()
   await until('every replica hears the others again', async () => (await Promise.all(replicas.map(fanoutSubscribed))).every(Boolean), { attempts: 300, intervalMs: 50 })
-  running = false
-  await traffic
-  t.ok(statuses.length > 0)
-  t.same([...new Set(statuses)], [200], `every answer during the outage was a 200 (${statuses.length} requests)`)
+  traffic.running = false
+  await flowing
+  t.ok(traffic.statuses.length > 0)
+  t.same([...new Set(traffic.statuses)], [200], `every answer during the outage was a 200 (${traffic.statuses.length} requests)`)
 
   for (const replica of replicas) t.equal(await sessionStatus(replica, grace), 200)
   const asked = whoamiCalls()
