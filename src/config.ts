@@ -281,7 +281,7 @@ export const EnvSchema = Type.Object({
     pattern: NO_SPACE,
     secret: true,
     expected: 'a redis:// or rediss:// URL',
-    description: 'The Redis or Valkey server of `TOKEN_STORE=redis`: `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS.'
+    description: 'A Redis or Valkey server that every replica shares: `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS. With it, a session evicted on one replica (a logout, a revocation) is evicted on every replica at once (pub/sub), and `TOKEN_STORE=redis` keeps OAuth2 sessions there. Without it a replica needs nothing shared. Redis down: the replica stays ready and `/health/ready` lists what is degraded (docs/replicas.md).'
   })),
   API_ROUTES: Type.Optional(Type.String({
     expected: 'a JSON object of route names to { "url", "methods", "token"?, "tokenize_as"? }',
