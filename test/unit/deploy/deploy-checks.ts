@@ -328,7 +328,10 @@ export function checkSidecar (documents: Resource[], image: ImageFacts, memory: 
   for (const [path, target] of nginx.locations) {
     if (target !== '' && /^\/(health|metrics)/.test(path)) problems.push(`nginx: ${path} is published; health and metrics are for the kubelet and Prometheus only`)
   }
-  if (nginx.clientMaxBodySize < config.bodyLimitBytes) problems.push('nginx: client_max_body_size is below BODY_LIMIT_BYTES: nginx, not the BFF, would refuse large bodies')
+  if (!(nginx.clientMaxBodySize > config.bodyLimitBytes)) problems.push('nginx: client_max_body_size is not above BODY_LIMIT_BYTES: nginx, not the BFF, would refuse a body just over the limit')
+  if (!/proxy_request_buffering\s+off\s*;/.test(nginxConf) || !/proxy_max_temp_file_size\s+0\s*;/.test(nginxConf)) {
+    problems.push('nginx: bodies may be buffered into temporary files, on a small in-memory /tmp')
+  }
   if (nginx.contentSecurityPolicy !== config.staticCsp) problems.push('nginx: the SPA\'s Content-Security-Policy is not the one the BFF gives its own pages (STATIC_CSP)')
   return problems
 }

@@ -116,7 +116,9 @@ t.test('a broken Kubernetes example is caught', async t => {
     ['a mirror prefix nginx does not forward', documents => setEnv(containerOf(documents, 'ory-bff'), 'ORY_PATH_PREFIX', '/auth'), /location \/auth\/ does not forward/],
     ['forwarded to another port', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace('server 127.0.0.1:4000;', 'server 127.0.0.1:4001;') }, /location \/\.ory\/ does not forward to ory-bff at 127\.0\.0\.1:4000/],
     ['metrics published', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace('location /api/', 'location /metrics { proxy_pass http://ory_bff; }\n    location /api/') }, /\/metrics is published/],
-    ['a smaller body limit in nginx', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace('client_max_body_size 1m;', 'client_max_body_size 512k;') }, /client_max_body_size is below BODY_LIMIT_BYTES/],
+    ['the same body limit in nginx', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace('client_max_body_size 2m;', 'client_max_body_size 1m;') }, /client_max_body_size is not above BODY_LIMIT_BYTES/],
+    ['no body limit in nginx: its default', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace('client_max_body_size 2m;', '') }, /client_max_body_size is not above BODY_LIMIT_BYTES/],
+    ['bodies buffered to /tmp', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace('proxy_request_buffering off;', '') }, /buffered into temporary files/],
     ['another page policy', documents => { nginxOf(documents)['default.conf'] = nginxOf(documents)['default.conf'].replace("script-src 'self';", "script-src 'self' 'unsafe-inline';") }, /Content-Security-Policy/]
   ]
   for (const [name, breakIt, problem] of cases) {
