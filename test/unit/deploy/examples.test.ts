@@ -57,10 +57,34 @@ t.test('the Dockerfile as the examples read it', async t => {
   t.equal(image.env.NODE_ENV, 'production')
   t.equal(image.cmd[0], 'node', 'node itself as PID 1, so that SIGTERM reaches the server')
   t.equal(image.healthcheck.path, '/health/alive')
-  t.same([image.healthcheck.intervalMs, image.healthcheck.timeoutMs, image.healthcheck.startPeriodMs, image.healthcheck.retries], [10_000, 3_000, 5_000, 3])
+  t.equal(image.healthcheck.cmd[0], 'node', 'the health check needs nothing the image lacks')
+})
 
-  const bare = imageFacts(DOCKERFILE.replace(/^USER node$/m, '').replace(/--interval=\S+ /, ''))
-  t.equal(bare.user, 'root', 'no USER: root')
+t.test('how a Dockerfile is read', async t => {
+  const dockerfile = [
+    'FROM node:22-slim AS build',
+    'USER root',
+    'EXPOSE 9999',
+    'FROM node:22-slim',
+    'ENV NODE_ENV=production \\',
+    '    PORT=4000',
+    'USER node',
+    'EXPOSE 4000',
+    'HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=2 \\',
+    '  CMD ["node", "-e", "fetch(\'http://127.0.0.1:4000/health/alive\')"]',
+    'CMD ["node", "server.js"]'
+  ].join('\n')
+  const image = imageFacts(dockerfile)
+  t.equal(image.user, 'node', 'the final stage\'s USER')
+  t.equal(image.uid, 1000)
+  t.same(image.exposed, [4000], 'the final stage\'s EXPOSE')
+  t.same(image.env, { NODE_ENV: 'production', PORT: '4000' })
+  t.same(image.cmd, ['node', 'server.js'])
+  t.equal(image.healthcheck.path, '/health/alive')
+  t.same([image.healthcheck.intervalMs, image.healthcheck.timeoutMs, image.healthcheck.startPeriodMs, image.healthcheck.retries], [10_000, 3_000, 5_000, 2])
+
+  const bare = imageFacts(dockerfile.replace(/^USER node$/m, '').replace(/--interval=\S+ /, ''))
+  t.equal(bare.user, 'root', 'no USER in the final stage: root')
   t.equal(bare.uid, undefined)
   t.equal(bare.healthcheck.intervalMs, 30_000, 'Docker\'s default interval')
 })
@@ -91,7 +115,7 @@ t.test('a broken Kubernetes example is caught', async t => {
     ['liveness on readiness', documents => { containerOf(documents, 'ory-bff').livenessProbe.httpGet.path = '/health/ready' }, /liveness must ask/],
     ['liveness timing not the HEALTHCHECK\'s', documents => { containerOf(documents, 'ory-bff').livenessProbe.periodSeconds = 30 }, /liveness probe's period/],
     ['no readiness probe', documents => { delete containerOf(documents, 'ory-bff').readinessProbe }, /readiness must ask \/health\/ready/],
-    ['a readiness timeout within the probe\'s wait', documents => { containerOf(documents, 'ory-bff').readinessProbe.timeoutSeconds = 5 }, /readiness timeout must be above .* \(5000 ms\)/],
+    ['a readiness timeout within the probe\'s wait', documents => { containerOf(documents, 'ory-bff').readinessProbe.timeoutSeconds = 5 }, /readiness timeout must be above the readiness probe's wait/],
     ['a startup probe shorter than the start period', documents => { containerOf(documents, 'ory-bff').startupProbe.failureThreshold = 2 }, /startup probe gives up/],
     ['as root', documents => { containerOf(documents, 'ory-bff').securityContext.runAsUser = 0 }, /runAsUser 0 is not the image's USER node/],
     ['a writable root file system', documents => { containerOf(documents, 'spa').securityContext.readOnlyRootFilesystem = false }, /spa: readOnlyRootFilesystem/],
@@ -106,9 +130,9 @@ t.test('a broken Kubernetes example is caught', async t => {
     ['a bigger session cache than the limit allows', documents => setEnv(containerOf(documents, 'ory-bff'), 'SESSION_CACHE_MAX_BYTES', String(128 * 2 ** 20)), /not above the measured peak RSS/],
     ['no heap shedding', documents => setEnv(containerOf(documents, 'ory-bff'), 'LOAD_SHED_MAX_HEAP_USED_MB', undefined), /LOAD_SHED_MAX_HEAP_USED_MB must be set/],
     ['heap shedding above the limit', documents => setEnv(containerOf(documents, 'ory-bff'), 'LOAD_SHED_MAX_HEAP_USED_MB', '200'), /LOAD_SHED_MAX_HEAP_USED_MB must be set/],
-    ['a grace period within the drain', documents => { podOf(documents).terminationGracePeriodSeconds = 20 }, /terminationGracePeriodSeconds \(20\) is not above .* \(20000 ms\)/],
+    ['a grace period within the drain', documents => { podOf(documents).terminationGracePeriodSeconds = 20 }, /terminationGracePeriodSeconds \(20\) is not above/],
     ['a longer grace in the server than in the pod', documents => setEnv(containerOf(documents, 'ory-bff'), 'SHUTDOWN_GRACE_MS', '25000'), /terminationGracePeriodSeconds/],
-    ['the BFF closing while nginx still forwards', documents => setEnv(containerOf(documents, 'ory-bff'), 'SHUTDOWN_DELAY_MS', '4000'), /spa: its preStop \(5000 ms\) outlasts/],
+    ['the BFF closing while nginx still forwards', documents => setEnv(containerOf(documents, 'ory-bff'), 'SHUTDOWN_DELAY_MS', '4000'), /spa: its preStop .* outlasts ory-bff's SHUTDOWN_DELAY_MS/],
     ['the Service straight to the BFF', documents => { documents.find((document: Json) => document.kind === 'Service').spec.ports[0].targetPort = 'bff' }, /targetPort bff is not a port of spa/],
     ['a PodDisruptionBudget for other pods', documents => { documents.find((document: Json) => document.kind === 'PodDisruptionBudget').spec.selector.matchLabels = { app: 'other' } }, /PodDisruptionBudget's selector/],
     ['the front not trusted', documents => setEnv(containerOf(documents, 'ory-bff'), 'TRUST_PROXY', '10.0.0.0/8'), /TRUST_PROXY does not trust loopback/],
