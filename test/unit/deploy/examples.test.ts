@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
 import { EnvSchema } from '../../../src/config.js'
-import { bytes, checkCompose, checkSidecar, duration, imageFacts, isConfigVariable, type MemoryFigures } from './deploy-checks.js'
+import { bytes, checkCompose, checkSidecar, duration, imageFacts, isConfigVariable, type MemoryFigures } from '../../helpers/deploy-checks.js'
 
 // The deployment examples against what they deploy: the Dockerfile, the server's configuration (src/config.ts) and the
 // measured memory (bench/memory.json). Each check is also shown failing on a broken copy of the example.

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import { EnvSchema, FILE_VARIABLES, loadConfig, type Config } from '../../../src/config.js'
-import { READY_PROBE_MAX_WAIT_MS } from '../../../src/plugins/readiness.js'
-import { execForm, finalStageEnv } from '../../../scripts/lib/image.js'
+import { EnvSchema, FILE_VARIABLES, loadConfig, type Config } from '../../src/config.js'
+import { READY_PROBE_MAX_WAIT_MS } from '../../src/plugins/readiness.js'
+import { execForm, finalStageEnv } from '../../scripts/lib/image.js'
 
 // The checks of the deployment examples (deploy/kubernetes/sidecar.yaml, compose.yaml) against the Dockerfile, the
 // server's configuration and the measured memory. Each returns the problems it finds, so that a test can show that
