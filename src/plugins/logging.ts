@@ -201,7 +201,8 @@ function durationText (ms: number): string {
  * escaping (see plugins/request-id.ts: the caller's is letters, digits and `._:-` only, ours hex and dashes).
  */
 function accessLine (bindings: string, level: string, request: FastifyRequest, reply: FastifyReply, route: string | undefined): string {
-  return `{"level":"${level}","time":${nowText()}${bindings},"requestId":"${request.id}","method":${JSON.stringify(request.method)},` +
+  const bound = request.log instanceof LazyRequestLogger ? request.log.boundText : ''
+  return `{"level":"${level}","time":${nowText()}${bindings},"requestId":"${request.id}"${bound},"method":${JSON.stringify(request.method)},` +
     `"path":${JSON.stringify(pathOf(request.url))},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${reply.statusCode},` +
     `"durationMs":${durationText(reply.elapsedTime)},"msg":"${ACCESS_MESSAGE}"}\n`
 }
@@ -224,8 +225,10 @@ function accessFields (request: FastifyRequest, reply: FastifyReply): Record<str
 class LazyRequestLogger {
   #logger: Logger | undefined
   readonly #parent: Logger
-  readonly #bindings: Bindings
+  #bindings: Bindings
   readonly #options: ChildLoggerOptions
+  /** The fields bound after the request began, as JSON members (`,"trace_id":"…"`), for the access line. */
+  boundText = ''
 
   constructor (parent: Logger, bindings: Bindings, options: ChildLoggerOptions) {
     this.#parent = parent
@@ -257,6 +260,22 @@ class LazyRequestLogger {
   child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.#real().child(bindings, options)
   }
+
+  /** Fields for every later line of the request, the access line included. */
+  bind (fields: Record<string, string>): void {
+    if (this.#logger === undefined) this.#bindings = { ...this.#bindings, ...fields }
+    else this.#logger.setBindings(fields)
+    for (const name in fields) this.boundText += `,${JSON.stringify(name)}:${JSON.stringify(fields[name])}`
+  }
+}
+
+/**
+ * Adds fields to a request's logger once the request has begun (its trace's ids, known after the request's first
+ * hook): every line it writes from then on carries them, the access line too.
+ */
+export function bindRequestLog (log: FastifyBaseLogger, fields: Record<string, string>): void {
+  if (log instanceof LazyRequestLogger) log.bind(fields)
+  else (log as unknown as Logger).setBindings?.(fields)
 }
 
 /** Fastify's child logger factory: a request's logger made only when used (see LazyRequestLogger). */

@@ -1,0 +1,115 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { TelemetryConfig } from '../config.js'
+import { ErrorCodes, OryBffError, OryUpstreamError, type OryClient } from '../ory/index.js'
+import { endClientSpan, startClientSpan, startTracing } from '../telemetry/tracing.js'
+import { bindRequestLog } from './logging.js'
+import { withCall } from './ory-instrumentation.js'
+
+// OpenTelemetry traces (docs/telemetry.md): a span per request (@fastify/otel), a client span per call to Ory and to
+// the /api/proxy upstreams with its W3C trace context sent along, and the trace's ids on the request's log lines.
+// app.ts imports this module only when tracing is configured: otherwise nothing of OpenTelemetry is loaded.
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Present only when tracing is on (OTEL_*); see plugins/telemetry.ts. */
+    telemetry: Telemetry
+  }
+}
+
+/** An answer of an upstream, as far as a span needs it. */
+export interface UpstreamAnswer {
+  status: number
+}
+
+export interface Telemetry {
+  /** A view of the Ory client whose every call is a client span, its trace context sent to Ory. */
+  traceOryClient: (client: OryClient) => OryClient
+  /**
+   * Runs a call to an /api/proxy upstream in a client span; `send` gets the call's headers with the span's trace
+   * context in place of the browser's.
+   */
+  traceApiCall: <T extends UpstreamAnswer>(
+    route: string, method: string, headers: Record<string, string | string[]>, send: (headers: Record<string, string | string[]>) => Promise<T>
+  ) => Promise<T>
+}
+
+export interface TelemetryPluginOptions {
+  config: TelemetryConfig
+  version: string
+}
+
+/** Routes that the orchestrator and the scraper call every few seconds: no traces of their own. */
+function isProbe (url: string): boolean {
+  return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?')
+}
+
+function pathOf (url: string): string {
+  const mark = url.indexOf('?')
+  return mark === -1 ? url : url.slice(0, mark)
+}
+
+export const telemetryPlugin = fp(async function telemetry (app: FastifyInstance, options: TelemetryPluginOptions) {
+  const tracing = startTracing(options.config, options.version)
+  const { tracer } = tracing
+  const instrumentation = new FastifyOtelInstrumentation({
+    ignorePaths: route => isProbe(route.url),
+    requestHook (span, request) {
+      const { method, routeOptions, url } = request as FastifyRequest
+      // @fastify/otel records the URL as it came: a query string may hold an OAuth2 code, a flow id, a token.
+      span.setAttribute('url.path', pathOf(url))
+      span.updateName(routeOptions.url === undefined ? method : `${method} ${routeOptions.url}`)
+    }
+  })
+  instrumentation.setTracerProvider(tracing.provider)
+  await app.register(instrumentation.plugin())
+
+  // After @fastify/otel's own onRequest hook, which starts the request's span.
+  app.addHook('onRequest', function traceIdsInLogs (request, _reply, done) {
+    const span = request.opentelemetry().span
+    if (span !== undefined && span !== null) {
+      const { traceId, spanId } = span.spanContext()
+      bindRequestLog(request.log, { trace_id: traceId, span_id: spanId })
+    }
+    done()
+  })
+
+  app.decorate('telemetry', {
+    traceOryClient (client: OryClient): OryClient {
+      return withCall(client, async (op, params, callOptions) => {
+        const { span, headers } = startClientSpan(tracer, `ory ${op.operationId}`, {
+          'ory.operation_id': op.operationId,
+          'http.request.method': op.method.toUpperCase()
+        }, callOptions?.headers)
+        try {
+          const result = await client.call(op, params, { ...callOptions, headers })
+          // A raw (buffer, stream) answer hands over any status; a stream's span ends with its headers.
+          endClientSpan(span, result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
+          return result
+        } catch (err) {
+          endClientSpan(span, err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
+          throw err
+        }
+      })
+    },
+    async traceApiCall (route, method, callHeaders, send) {
+      const { span, headers } = startClientSpan(tracer, `api ${route}`, { 'bff.api_route': route, 'http.request.method': method }, callHeaders)
+      try {
+        const answer = await send(headers)
+        endClientSpan(span, answer.status, undefined)
+        return answer
+      } catch (err) {
+        const code = (err as { code?: unknown }).code
+        endClientSpan(span, undefined, typeof code === 'string' ? code : 'UNKNOWN')
+        throw err
+      }
+    }
+  } satisfies Telemetry)
+
+  // Last of the onClose hooks (they run in reverse): the spans of the app's final moments are sent, within the
+  // export timeout, whether or not the collector answers.
+  app.addHook('onClose', async function flushTraces () {
+    await tracing.shutdown()
+  })
+}, { name: 'telemetry', fastify: '5.x' })
