@@ -1,4 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel'
+import { performance } from 'node:perf_hooks'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { TelemetryConfig } from '../config.js'
@@ -45,13 +46,29 @@ function isProbe (url: string): boolean {
   return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?')
 }
 
+const WARNING_INTERVAL_MS = 60_000
+
+/** The collector's origin and path, for a log line: never its query (which could hold a key). */
+function collectorOf (config: TelemetryConfig): string {
+  if (config.exporter === 'console') return 'console'
+  const url = new URL(config.url)
+  return `${url.origin}${url.pathname}`
+}
+
 function pathOf (url: string): string {
   const mark = url.indexOf('?')
   return mark === -1 ? url : url.slice(0, mark)
 }
 
 export const telemetryPlugin = fp(async function telemetry (app: FastifyInstance, options: TelemetryPluginOptions) {
-  const tracing = startTracing(options.config, options.version)
+  let lastWarning = -Infinity
+  const tracing = startTracing(options.config, options.version, message => {
+    // At most a line a minute: a collector that is down fails every export, every few seconds.
+    const now = performance.now()
+    if (now - lastWarning < WARNING_INTERVAL_MS) return
+    lastWarning = now
+    app.log.warn({ collector: collectorOf(options.config), reason: message }, 'traces could not be exported; spans are dropped until the collector answers')
+  })
   const { tracer } = tracing
   const instrumentation = new FastifyOtelInstrumentation({
     ignorePaths: route => isProbe(route.url),

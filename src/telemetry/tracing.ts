@@ -1,11 +1,11 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { W3CTraceContextPropagator } from '@opentelemetry/core'
+import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider,
-  type Sampler, type SpanExporter
+  type ReadableSpan, type Sampler, type SpanExporter
 } from '@opentelemetry/sdk-trace'
 import type { TelemetryConfig } from '../config.js'
 import type { TracesSampler } from './settings.js'
@@ -31,6 +31,39 @@ function exporter (config: TelemetryConfig): SpanExporter {
   if (config.exporter === 'console') return new ConsoleSpanExporter()
   // OTLP/HTTP with JSON bodies. The exporter's own requests go through node:http, which nothing here instruments.
   return new OTLPTraceExporter({ url: config.url, headers: { ...config.headers }, timeoutMillis: config.timeoutMs })
+}
+
+/** Told when an export fails: the error's message only (a collector's answer body may follow in its other fields). */
+export type ExportFailure = (message: string) => void
+
+/** An exporter that says when an export failed; OpenTelemetry's own diagnostics stay off (they are silent by default). */
+class ReportingExporter implements SpanExporter {
+  readonly #inner: SpanExporter
+  readonly #onFailure: ExportFailure
+
+  constructor (inner: SpanExporter, onFailure: ExportFailure) {
+    this.#inner = inner
+    this.#onFailure = onFailure
+  }
+
+  export (spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.#inner.export(spans, result => {
+      if (result.code !== ExportResultCode.SUCCESS) {
+        try {
+          this.#onFailure(result.error?.message ?? 'the export failed')
+        } catch {}
+      }
+      done(result)
+    })
+  }
+
+  async shutdown (): Promise<void> {
+    await this.#inner.shutdown()
+  }
+
+  async forceFlush (): Promise<void> {
+    await this.#inner.forceFlush?.()
+  }
 }
 
 // The context manager and the propagator are process-wide in OpenTelemetry's API. They are set by the first app that
@@ -62,12 +95,12 @@ export interface Tracing {
   shutdown: () => Promise<void>
 }
 
-export function startTracing (config: TelemetryConfig, version: string): Tracing {
+export function startTracing (config: TelemetryConfig, version: string, onExportFailure: ExportFailure): Tracing {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName, 'service.version': version }),
     sampler: sampler(config.sampler, config.ratio),
     spanProcessors: [new BatchSpanProcessor({
-      exporter: exporter(config),
+      exporter: new ReportingExporter(exporter(config), onExportFailure),
       maxQueueSize: MAX_QUEUE,
       maxExportBatchSize: 512,
       scheduledDelayMillis: 5_000,

@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import t, { type Test } from 'tap'
 import type { AddressInfo } from 'node:net'
-import { readyTestApp } from '../../helpers/app.js'
+import { captureLogs, readyTestApp, type LogCapture } from '../../helpers/app.js'
 import { testConfig } from '../../helpers/config.js'
 import { get } from '../../helpers/http.js'
 import { startOtlpReceiver } from '../../helpers/otlp.js'
@@ -16,8 +16,13 @@ const TIMEOUT_MS = 1_000
 // exports start, and hang, while requests are still being answered.
 const REQUESTS = 300
 
-async function answersWhileExporting (t: Test, endpoint: string, exporting: () => number): Promise<void> {
-  const app = await readyTestApp(t, testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: String(TIMEOUT_MS) }))
+const KEY = 'collector-key-0d9e71'
+
+async function answersWhileExporting (t: Test, endpoint: string, exporting: () => number): Promise<LogCapture> {
+  const logs = captureLogs()
+  const app = await readyTestApp(t, testConfig({
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: String(TIMEOUT_MS), OTEL_EXPORTER_OTLP_HEADERS: `x-api-key=${KEY}`, LOG_LEVEL: 'warn'
+  }), { logStream: logs.stream })
   // Over real connections: the exporter's requests get their turns of the event loop between the test's.
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
@@ -29,6 +34,8 @@ async function answersWhileExporting (t: Test, endpoint: string, exporting: () =
   await app.close()
   const took = performance.now() - started
   t.ok(took < TIMEOUT_MS + 2_000, `close took ${Math.round(took)} ms, bounded by the export timeout`)
+  t.notOk(logs.text().includes(KEY), 'the collector\'s key is in no log line')
+  return logs
 }
 
 t.test('a collector that never answers: requests answer, close is bounded', async t => {
@@ -46,5 +53,9 @@ t.test('a collector that cannot be reached: requests answer, close is bounded', 
   }
   subscribe('http.client.request.start', onRequest)
   t.teardown(() => unsubscribe('http.client.request.start', onRequest))
-  await answersWhileExporting(t, await closedPortUrl(), () => attempts)
+  const endpoint = await closedPortUrl()
+  const logs = await answersWhileExporting(t, endpoint, () => attempts)
+  const warnings = logs.lines().filter(line => line.msg === 'traces could not be exported; spans are dropped until the collector answers')
+  t.equal(warnings.length, 1, 'the operator is told, once a minute at most')
+  t.equal(warnings[0]?.collector, `${endpoint}/v1/traces`)
 })
