@@ -261,21 +261,16 @@ class LazyRequestLogger {
     return this.#real().child(bindings, options)
   }
 
-  /** Fields for every later line of the request, the access line included. */
-  bind (fields: Record<string, string>): void {
+  /**
+   * pino's `setBindings`: fields for every later line of the request, the access line included (the trace's ids,
+   * known once the request's first hook ran). Called by name, as on any pino logger: the telemetry plugin is a
+   * bundle of its own in the image, whose copy of this class would not be this one.
+   */
+  setBindings (fields: Record<string, string>): void {
     if (this.#logger === undefined) this.#bindings = { ...this.#bindings, ...fields }
     else this.#logger.setBindings(fields)
     for (const name in fields) this.boundText += `,${JSON.stringify(name)}:${JSON.stringify(fields[name])}`
   }
-}
-
-/**
- * Adds fields to a request's logger once the request has begun (its trace's ids, known after the request's first
- * hook): every line it writes from then on carries them, the access line too.
- */
-export function bindRequestLog (log: FastifyBaseLogger, fields: Record<string, string>): void {
-  if (log instanceof LazyRequestLogger) log.bind(fields)
-  else (log as unknown as Logger).setBindings?.(fields)
 }
 
 /** Fastify's child logger factory: a request's logger made only when used (see LazyRequestLogger). */

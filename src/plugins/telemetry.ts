@@ -3,14 +3,15 @@ import { performance } from 'node:perf_hooks'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { TelemetryConfig } from '../config.js'
-import { ErrorCodes, OryBffError, OryUpstreamError, type OryClient } from '../ory/index.js'
 import { endClientSpan, startClientSpan, startTracing } from '../telemetry/tracing.js'
-import { bindRequestLog } from './logging.js'
-import { withCall } from './ory-instrumentation.js'
+import type { CallTracer } from './ory-instrumentation.js'
 
 // OpenTelemetry traces (docs/telemetry.md): a span per request (@fastify/otel), a client span per call to Ory and to
 // the /api/proxy upstreams with its W3C trace context sent along, and the trace's ids on the request's log lines.
-// app.ts imports this module only when tracing is configured: otherwise nothing of OpenTelemetry is loaded.
+// app.ts imports this module only when tracing is configured: otherwise nothing of OpenTelemetry is loaded. In the
+// image it is a bundle of its own (scripts/bundle.ts LAZY_PARTS), so it imports nothing of the app's at run time:
+// a copy of a module with classes (the Ory client's errors, the request logger) would not be the app's, and
+// `instanceof` would fail. The app's modules call it instead (ory-instrumentation.ts, routes/proxy.ts).
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,8 +26,8 @@ export interface UpstreamAnswer {
 }
 
 export interface Telemetry {
-  /** A view of the Ory client whose every call is a client span, its trace context sent to Ory. */
-  traceOryClient: (client: OryClient) => OryClient
+  /** A client span for a call to Ory, its trace context in the call's headers (see ory-instrumentation.ts). */
+  oryCallSpan: CallTracer
   /**
    * Runs a call to an /api/proxy upstream in a client span; `send` gets the call's headers with the span's trace
    * context in place of the browser's.
@@ -87,28 +88,17 @@ export const telemetryPlugin = fp(async function telemetry (app: FastifyInstance
     const span = request.opentelemetry().span
     if (span !== undefined && span !== null) {
       const { traceId, spanId } = span.spanContext()
-      bindRequestLog(request.log, { trace_id: traceId, span_id: spanId })
+      // pino's own method, which the app's request logger has too (plugins/logging.ts).
+      const log = request.log as { setBindings?: (fields: Record<string, string>) => void }
+      log.setBindings?.({ trace_id: traceId, span_id: spanId })
     }
     done()
   })
 
   app.decorate('telemetry', {
-    traceOryClient (client: OryClient): OryClient {
-      return withCall(client, async (op, params, callOptions) => {
-        const { span, headers } = startClientSpan(tracer, `ory ${op.operationId}`, {
-          'ory.operation_id': op.operationId,
-          'http.request.method': op.method.toUpperCase()
-        }, callOptions?.headers)
-        try {
-          const result = await client.call(op, params, { ...callOptions, headers })
-          // A raw (buffer, stream) answer hands over any status; a stream's span ends with its headers.
-          endClientSpan(span, result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
-          return result
-        } catch (err) {
-          endClientSpan(span, err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
-          throw err
-        }
-      })
+    oryCallSpan (operationId, method, callHeaders) {
+      const { span, headers } = startClientSpan(tracer, `ory ${operationId}`, { 'ory.operation_id': operationId, 'http.request.method': method }, callHeaders)
+      return { headers, end: (status, errorCode) => endClientSpan(span, status, errorCode) }
     },
     async traceApiCall (route, method, callHeaders, send) {
       const { span, headers } = startClientSpan(tracer, `api ${route}`, { 'bff.api_route': route, 'http.request.method': method }, callHeaders)
@@ -124,7 +114,7 @@ export const telemetryPlugin = fp(async function telemetry (app: FastifyInstance
     }
   } satisfies Telemetry)
 
-  // Last of the onClose hooks (they run in reverse): the spans of the app's final moments are sent, within the
+  // Once the server has stopped and in-flight requests have finished: the spans still queued are sent, within the
   // export timeout, whether or not the collector answers.
   app.addHook('onClose', async function flushTraces () {
     await tracing.shutdown()
