@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import fp from 'fastify-plugin'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify'
+import fp from 'fastify-plugin'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { VERSION } from './constants.js'
@@ -132,7 +132,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
 
   app.decorate('config', config)
   // First: the request's span starts in its onRequest hook, before every other hook, and the Ory client (below)
-  // traces its calls when it is there. Loaded only when tracing is configured: otherwise nothing of OpenTelemetry is.
+  // traces its calls when it is there. Loaded only when tracing is configured: otherwise none of the tracing code is.
   const telemetry = config.telemetry
   if (telemetry !== undefined) {
     app.register(fp(async function telemetryLoader (app) {
