@@ -73,27 +73,21 @@ export const telemetryPlugin = fp(async function telemetry (app: FastifyInstance
   const { tracer } = tracing
   const instrumentation = new FastifyOtelInstrumentation({
     ignorePaths: route => isProbe(route.url),
+    // Runs as the request's span starts, in @fastify/otel's onRequest hook, before every other hook.
     requestHook (span, request) {
-      const { method, routeOptions, url } = request as FastifyRequest
+      const { log, method, routeOptions, url } = request as FastifyRequest
       // @fastify/otel records the URL as it came: a query string may hold an OAuth2 code, a flow id, a token.
       span.setAttribute('url.path', pathOf(url))
       span.updateName(routeOptions.url === undefined ? method : `${method} ${routeOptions.url}`)
+      const { traceId, spanId } = span.spanContext()
+      // pino's own method, which the app's request logger has too (plugins/logging.ts): the request's later lines
+      // name its trace.
+      const bindable = log as { setBindings?: (fields: Record<string, string>) => void }
+      bindable.setBindings?.({ trace_id: traceId, span_id: spanId })
     }
   })
   instrumentation.setTracerProvider(tracing.provider)
   await app.register(instrumentation.plugin())
-
-  // After @fastify/otel's own onRequest hook, which starts the request's span.
-  app.addHook('onRequest', function traceIdsInLogs (request, _reply, done) {
-    const span = request.opentelemetry().span
-    if (span !== undefined && span !== null) {
-      const { traceId, spanId } = span.spanContext()
-      // pino's own method, which the app's request logger has too (plugins/logging.ts).
-      const log = request.log as { setBindings?: (fields: Record<string, string>) => void }
-      log.setBindings?.({ trace_id: traceId, span_id: spanId })
-    }
-    done()
-  })
 
   app.decorate('telemetry', {
     oryCallSpan (operationId, method, callHeaders) {
