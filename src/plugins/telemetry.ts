@@ -73,6 +73,10 @@ export const telemetryPlugin = fp(async function telemetry (app: FastifyInstance
   const { tracer } = tracing
   const instrumentation = new FastifyOtelInstrumentation({
     ignorePaths: route => isProbe(route.url),
+    // The request's span and its handler's, not one per hook: the BFF runs a dozen hooks per request (request id,
+    // security headers, CSRF, load shedding, metrics…), each too quick to be worth a span, and every span is exported.
+    // The calls to Ory that hooks make (the session check) are spans of their own, children of the request's.
+    instrumentHooks: false,
     // Runs as the request's span starts, in @fastify/otel's onRequest hook, before every other hook.
     requestHook (span, request) {
       const { log, method, routeOptions, url } = request as FastifyRequest

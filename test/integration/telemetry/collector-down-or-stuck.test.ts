@@ -12,9 +12,9 @@ import { closedPortUrl } from '../../helpers/upstream.js'
 // and closing the app waits for it no longer than OTEL_EXPORTER_OTLP_TIMEOUT.
 
 const TIMEOUT_MS = 1_000
-// Enough requests for several full batches (512 spans: a request makes a span per hook besides its own), so that
-// exports start, and hang, while requests are still being answered.
-const REQUESTS = 300
+// Enough requests for two full batches (512 spans; a request makes two, its own and its handler's), so that exports
+// start, and hang, while requests are still being answered.
+const REQUESTS = 600
 
 const KEY = 'collector-key-0d9e71'
 
