@@ -17,7 +17,9 @@ import { oauth2Plugin, usesRedis } from './plugins/oauth2.js'
 import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
 import { permissionsPlugin } from './plugins/permissions.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { readinessPlugin } from './plugins/readiness.js'
+import { redisPlugin } from './plugins/redis.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { sessionPlugin, type SessionPluginOptions } from './plugins/session.js'
@@ -140,6 +142,8 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })
   app.register(metricsPlugin)
   app.register(oryClientPlugin, { config, client: options.oryClient })
+  // The one Redis connection (with REDIS_URL) for what replicas share.
+  app.register(redisPlugin, { config })
   // Before the routes: its onRoute hook evicts sessions on the mirror's logout routes.
   app.register(sessionPlugin, { config, ...options.session })
   // The OAuth2 sessions' store (sealed cookies, or Redis shared by every replica; the oauth2 plugin makes it), and
@@ -152,6 +156,8 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   })
   // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.
   app.register(csrfPlugin, { publicUrl: config.publicUrl })
+  // Before the routes that take its hooks (the mirror's flow submits, the OAuth2 login, the admin routes).
+  app.register(rateLimitPlugin, { config })
   app.register(permissionsPlugin, { config })
   app.register(oauth2Plugin, { config, now: options.oauth2Now })
   app.register(openApiPlugin, { version: VERSION, publicUrl: config.publicUrl })
@@ -173,7 +179,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     for (const model of adminModels(adminOperations({ console: config.oryWorkspaceApiKey !== undefined }))) {
       if (!registered.has(model.$id!)) app.addSchema(model)
     }
-    // Loaded only then: with ADMIN_API off, start-up evaluates none of it (nor @fastify/rate-limit).
+    // Loaded only then: with ADMIN_API off, start-up evaluates none of it.
     app.register(async function admin (app) {
       const { adminRoutes } = await import('./routes/admin.js')
       await adminRoutes(app, { config, now: options.adminNow })
