@@ -1,7 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import type { App } from '../../src/app.js'
-import type { EmulatorSeed } from '../../src/emulator/index.js'
+import { startEmulator, type EmulatorSeed, type RunningEmulator } from '../../src/emulator/index.js'
+import { captureLogs, readyTestApp, type LogCapture } from './app.js'
+import { oryConfig, PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
 import { Browser, csrfToken, PASSWORD } from './mirror.js'
 
 export { PASSWORD }
@@ -12,6 +14,27 @@ export const WRONG_PASSWORD = 'not the password at all'
 /** An emulator seed with one identity per email, each with PASSWORD. */
 export function seedOf (...emails: string[]): EmulatorSeed {
   return { identities: emails.map(email => ({ traits: { email, name: { first: 'A', last: 'B' } }, password: PASSWORD })) }
+}
+
+export interface LimitedMirror {
+  app: App
+  emu: RunningEmulator
+  /** The app's log lines (LOG_LEVEL=info). */
+  logs: LogCapture
+}
+
+/** The BFF in front of an emulator of the test's own, seeded with `seed`, its log captured. */
+export async function limitedMirror (t: Test, env: Record<string, string>, seed: EmulatorSeed = seedOf(ADA_EMAIL)): Promise<LimitedMirror> {
+  const emu = await startEmulator({ port: 0, uiUrl: PUBLIC_URL, passwordHashCost: PASSWORD_HASH_COST, seed })
+  t.teardown(async () => await emu.close())
+  const logs = captureLogs()
+  const app = await readyTestApp(t, oryConfig(emu.url, { LOG_LEVEL: 'info', ...env }), { logStream: logs.stream })
+  return { app, emu, logs }
+}
+
+/** The log lines whose message is `message`. */
+export function logged (logs: LogCapture, message: RegExp): Array<Record<string, unknown>> {
+  return logs.lines().filter(line => message.test(String(line.msg)))
 }
 
 export interface LoginForm {
