@@ -19,7 +19,7 @@ export interface CounterStoreOptions {
   /** The shared Redis; undefined: counted in this process only. */
   redis?: RedisClient
   log: RedisLog
-  /** After a Redis call failed, how long to count in-process before trying Redis again; default 1000 ms. */
+  /** After a Redis call failed, how long to count in-process before trying Redis again; default 5000 ms. */
   retryMs?: number
   /** Most keys counted in-process (least recently used forgotten first); default 100000. */
   localKeys?: number
@@ -46,7 +46,7 @@ export class CounterStore {
     // Under the client's prefix (`ory-bff:rate-limit:<limit>:<key>`), beside the BFF's other keys.
     this.#shared = options.redis === undefined ? undefined : new RedisStore(false, false, options.redis.redis, options.redis.key('rate-limit', ''))
     this.#log = options.log
-    this.#retryMs = options.retryMs ?? 1_000
+    this.#retryMs = options.retryMs ?? 5_000
     this.#now = options.now ?? Date.now
   }
 
