@@ -18,7 +18,7 @@ import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
 import { permissionsPlugin } from './plugins/permissions.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
-import { readinessPlugin } from './plugins/readiness.js'
+import { readinessPlugin, type ReadinessCheck } from './plugins/readiness.js'
 import { redisPlugin } from './plugins/redis.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
@@ -86,6 +86,23 @@ function useDepthLimitedJson (app: App, maxDepth: number): void {
   })
 }
 
+/** What needs Redis, each listed in readiness's `degraded` while it cannot work as configured. */
+function redisChecks (app: App, config: Config): ReadinessCheck[] {
+  if (config.redisUrl === undefined) return []
+  const checks: ReadinessCheck[] = [{
+    // The PING also measures the latency that readiness and /metrics report.
+    probe: async () => await app.redis!.ping(Math.min(1000, app.redis!.commandTimeoutMs)),
+    reason: 'redis: Redis cannot be reached.'
+  }, {
+    probe: async () => app.sessionFanout === undefined || app.sessionFanout.subscribed,
+    reason: 'session-cache: other replicas\' logouts cannot be heard, so the session cache is off and every session check asks Ory.'
+  }]
+  if (config.oauth2 !== undefined && usesRedis(config)) {
+    checks.push({ probe: async () => await app.oauth2!.store.ping(), reason: 'oauth2-tokens: the token store (Redis) cannot be reached; OAuth2 routes and OAuth2-token API routes answer 503.' })
+  }
+  return checks
+}
+
 function trustHops (hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops
 }
@@ -142,17 +159,16 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.register(loadSheddingPlugin, { ...config.loadShedding, sampleIntervalMs: options.pressureSampleIntervalMs })
   app.register(metricsPlugin)
   app.register(oryClientPlugin, { config, client: options.oryClient })
-  // The one Redis connection (with REDIS_URL) for what replicas share.
+  // REDIS_URL's one connection, which every feature below that shares state between replicas uses.
   app.register(redisPlugin, { config })
   // Before the routes: its onRoute hook evicts sessions on the mirror's logout routes.
   app.register(sessionPlugin, { config, ...options.session })
-  // The OAuth2 sessions' store (sealed cookies, or Redis shared by every replica; the oauth2 plugin makes it), and
-  // readiness says when Redis is down.
   const oauth2 = config.oauth2 !== undefined
+  // Ory is required; what needs Redis is listed as degraded while Redis is down (the replica stays ready for the rest).
   app.register(readinessPlugin, {
     intervalMs: config.readyProbeIntervalMs,
     timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000),
-    checks: oauth2 && usesRedis(config) ? [{ probe: async () => await app.oauth2!.store.ping(), reason: 'The token store (Redis) could not be reached.' }] : []
+    checks: redisChecks(app, config)
   })
   // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.
   app.register(csrfPlugin, { publicUrl: config.publicUrl })

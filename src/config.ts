@@ -289,7 +289,7 @@ export const EnvSchema = Type.Object({
     pattern: NO_SPACE,
     secret: true,
     expected: 'a redis:// or rediss:// URL',
-    description: 'The Redis or Valkey server of `TOKEN_STORE=redis` and of the rate limits\' counters (shared by every replica when set): `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS.'
+    description: 'The Redis or Valkey server the replicas share: the token store of `TOKEN_STORE=redis`, the session cache\'s evictions heard by every replica, and the rate limits\' counters. `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS.'
   })),
   API_ROUTES: Type.Optional(Type.String({
     expected: 'a JSON object of route names to { "url", "methods", "token"?, "tokenize_as"? }',

@@ -9,7 +9,7 @@ import { Refresher } from '../oauth2/refresh.js'
 import { Sealer } from '../oauth2/seal.js'
 import { sessionExpiry } from '../oauth2/session.js'
 import { CookieTokenStore } from '../oauth2/stores/cookie-store.js'
-import type { RedisLog } from '../redis/client.js'
+import type { RedisClient, RedisLog } from '../redis/client.js'
 import type { LoadedSession, OAuth2Session, RequestCookies, TokenStore } from '../oauth2/types.js'
 
 declare module 'fastify' {
@@ -31,17 +31,17 @@ export function usesRedis (config: Config): config is Config & { redisUrl: strin
 }
 
 /**
- * The token store TOKEN_STORE names: sealed cookies, or Redis (connected when the server is ready; until then, and
- * whenever it is down, its calls are 503s and readiness fails). The Redis client and its store are loaded only
- * then: a BFF without Redis never loads ioredis (about 25 ms of start-up; scripts/bundle.ts's LAZY_PARTS).
+ * The token store TOKEN_STORE names: sealed cookies, or Redis on the app's shared connection (src/plugins/redis.ts;
+ * while Redis is down the store's calls are 503s). The Redis store is loaded only then: a BFF without Redis never
+ * loads it (scripts/bundle.ts's LAZY_PARTS).
  */
-export async function createTokenStore (config: Config, log: FastifyBaseLogger, now?: () => number): Promise<TokenStore> {
+export async function createTokenStore (config: Config, log: FastifyBaseLogger, redis: RedisClient | undefined, now?: () => number): Promise<TokenStore> {
   if (usesRedis(config)) {
-    const [{ createRedisClient }, { RedisTokenStore }] = await Promise.all([import('../redis/client.js'), import('../oauth2/stores/redis-store.js')])
+    if (redis === undefined) throw new Error('TOKEN_STORE=redis needs the redis plugin (src/plugins/redis.ts) registered before the oauth2 plugin')
+    const { RedisTokenStore } = await import('../oauth2/stores/redis-store.js')
     const redisLog: RedisLog = (level, message, fields) => log[level]({ redis: fields ?? {} }, message)
-    const client = createRedisClient({ url: config.redisUrl, log: redisLog })
     // The lease outlives the longest token request, so that no other replica can refresh while one is under way.
-    return new RedisTokenStore({ client, secure: config.publicHttps, log: redisLog, now, lockLeaseMs: config.upstreamTimeoutMs + 5_000 })
+    return new RedisTokenStore({ client: redis, ownsClient: false, secure: config.publicHttps, log: redisLog, now, lockLeaseMs: config.upstreamTimeoutMs + 5_000 })
   }
   return new CookieTokenStore({ secrets: config.cookieSecrets, secure: config.publicHttps, now })
 }
@@ -180,13 +180,10 @@ export const oauth2Plugin = fp(async function oauth2 (app: FastifyInstance, opti
     app.decorate('oauth2', undefined)
     return
   }
-  const store = await createTokenStore(config, app.log, options.now)
+  const store = await createTokenStore(config, app.log, app.redis, options.now)
   app.decorate('oauth2', new OAuth2Service(app, { config: config as Config & { oauth2: OAuth2Config }, store, now: options.now }))
-  app.addHook('onReady', async function connectTokenStore () {
-    // Never fails the start: a Redis that is down makes readiness fail and token routes answer 503 until it is back.
-    if (!await store.connect()) app.log.warn('the token store (Redis) is not reachable yet; token routes answer 503 until it is')
-  })
+  // The Redis connection is the redis plugin's (connected when ready, closed with the app); a cookie store has none.
   app.addHook('onClose', async function closeTokenStore () {
     await store.close()
   })
-}, { name: 'oauth2', fastify: '5.x', dependencies: ['ory-client'] })
+}, { name: 'oauth2', fastify: '5.x', dependencies: ['ory-client', 'redis'] })

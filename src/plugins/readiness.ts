@@ -10,6 +10,8 @@ export interface ReadinessState {
   checkedAt: number
   /** Why not ready, in words fit for any client: no addresses, no upstream bodies. */
   reason?: string
+  /** Ready, but these features work in a lesser way (their dependency is down), each in words fit for any client. */
+  degraded?: string[]
 }
 
 export interface Readiness {
@@ -17,6 +19,11 @@ export interface Readiness {
   current: () => Promise<ReadinessState>
   /** Probes now, unless a probe is already under way, whose result is then shared. */
   refresh: () => Promise<ReadinessState>
+  /**
+   * Probes again because something changed (Redis went away, say): after the probe under way if there is one, whose
+   * result may predate the change. Never rejects.
+   */
+  recheck: () => Promise<ReadinessState>
   /** The latest result, if any. */
   readonly last: ReadinessState | undefined
 }
@@ -27,12 +34,18 @@ declare module 'fastify' {
   }
 }
 
-/** Something besides Ory that requests need (the token store's Redis, say): probed with Ory, in parallel. */
+/** Something besides Ory that features need (Redis, say): probed with Ory, in parallel. */
 export interface ReadinessCheck {
-  /** Resolves true when usable; false or a rejection is "not ready". */
+  /** Resolves true when usable; false or a rejection is a failure. */
   probe: () => Promise<boolean>
-  /** Why not ready, in words fit for any client. */
+  /** What fails, in words fit for any client. */
   reason: string
+  /**
+   * Whether the replica is useless without it (not ready then). Default false: the replica stays ready for what needs
+   * none of it, and its failure is listed in `degraded`: when every replica shares the dependency, taking them all out
+   * of rotation would turn a degraded service into none.
+   */
+  required?: boolean
 }
 
 export interface ReadinessOptions {
@@ -78,14 +91,18 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
       state = { ready: false, checkedAt: performance.now(), reason: reasonFor(err) }
     }
     const results = await others
-    const failed = checks.filter((_check, index) => !results[index])
+    const failed = checks.filter((check, index) => !results[index] && check.required === true)
     if (failed.length > 0) {
       const reasons = failed.map(check => check.reason)
       state = { ready: false, checkedAt: state.checkedAt, reason: [...(state.ready ? [] : [state.reason]), ...reasons].join(' ') }
     }
+    const degraded = checks.filter((check, index) => !results[index] && check.required !== true).map(check => check.reason)
+    if (degraded.length > 0) state.degraded = degraded
     // Only changes are logged: a probe every few seconds is not news.
-    if (last === undefined || last.ready !== state.ready || last.reason !== state.reason) {
-      if (state.ready) {
+    if (last === undefined || last.ready !== state.ready || last.reason !== state.reason || String(last.degraded) !== String(state.degraded)) {
+      if (state.ready && state.degraded !== undefined) {
+        app.log.warn({ degraded: state.degraded }, 'ready, with degraded features')
+      } else if (state.ready) {
         app.log.info({ upstream: app.ory.baseUrl('project') }, 'upstream Ory is ready')
       } else {
         const message = failure === undefined ? `not ready: ${state.reason ?? ''}` : `upstream Ory is not ready: ${state.reason ?? ''}`
@@ -101,6 +118,16 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
     return await inflight
   }
 
+  let queued: Promise<ReadinessState> | undefined
+  const recheck = async (): Promise<ReadinessState> => {
+    if (inflight === undefined) return await refresh()
+    queued ??= inflight.then(async () => {
+      queued = undefined
+      return await refresh()
+    })
+    return await queued
+  }
+
   app.decorate('readiness', {
     async current () {
       const state = last
@@ -108,6 +135,7 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
       return await refresh()
     },
     refresh,
+    recheck,
     get last () {
       return last
     }

@@ -1,18 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { Gauge, Histogram } from 'prom-client'
 import type { Config } from '../config.js'
 import { oryHeaders } from '../http/headers.js'
 import { mirrorUrlRewriter } from '../mirror/urls.js'
 import { operations } from '../ory/index.js'
 import type { Session } from '../schemas/index.js'
 import { InProcessSessionStore, type SessionStore } from '../session/cache.js'
-import { SessionChecker, sessionOf } from '../session/checker.js'
+import { SessionChecker, sessionOf, type SessionEviction } from '../session/checker.js'
 import { isSessionCookieName, type SessionCredentials } from '../session/key.js'
 import { SessionTokenizer } from '../session/tokenizer.js'
+import type { RedisFanout } from '../redis/fanout.js'
 import { ErrorCodes, HttpError } from '../errors.js'
+
+/** How this replica hears the others' session evictions (REDIS_URL): for readiness and metrics. */
+export interface SessionFanoutStatus {
+  /** Whether evictions of other replicas are heard now (the session cache is off while they are not). */
+  readonly subscribed: boolean
+  /** From publishing to hearing, for the last eviction heard from another replica; undefined before any. */
+  readonly lastLagMs: number | undefined
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** Undefined without REDIS_URL, or without anything cached per session. */
+    sessionFanout: SessionFanoutStatus | undefined
     /** Who is signed in: Ory's whoami, coalesced per session and cached briefly (see src/session/checker.ts). */
     sessions: SessionChecker
     /** The user's Ory session as a JWT (Ory's `tokenize_as`), kept per session until shortly before its `exp`. */
@@ -132,6 +144,96 @@ function whoamiBrowserForm (config: Config): (body: Buffer) => Buffer {
   }
 }
 
+/**
+ * How long an eviction that could not be published (Redis down from here, not from the others) is still sent once
+ * Redis is back: at least the session cache's TTL, and long enough for the session JWTs most templates mint.
+ */
+const FANOUT_RETAIN_MIN_MS = 15 * 60_000
+/** Ids and keys are short; anything longer is not an eviction of ours. */
+const MAX_ID_LENGTH = 512
+
+function isId (value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_ID_LENGTH
+}
+
+/** An eviction as another replica published it, or undefined for anything else. */
+export function parseEviction (value: unknown): SessionEviction | undefined {
+  if (value === null || typeof value !== 'object') return undefined
+  const fields = value as Record<string, unknown>
+  const names = Object.keys(fields).sort().join(',')
+  if (names === 'key' && isId(fields.key)) return { key: fields.key }
+  if (names === 'sessionId' && isId(fields.sessionId)) return { sessionId: fields.sessionId }
+  if (names === 'owner,sessionId' && isId(fields.sessionId) && isId(fields.owner)) return { sessionId: fields.sessionId, owner: fields.owner }
+  if ((names === 'exceptKey,identityId' || names === 'identityId') && isId(fields.identityId) && (fields.exceptKey === undefined || isId(fields.exceptKey))) {
+    return { identityId: fields.identityId, exceptKey: fields.exceptKey as string | undefined }
+  }
+  return undefined
+}
+
+const LAG_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+/**
+ * The session-eviction fan-out over Redis pub/sub (src/redis/fanout.ts, loaded only then). A replica that cannot hear
+ * the others (Redis down, or not yet connected at start) could serve a session another replica has logged out: until
+ * it hears them again, its session cache and its session JWTs are dropped and nothing is kept, every check asking Ory.
+ */
+async function evictionFanout (app: FastifyInstance, sessions: SessionChecker, tokens: SessionTokenizer, retainMs: number): Promise<{ channel: RedisFanout<SessionEviction>, readonly lastLagMs: number | undefined }> {
+  const { RedisFanout } = await import('../redis/fanout.js')
+  const registers = [app.metrics.registry]
+  const lag = new Histogram({
+    name: 'ory_bff_session_fanout_lag_seconds',
+    help: 'From another replica publishing a session eviction to this replica applying it.',
+    buckets: LAG_BUCKETS,
+    registers
+  })
+  let lastLagMs: number | undefined
+  const channel = new RedisFanout<SessionEviction>({
+    client: app.redis!,
+    name: 'session-evictions',
+    parse: parseEviction,
+    retainMs,
+    log: (level, message, fields) => app.log[level]({ redis: fields ?? {} }, message),
+    onMessage (eviction, lagMs) {
+      lastLagMs = lagMs
+      lag.observe(lagMs / 1000)
+      sessions.apply(eviction, 'remote').catch((err: unknown) => {
+        // An in-process store does not fail; a store of the caller's might: nothing it holds can be trusted then.
+        app.log.error({ err }, 'could not apply another replica\'s session eviction: the session cache is dropped')
+        sessions.suspend().then(async () => await sessions.resume(), () => {})
+      })
+    },
+    onDown () {
+      app.log.warn('the other replicas\' session evictions cannot be heard (Redis is unreachable): the session cache is off until they can')
+      tokens.suspend()
+      sessions.suspend().catch((err: unknown) => app.log.error({ err }, 'could not drop the session cache'))
+      app.readiness.recheck().catch(() => {})
+    },
+    onUp () {
+      app.log.info('hearing the other replicas\' session evictions: the session cache is on')
+      tokens.resume()
+      sessions.resume().catch((err: unknown) => app.log.error({ err }, 'could not resume the session cache'))
+      app.readiness.recheck().catch(() => {})
+    }
+  })
+  // eslint-disable-next-line no-new -- registered with the app's registry, read when scraped.
+  new Gauge({
+    name: 'ory_bff_session_cache_suspended',
+    help: 'Whether the session cache is off (1) because other replicas\' evictions cannot be heard.',
+    registers,
+    collect () { this.set(channel.subscribed ? 0 : 1) }
+  })
+  // Off until the subscription is confirmed: evictions published before it would be missed.
+  tokens.suspend()
+  await sessions.suspend()
+  app.addHook('onReady', async function subscribeToEvictions () {
+    await channel.connect()
+  })
+  app.addHook('onClose', async function unsubscribeFromEvictions () {
+    await channel.close()
+  })
+  return { channel, get lastLagMs () { return lastLagMs } }
+}
+
 export const sessionPlugin = fp(async function session (app: FastifyInstance, options: SessionPluginOptions) {
   const { config } = options
   const ttlMs = config.sessionCacheTtlMs
@@ -160,7 +262,10 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     // As the mirror's: Ory writes its URLs (identity.schema_url) for the BFF's origin.
     oryHeaders: oryHeaders(config.oryHeaderOptions),
     maxResponseBytes: config.mirrorMaxBufferBytes,
-    onEvict: eviction => sessionTokens.evicted(eviction),
+    onEvict: (eviction, origin) => {
+      sessionTokens.evicted(eviction)
+      if (origin === 'local') fanout?.channel.publish(eviction)
+    },
     callWindowMs,
     browserForm: whoamiBrowserForm(config)
   })
@@ -168,6 +273,14 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     ownStore?.close()
     sessionTokens.close()
   })
+
+  // With REDIS_URL, every replica hears every other's evictions; without, a replica needs nothing shared.
+  const fanout = app.redis !== undefined && (sessions.caching || sessionTokens.caching)
+    ? await evictionFanout(app, sessions, sessionTokens, Math.max(ttlMs, FANOUT_RETAIN_MIN_MS))
+    : undefined
+  app.decorate('sessionFanout', fanout === undefined
+    ? undefined
+    : { get subscribed () { return fanout.channel.subscribed }, get lastLagMs () { return fanout.lastLagMs } })
 
   app.decorate('sessions', sessions)
   app.decorate('sessionTokens', sessionTokens)
@@ -246,4 +359,4 @@ export const sessionPlugin = fp(async function session (app: FastifyInstance, op
     route.preHandler = [...hooks(route.preHandler), planEviction]
     route.onSend = [...hooks(route.onSend), evict]
   })
-}, { name: 'ory-bff-session', fastify: '5.x', dependencies: ['ory-client'] })
+}, { name: 'ory-bff-session', fastify: '5.x', dependencies: ['ory-client', 'redis', 'metrics'] })

@@ -3,6 +3,7 @@
 // reconnecting in the background with a capped backoff, so that the store answers 503 while Redis is away and works
 // again, unattended, once it is back. A BFF whose Redis is down starts anyway and reports itself not ready.
 import { once } from 'node:events'
+import { performance } from 'node:perf_hooks'
 import { Redis } from 'ioredis'
 
 export type RedisLogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -38,6 +39,8 @@ export class RedisClient {
   #failedAttempts = 0
   #wasReady = false
   #closing = false
+  /** The round trip of the last PING that was answered, in milliseconds. */
+  #latencyMs: number | undefined
 
   constructor (options: RedisClientOptions) {
     this.#log = options.log
@@ -106,15 +109,22 @@ export class RedisClient {
     }
   }
 
+  /** The round trip of the last PING that was answered, in milliseconds (undefined before any). */
+  get latencyMs (): number | undefined {
+    return this.#latencyMs
+  }
+
   /** PING, answered within `timeoutMs` (default: the command timeout). */
   async ping (timeoutMs = this.commandTimeoutMs): Promise<boolean> {
     if (!this.ready) return false
     let timer: NodeJS.Timeout | undefined
     try {
+      const started = performance.now()
       const pong = await Promise.race([
         this.redis.ping(),
         new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error('PING timed out')), timeoutMs) })
       ])
+      this.#latencyMs = performance.now() - started
       return pong === 'PONG'
     } catch {
       return false

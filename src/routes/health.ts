@@ -22,8 +22,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRout
 
   app.get('/health/ready', {
     schema: {
-      summary: 'Readiness: the upstream Ory (and the token store, with TOKEN_STORE=redis) answered a probe recently',
-      description: 'The probe runs in the background; this answer comes from its latest result. Not ready: 503 in Ory\'s error shape, with the reason; from the shutdown signal on, 503 `shutting_down`.',
+      summary: 'Readiness: the upstream Ory answered a probe recently',
+      description: 'The probe runs in the background; this answer comes from its latest result. Not ready: 503 in Ory\'s error shape, with the reason; from the shutdown signal on, 503 `shutting_down`. With REDIS_URL, a Redis that is down keeps the replica ready: `degraded` lists what works in a lesser way meanwhile, and `redis` says how Redis is.',
       tags: ['health'],
       response: { 200: healthStatusRef }
     },
@@ -32,7 +32,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async function healthRout
     // Before any probe: a draining server is leaving the rotation, whatever Ory says.
     if (app.lifecycle.draining) throw shuttingDown()
     const state = await app.readiness.current()
-    if (!state.ready) throw new HttpError(503, 'An upstream the BFF needs (Ory, or the token store) is not ready', { code: ErrorCodes.NOT_READY, id: 'upstream_not_ready', reason: state.reason })
-    return { status: 'ok' as const }
+    if (!state.ready) throw new HttpError(503, 'An upstream the BFF needs (Ory) is not ready', { code: ErrorCodes.NOT_READY, id: 'upstream_not_ready', reason: state.reason })
+    const redis = app.redis
+    if (redis === undefined) return { status: 'ok' as const }
+    const fanout = app.sessionFanout
+    return {
+      status: 'ok' as const,
+      ...(state.degraded === undefined ? {} : { degraded: state.degraded }),
+      redis: {
+        connected: redis.ready,
+        latency_ms: redis.latencyMs === undefined ? null : Math.round(redis.latencyMs * 1000) / 1000,
+        ...(fanout === undefined ? {} : { fanout: { subscribed: fanout.subscribed, last_lag_ms: fanout.lastLagMs ?? null } })
+      }
+    }
   })
 }

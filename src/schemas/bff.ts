@@ -32,7 +32,18 @@ export const errorResponses = {
 }
 
 export const HealthStatus = Type.Object({
-  status: Type.Literal('ok')
-}, { $id: 'HealthStatus', description: 'The answer of a passing health check, as Ory\'s own /health endpoints give it.' })
+  status: Type.Literal('ok'),
+  degraded: Type.Optional(Type.Array(Type.String(), {
+    description: 'Readiness only: features that work in a lesser way while a dependency of theirs is down (Redis, say); the replica stays ready for the rest.'
+  })),
+  redis: Type.Optional(Type.Object({
+    connected: Type.Boolean({ description: 'Whether the Redis connection is ready for commands.' }),
+    latency_ms: Type.Union([Type.Number(), Type.Null()], { description: 'Round trip of the last answered PING, in milliseconds.' }),
+    fanout: Type.Optional(Type.Object({
+      subscribed: Type.Boolean({ description: 'Whether this replica hears the other replicas\' session evictions (the session cache is off while it does not).' }),
+      last_lag_ms: Type.Union([Type.Number(), Type.Null()], { description: 'From publishing to hearing, for the last eviction heard from another replica.' })
+    }))
+  }, { description: 'Readiness only, with REDIS_URL set.' }))
+}, { $id: 'HealthStatus', description: 'The answer of a passing health check, as Ory\'s own /health endpoints give it; readiness may add what is degraded and how Redis is.' })
 
 export const healthStatusRef = ref<Static<typeof HealthStatus>>('HealthStatus')

@@ -40,6 +40,8 @@ export interface SessionStore {
   deleteSession: (sessionId: string, identityId?: string) => MaybePromise<void>
   /** Deletes every entry of this identity's sessions but the one under `exceptKey`. */
   deleteIdentity: (identityId: string, exceptKey?: string) => MaybePromise<void>
+  /** Deletes every entry (evictions may have been missed). */
+  clear: () => MaybePromise<void>
 }
 
 /**
@@ -139,6 +141,10 @@ export class InProcessSessionStore implements SessionStore {
     for (const key of [...this.#byIdentity.get(identityId) ?? []]) {
       if (key !== exceptKey) this.#entries.delete(key)
     }
+  }
+
+  clear (): void {
+    this.#entries.clear()
   }
 
   /** Sweeps out every expired entry now (the timer does it every sweep interval). */

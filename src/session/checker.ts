@@ -23,6 +23,9 @@ export interface WhoamiAnswer extends OryRawResponse<Buffer> {
 /** What an eviction forgot: a key's entry (and its session), a session's entries, or an identity's but one key's. */
 export type SessionEviction = { key: string } | { sessionId: string, owner?: string } | { identityId: string, exceptKey: string | undefined }
 
+/** Where an eviction came from: this replica (a logout it saw), or another one, through the fan-out. */
+export type EvictionOrigin = 'local' | 'remote'
+
 export interface SessionCheckerOptions {
   /** undefined: nothing is cached (concurrent checks are still coalesced). */
   store: SessionStore | undefined
@@ -35,8 +38,11 @@ export interface SessionCheckerOptions {
   oryHeaders?: Record<string, string>
   /** The largest whoami answer read. */
   maxResponseBytes: number
-  /** Told of every eviction, so that what else is kept per session (its JWTs, say) goes with it. */
-  onEvict?: (eviction: SessionEviction) => void
+  /**
+   * Told of every eviction, so that what else is kept per session (its JWTs, say) goes with it, and so that a local
+   * one reaches the other replicas.
+   */
+  onEvict?: (eviction: SessionEviction, origin: EvictionOrigin) => void
   /** How long a call to Ory can be out at most (UPSTREAM_TIMEOUT_MS): evictions are remembered that long. */
   callWindowMs?: number
   /**
@@ -80,7 +86,9 @@ export class SessionChecker {
   /** The headers of every call to whoami but the credentials, as pairs (see #fetch). */
   readonly #callHeaders: ReadonlyArray<readonly [string, string]>
   readonly #maxResponseBytes: number
-  readonly #onEvict: ((eviction: SessionEviction) => void) | undefined
+  readonly #onEvict: ((eviction: SessionEviction, origin: EvictionOrigin) => void) | undefined
+  /** While evictions may be missed (the fan-out is down): nothing is read from the store nor kept in it. */
+  #suspended = false
   /**
    * Calls to Ory in flight, by credentials. A prototype-less object, not a Map: under load a long-lived Map with an
    * entry set and deleted per request carried every request's objects into V8's old generation (measured: ≈ 13 MB/s
@@ -107,9 +115,35 @@ export class SessionChecker {
     return this.#isSessionCookie
   }
 
-  /** Whether positive answers are cached at all. */
+  /** Whether positive answers are cached at all (by configuration: a suspended cache still counts). */
   get caching (): boolean {
     return this.#store !== undefined
+  }
+
+  /** Whether the cache is suspended (see `suspend`). */
+  get suspended (): boolean {
+    return this.#suspended
+  }
+
+  /**
+   * Evictions may be missed from now on (the fan-out from other replicas is down): the whole cache is dropped, calls
+   * out now may not keep their answers, and until `resume` every check asks Ory. Never a stale answer, then; only
+   * slower ones.
+   */
+  async suspend (): Promise<void> {
+    this.#suspended = true
+    this.#evictions.recordAll()
+    if (this.#store !== undefined) await this.#store.clear()
+  }
+
+  /**
+   * Evictions are heard again. Calls that began while they were missed may not keep their answers (one of them may
+   * predate a logout that was missed); calls from now on see Ory after every logout that was.
+   */
+  async resume (): Promise<void> {
+    this.#evictions.recordAll()
+    if (this.#store !== undefined) await this.#store.clear()
+    this.#suspended = false
   }
 
   /** The session credentials in a request's headers (cookie, `X-Session-Token`), or undefined when it carries none. */
@@ -128,7 +162,7 @@ export class SessionChecker {
   lookup (credentials: SessionCredentials, client: OryClient, requestId?: string): Promise<WhoamiAnswer> {
     // Without a cache, and nobody else asking for these credentials (the common case under load): the call itself,
     // with no promise of this method's own in between.
-    if (this.#store === undefined) {
+    if (this.#store === undefined && !this.#suspended) {
       const flightKey = credentials.material
       if (this.#inflight[flightKey] === undefined) return this.#fly(flightKey, credentials, client, requestId)
     }
@@ -136,7 +170,7 @@ export class SessionChecker {
   }
 
   async #lookup (credentials: SessionCredentials, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
-    if (this.#store !== undefined) {
+    if (this.#store !== undefined && !this.#suspended) {
       const found = this.#store.get(credentials.key, this.#now())
       const entry = isPromise(found) ? await found : found
       if (entry !== undefined) return new Answer(200, { 'content-type': entry.contentType }, entry.body, entry.contentType, true, this.#browserForm !== undefined)
@@ -193,7 +227,7 @@ export class SessionChecker {
 
   /** The cached entry for a key, without asking Ory. */
   async peek (key: string): Promise<SessionEntry | undefined> {
-    if (this.#store === undefined) return undefined
+    if (this.#store === undefined || this.#suspended) return undefined
     const found = this.#store.get(key, this.#now())
     return isPromise(found) ? await found : found
   }
@@ -211,10 +245,10 @@ export class SessionChecker {
   }
 
   /** Forgets one key's entry; a call in flight for it is not joined any more, nor is its answer kept. */
-  async evictKey (key: string): Promise<void> {
+  async evictKey (key: string, origin: EvictionOrigin = 'local'): Promise<void> {
     this.#evictions.recordKey(key)
     if (this.#store !== undefined) delete this.#inflight[key]
-    this.#onEvict?.({ key })
+    this.#onEvict?.({ key }, origin)
     if (this.#store !== undefined) await this.#store.delete(key)
   }
 
@@ -222,17 +256,24 @@ export class SessionChecker {
    * Forgets a session's entries. With `owner` (a revocation by id, which Ory confirms whoever owns the id), only
    * entries of that identity go.
    */
-  async evictSession (sessionId: string, owner?: string): Promise<void> {
+  async evictSession (sessionId: string, owner?: string, origin: EvictionOrigin = 'local'): Promise<void> {
     this.#evictions.recordSession(sessionId, owner)
-    this.#onEvict?.(owner === undefined ? { sessionId } : { sessionId, owner })
+    this.#onEvict?.(owner === undefined ? { sessionId } : { sessionId, owner }, origin)
     if (this.#store !== undefined) await this.#store.deleteSession(sessionId, owner)
   }
 
   /** Forgets every cached session of an identity but the one under `exceptKey` (logging out the other sessions). */
-  async evictIdentity (identityId: string, exceptKey?: string): Promise<void> {
+  async evictIdentity (identityId: string, exceptKey?: string, origin: EvictionOrigin = 'local'): Promise<void> {
     this.#evictions.recordIdentity(identityId, exceptKey)
-    this.#onEvict?.({ identityId, exceptKey })
+    this.#onEvict?.({ identityId, exceptKey }, origin)
     if (this.#store !== undefined) await this.#store.deleteIdentity(identityId, exceptKey)
+  }
+
+  /** An eviction as the fan-out carries it, made here (`origin` tells whether it goes on to the other replicas). */
+  async apply (eviction: SessionEviction, origin: EvictionOrigin): Promise<void> {
+    if ('key' in eviction) await this.evictKey(eviction.key, origin)
+    else if ('sessionId' in eviction) await this.evictSession(eviction.sessionId, eviction.owner, origin)
+    else await this.evictIdentity(eviction.identityId, eviction.exceptKey, origin)
   }
 
   async #fetch (credentials: SessionCredentials, start: CallStart, client: OryClient, requestId: string | undefined): Promise<WhoamiAnswer> {
@@ -257,7 +298,7 @@ export class SessionChecker {
     // sessionOf() makes it a 502 for the BFF's own routes. With no cache the body is parsed only when a route asks
     // for the session: the mirror's whoami hands Ory's bytes on and never needs it.
     const answer = new Answer(raw.status, passed, body, contentType, false, false)
-    if (this.#store === undefined || raw.status !== 200) return answer
+    if (this.#store === undefined || this.#suspended || raw.status !== 200) return answer
     const session = answer.session
     if (session !== undefined && session.active === true) {
       const expiresAt = Math.min(startedAt + this.#ttlMs, expiryOf(session))

@@ -68,6 +68,14 @@ export class EvictionLog {
     return this.#seq
   }
 
+  /**
+   * Everything may have been evicted (evictions were missed: the fan-out between replicas was down): every call that
+   * began before now is treated as evicted.
+   */
+  recordAll (): void {
+    this.#floor = ++this.#seq
+  }
+
   recordKey (key: string): void {
     this.#record(`k\0${key}`, undefined)
   }

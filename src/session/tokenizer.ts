@@ -74,6 +74,8 @@ export class SessionTokenizer {
   readonly #byIdentity = new Map<string, Set<string>>()
   readonly #inflight = new Map<string, Flight>()
   readonly #evictions: EvictionLog
+  /** While evictions may be missed (the fan-out is down): no JWT is handed out from the cache nor kept in it. */
+  #suspended = false
 
   constructor (options: SessionTokenizerOptions) {
     if (!Number.isInteger(options.max) || options.max < 0) throw new RangeError(`max must be a non-negative integer, got ${options.max}`)
@@ -112,6 +114,20 @@ export class SessionTokenizer {
     clearInterval(this.#sweeper)
   }
 
+  /** As the session checker's `suspend`: every JWT is dropped, and none is kept until `resume`. */
+  suspend (): void {
+    this.#suspended = true
+    this.#evictions.recordAll()
+    this.#slots?.clear()
+  }
+
+  /** As the session checker's `resume`: JWTs minted by calls that began while evictions were missed are not kept. */
+  resume (): void {
+    this.#evictions.recordAll()
+    this.#slots?.clear()
+    this.#suspended = false
+  }
+
   /**
    * The session's JWT made with `template`, or undefined when Ory knows no active session for these credentials
    * (its 401). Other answers of Ory (403 `session_aal2_required`, an unknown template's 400, 5xx) throw as
@@ -119,7 +135,7 @@ export class SessionTokenizer {
    */
   async token (credentials: SessionCredentials, template: string, client: OryClient, requestId?: string): Promise<string | undefined> {
     const slotKey = `${credentials.key}\0${template}`
-    const slot = this.#slots?.get(slotKey)
+    const slot = this.#suspended ? undefined : this.#slots?.get(slotKey)
     if (slot !== undefined) {
       if (slot.usableUntil > this.#now()) return slot.token
       this.#slots!.delete(slotKey)
@@ -207,7 +223,7 @@ export class SessionTokenizer {
     // lru-cache counts a slot stale once more than `ttl` has passed; the JWT is not handed out from `usableUntil` on.
     const ttl = usableUntil - this.#now() - 1
     // Not kept when this key, session or identity was evicted while the call was out: the JWT may predate it.
-    if (this.#slots !== undefined && ttl > 0 && !this.#evictions.evicted(start, credentials.key, minted.sessionId, minted.identityId)) {
+    if (this.#slots !== undefined && !this.#suspended && ttl > 0 && !this.#evictions.evicted(start, credentials.key, minted.sessionId, minted.identityId)) {
       const slot: Slot = { token, usableUntil, credentialsKey: credentials.key, sessionId: minted.sessionId, identityId: minted.identityId }
       // Replacing a key disposes of its old slot (and its index entries) first.
       this.#slots.set(slotKey, slot, { ttl })

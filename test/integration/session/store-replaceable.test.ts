@@ -32,6 +32,11 @@ class AsyncStore implements SessionStore {
     this.log.push('deleteIdentity')
     this.inner.deleteIdentity(identityId, exceptKey)
   }
+
+  async clear (): Promise<void> {
+    this.log.push('clear')
+    this.inner.clear()
+  }
 }
 
 t.test('an asynchronous store of the caller\'s is used for hits, fills and evictions', async t => {
