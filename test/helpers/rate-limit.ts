@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import type { App } from '../../src/app.js'
@@ -30,6 +31,14 @@ export async function limitedMirror (t: Test, env: Record<string, string>, seed:
   const logs = captureLogs()
   const app = await readyTestApp(t, oryConfig(emu.url, { LOG_LEVEL: 'info', ...env }), { logStream: logs.stream })
   return { app, emu, logs }
+}
+
+/**
+ * The next `name` event of the Redis client: unlike events.once, not rejected by the 'error' events of its failed
+ * reconnection attempts meanwhile.
+ */
+export async function redisEvent (redis: EventEmitter, name: 'ready' | 'close'): Promise<void> {
+  await new Promise<void>(resolve => { redis.once(name, () => resolve()) })
 }
 
 /** The log lines whose message is `message`. */

@@ -1,7 +1,6 @@
-import { once } from 'node:events'
 import t from 'tap'
 import { dump, startRedis } from '../../helpers/redis.js'
-import { ADA_EMAIL, limitedMirror, logged, loginForm, metric, WRONG_PASSWORD } from '../../helpers/rate-limit.js'
+import { ADA_EMAIL, limitedMirror, logged, loginForm, metric, redisEvent, WRONG_PASSWORD } from '../../helpers/rate-limit.js'
 
 // After an outage the replica goes back to the shared counts by itself, as soon as the connection is back.
 t.test('once Redis is back, the counts are in Redis again, shared by every replica', async t => {
@@ -9,13 +8,13 @@ t.test('once Redis is back, the counts are in Redis again, shared by every repli
   const { app, logs } = await limitedMirror(t, { REDIS_URL: redis.url, RATE_LIMIT_IDENTIFIER_MAX: '3' })
   const form = await loginForm(app)
 
-  const closed = once(app.redis!.redis, 'close')
+  const closed = redisEvent(app.redis!.redis, 'close')
   await redis.kill()
   await closed
   t.equal((await form.submit(ADA_EMAIL, WRONG_PASSWORD)).statusCode, 400, 'counted in-process meanwhile')
   t.equal(app.rateLimits.shared, false)
 
-  const ready = once(app.redis!.redis, 'ready')
+  const ready = redisEvent(app.redis!.redis, 'ready')
   await redis.restart()
   await ready
   t.equal(app.rateLimits.shared, true, 'shared again')

@@ -1,7 +1,6 @@
-import { once } from 'node:events'
 import t from 'tap'
 import { startRedis } from '../../helpers/redis.js'
-import { ADA_EMAIL, assertLimited, limitedMirror, logged, loginForm, metric, WRONG_PASSWORD } from '../../helpers/rate-limit.js'
+import { ADA_EMAIL, assertLimited, limitedMirror, logged, loginForm, metric, redisEvent, WRONG_PASSWORD } from '../../helpers/rate-limit.js'
 
 // Redis gone: the limits hold in each process (never "no limit"), and no request fails because the counters' store
 // is down. The replica says so, once, and its metrics say where it counts.
@@ -12,7 +11,7 @@ t.test('with Redis killed, the identifier limit still holds, counted in-process,
   t.equal(await metric(app, 'ory_bff_rate_limit_shared'), 1)
   const form = await loginForm(app)
 
-  const closed = once(app.redis!.redis, 'close')
+  const closed = redisEvent(app.redis!.redis, 'close')
   await redis.kill()
   await closed
   t.equal(app.rateLimits.shared, false, 'not shared while Redis is away')
