@@ -78,7 +78,7 @@ const unitTier = {
       paths: ['node:http', 'node:https', 'node:http2', 'node:net', 'node:child_process', 'node:worker_threads', 'fastify', 'playwright-core', '@stoplight/prism-cli']
         .map(name => ({ name, message: 'test/unit is for pure modules: servers, apps and processes belong in test/integration or test/e2e.' })),
       patterns: [{
-        group: ['**/src/app.js', '**/src/server.js', '**/src/emulator/**', '**/helpers/*', '!**/helpers/config.js', '!**/helpers/fixture.js', '!**/helpers/sample.js', '!**/helpers/union-branches.js'],
+        group: ['**/src/app.js', '**/src/server.js', '**/src/emulator/**', '**/helpers/*', '!**/helpers/config.js', '!**/helpers/deploy-checks.js', '!**/helpers/fixture.js', '!**/helpers/sample.js', '!**/helpers/union-branches.js'],
         message: 'test/unit is for pure modules: servers, apps and processes belong in test/integration or test/e2e.'
       }]
     }]

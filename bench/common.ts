@@ -69,7 +69,7 @@ export async function listenAndReport (app: { listen: (options: { host: string, 
  * The BFF as in production (NODE_ENV=production, the server's own timeouts) in front of the runner's upstream, on the
  * runner's port, with `settings` on top.
  */
-export async function serveBff (settings: { LOG_LEVEL: string, SESSION_CACHE_TTL_MS: string }): Promise<void> {
+export async function serveBff (settings: { LOG_LEVEL: string, SESSION_CACHE_TTL_MS: string, REDIS_URL?: string }): Promise<void> {
   // Imported here, not at the top: the runner and the stand-ins import this file too, and have no use for the app.
   const [{ buildApp }, { loadConfig }] = await Promise.all([import('../src/app.js'), import('../src/config.js')])
   const port = Number(requiredEnv('BENCH_PORT'))

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -13,6 +12,7 @@ import {
   withCompiledChildren, type Child, type Figures, type Sample
 } from './harness.js'
 import { treeMeter } from './proc.js'
+import { startRedis } from './redis.js'
 import { apacheAvailable, apacheRedirectUri, startApache, type Apache } from './proxy-apache.js'
 import { API_PATH } from './proxy-common.js'
 
@@ -44,7 +44,6 @@ const RATE = args.rate === undefined || args.rate === '' ? undefined : Number(ar
 if (RATE !== undefined && (!Number.isInteger(RATE) || RATE < 1)) throw new Error(`--rate must be a positive integer, got ${String(args.rate)}`)
 
 const TARGETS = { cpuPerRequestCookie: 1.3, p99Ms: 10 }
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
 
 /** The SPA's fetch to its API through the BFF: the CSRF defence's custom header, the browser's own cookies. */
 const SPA_HEADERS = {
@@ -115,22 +114,6 @@ async function signInApache (apache: Apache): Promise<string> {
   const cookie = pairs(back.setCookies)
   if (cookie === '') throw new Error('mod_auth_openidc set no session cookie')
   return cookie
-}
-
-async function startRedis (): Promise<{ process: ChildProcess, url: string }> {
-  const port = await freePort()
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8')
-      if (output.includes('Ready to accept connections')) resolve()
-    })
-    child.once('exit', code => reject(new Error(`redis-server exited with code ${code}: ${output.slice(-400)}`)))
-    child.once('error', reject)
-  })
-  child.stdout!.resume()
-  return { process: child, url: `redis://127.0.0.1:${port}` }
 }
 
 async function loadOnce (server: Server, seconds: number): Promise<autocannon.Result> {

@@ -18,7 +18,7 @@ import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
 import { permissionsPlugin } from './plugins/permissions.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
-import { readinessPlugin, type ReadinessCheck } from './plugins/readiness.js'
+import { READY_PROBE_MAX_WAIT_MS, readinessPlugin, type ReadinessCheck } from './plugins/readiness.js'
 import { redisPlugin } from './plugins/redis.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
@@ -167,7 +167,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   // Ory is required; what needs Redis is listed as degraded while Redis is down (the replica stays ready for the rest).
   app.register(readinessPlugin, {
     intervalMs: config.readyProbeIntervalMs,
-    timeoutMs: Math.min(config.upstreamTimeoutMs, 5_000),
+    timeoutMs: Math.min(config.upstreamTimeoutMs, READY_PROBE_MAX_WAIT_MS),
     checks: redisChecks(app, config)
   })
   // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.

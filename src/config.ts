@@ -289,7 +289,7 @@ export const EnvSchema = Type.Object({
     pattern: NO_SPACE,
     secret: true,
     expected: 'a redis:// or rediss:// URL',
-    description: 'The Redis or Valkey server the replicas share: the token store of `TOKEN_STORE=redis`, the session cache\'s evictions heard by every replica, and the rate limits\' counters. `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS.'
+    description: 'A Redis or Valkey server that every replica shares: `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS. With it, a session evicted on one replica (a logout, a revocation) is evicted on every replica at once (pub/sub), the rate limits are counted over every replica (docs/rate-limits.md), and `TOKEN_STORE=redis` keeps OAuth2 sessions there. Without it a replica needs nothing shared. Redis down: the replica stays ready and `/health/ready` lists what is degraded (docs/replicas.md).'
   })),
   API_ROUTES: Type.Optional(Type.String({
     expected: 'a JSON object of route names to { "url", "methods", "token"?, "tokenize_as"? }',

@@ -48,6 +48,12 @@ export interface ReadinessCheck {
   required?: boolean
 }
 
+/**
+ * The longest a readiness probe waits for Ory (less when UPSTREAM_TIMEOUT_MS is less): a `GET /health/ready` that
+ * finds no recent result waits for a probe, so an orchestrator's probe timeout must be above this.
+ */
+export const READY_PROBE_MAX_WAIT_MS = 5_000
+
 export interface ReadinessOptions {
   intervalMs: number
   timeoutMs: number

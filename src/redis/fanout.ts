@@ -60,6 +60,7 @@ export class RedisFanout<T> {
   #subscribed = false
   #closed = false
   #flushing = false
+  #whenSubscribed: (() => void) | undefined
 
   constructor (options: FanoutOptions<T>) {
     this.#options = options
@@ -87,13 +88,25 @@ export class RedisFanout<T> {
     return this.#pending.length
   }
 
-  /** Connects the subscriber; never throws (it keeps trying in the background, and `onUp` tells when it is in). */
+  /**
+   * Connects the subscriber and waits for the subscription, at most for one connection attempt and the command
+   * timeout; never throws (it keeps trying in the background, and `onUp` tells when it is in).
+   */
   async connect (): Promise<void> {
     if (this.#subscriber.status !== 'wait') return
+    let timer: NodeJS.Timeout | undefined
+    const subscribed = new Promise<void>(resolve => {
+      this.#whenSubscribed = resolve
+      timer = setTimeout(resolve, this.#client.commandTimeoutMs)
+    })
     try {
       await this.#subscriber.connect()
+      await subscribed
     } catch {
       // Logged by the client; retried by ioredis's retry strategy.
+    } finally {
+      clearTimeout(timer)
+      this.#whenSubscribed = undefined
     }
   }
 
@@ -144,6 +157,7 @@ export class RedisFanout<T> {
       if (this.#subscribed || this.#closed) return
       this.#subscribed = true
       this.#options.onUp()
+      this.#whenSubscribed?.()
     }, (err: unknown) => {
       // The connection is failing: its 'close' follows, and the next 'ready' subscribes again.
       this.#options.log('warn', 'could not subscribe to the other replicas\' messages', { channel: this.channel, err: { message: (err as Error).message } })

@@ -64,7 +64,7 @@ export async function withReplicas (t: Test, count: number, env: Record<string, 
 }
 
 /** Until every replica hears the others' evictions (its subscription is confirmed after it is ready). */
-export async function hearing (replicas: Replica[]): Promise<void> {
+export async function hearing (replicas: Array<Pick<Replica, 'app'>>): Promise<void> {
   await until('every replica hears the others', () => replicas.every(({ app }) => app.sessionFanout?.subscribed === true), { attempts: 200, intervalMs: 25 })
 }
 
