@@ -29,6 +29,8 @@ export interface LimitOptions {
 }
 
 export interface RateLimits {
+  /** Whether any limit is on (RATE_LIMIT=on, or ADMIN_API=on with its per-identity limit): else `shared` means nothing. */
+  readonly enabled: boolean
   /** Whether the counts are shared by every replica now (Redis); false without REDIS_URL or while Redis is down. */
   readonly shared: boolean
   /** Whether a Redis is configured to share them (REDIS_URL): then `shared` false means degraded. */
@@ -127,6 +129,7 @@ export const rateLimitPlugin = fp(async function rateLimits (app: FastifyInstanc
   }
 
   app.decorate('rateLimits', {
+    enabled: limits !== undefined || config.admin !== undefined,
     get shared () {
       return store.shared
     },
