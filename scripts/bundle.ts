@@ -181,7 +181,9 @@ const LAZY_PARTS: ReadonlyArray<{ name: string, module: string }> = [
   // GET /openapi.json, built on its first request.
   { name: 'swagger', module: '@fastify/swagger' },
   // The Redis client (ioredis): TOKEN_STORE=redis only.
-  { name: 'redis', module: './redis/client.js' }
+  { name: 'redis', module: './redis/client.js' },
+  // OpenTelemetry tracing (@fastify/otel and the SDK): only when OTEL_* variables configure it.
+  { name: 'telemetry', module: './plugins/telemetry.js' }
 ]
 
 function lazyParts (distDir: string): Plugin {

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify'
+import fp from 'fastify-plugin'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { VERSION } from './constants.js'
@@ -149,6 +150,15 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   app.setSerializerCompiler(() => stringify)
 
   app.decorate('config', config)
+  // First: the request's span starts in its onRequest hook, before every other hook, and the Ory client (below)
+  // traces its calls when it is there. Loaded only when tracing is configured: otherwise none of the tracing code is.
+  const telemetry = config.telemetry
+  if (telemetry !== undefined) {
+    app.register(fp(async function telemetryLoader (app) {
+      const { telemetryPlugin } = await import('./plugins/telemetry.js')
+      await app.register(telemetryPlugin, { config: telemetry, version: VERSION })
+    }, { name: 'telemetry-loader' }))
+  }
   // Order matters for the onRequest hooks: the request id is echoed even on answers that shedding or draining give.
   app.register(requestIdPlugin)
   app.register(errorsPlugin)

@@ -7,6 +7,9 @@ import { DEFAULT_CONSOLE_URL } from './constants.js'
 import { CookieRewriter } from './http/cookie-rewriter.js'
 import { cookieNameMatcher, type CookieNameMatcher } from './http/cookies.js'
 import type { UpstreamHeaderOptions } from './http/headers.js'
+import {
+  DEFAULT_TRACES_SAMPLER, parseOtlpHeaders, parseRatio, samplerTakesRatio, TRACES_EXPORTERS, TRACES_SAMPLERS, tracesUrl, type TracesSampler
+} from './telemetry/settings.js'
 
 export { DEFAULT_CONSOLE_URL }
 
@@ -21,7 +24,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = typeof LOG_LEVELS[number]
 
 /** Secrets that may also be read from a file named by `<NAME>_FILE`, the usual way with container secrets. */
-export const FILE_VARIABLES = ['ORY_API_KEY', 'ORY_WORKSPACE_API_KEY', 'COOKIE_SECRET', 'OAUTH2_CLIENT_SECRET', 'REDIS_URL', 'API_ROUTES'] as const
+export const FILE_VARIABLES = [
+  'ORY_API_KEY', 'ORY_WORKSPACE_API_KEY', 'COOKIE_SECRET', 'OAUTH2_CLIENT_SECRET', 'REDIS_URL', 'API_ROUTES', 'OTEL_EXPORTER_OTLP_HEADERS'
+] as const
 
 /** The scopes asked for when `OAUTH2_SCOPES` is not set: an ID token, and a refresh token to stay signed in. */
 export const DEFAULT_OAUTH2_SCOPES = 'openid offline_access'
@@ -333,7 +338,41 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_IP_MAX: integer(1, 1_000_000, 100, 'an integer number of requests from 1 to 1000000',
     'Requests one client IP (as `TRUST_PROXY` finds it; IPv6 by /64) may make per window to the limited routes together. 100 a minute lets an office or a campus behind one NAT address sign in at its busiest, while a script from one address is held to fewer than two guesses a second.'),
   RATE_LIMIT_IDENTIFIER_MAX: integer(1, 1_000_000, 10, 'an integer number of requests from 1 to 1000000',
-    'Submits per window naming one identifier (the login `identifier`, the recovery or verification `email`, the registration `traits.email`, `traits.username` or `traits.phone`), from any number of addresses: a person who mistypes a password a few times is not held up, a password guesser gets 10 tries a minute per account. Kept as a SHA-256 hash of the trimmed, lower-cased value.')
+    'Submits per window naming one identifier (the login `identifier`, the recovery or verification `email`, the registration `traits.email`, `traits.username` or `traits.phone`), from any number of addresses: a person who mistypes a password a few times is not held up, a password guesser gets 10 tries a minute per account. Kept as a SHA-256 hash of the trimmed, lower-cased value.'),
+  OTEL_TRACES_EXPORTER: Type.Optional(Type.Union(TRACES_EXPORTERS.map(name => Type.Literal(name)), {
+    expected: `one of ${TRACES_EXPORTERS.join(', ')}`,
+    description: 'Where OpenTelemetry traces go (docs/telemetry.md). `otlp`: OTLP over HTTP with JSON bodies (`http/json`; gRPC and protobuf are not offered) to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, or `http://localhost:4318` when neither is set. `console`: each span written to standard output (for debugging). `none`: no tracing, whatever else is set. Unset: `otlp` when one of the two endpoints is set, otherwise no tracing, and none of OpenTelemetry\'s code is loaded.'
+  })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({
+    expected: 'an absolute http(s) URL',
+    description: 'The OTLP/HTTP collector\'s base URL; traces are sent to it with `/v1/traces` appended to its path. Setting it turns tracing on.'
+  })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({
+    expected: 'an absolute http(s) URL',
+    description: 'The full URL traces are sent to, used as it is (wins over `OTEL_EXPORTER_OTLP_ENDPOINT`). Setting it turns tracing on.'
+  })),
+  OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(Type.String({
+    secret: true,
+    expected: 'a comma-separated list of name=value pairs, values percent-encoded',
+    description: 'Headers sent with every export to the collector, such as a vendor\'s API key: `x-api-key=abc,x-team=web`. Treated as a secret: never logged, never quoted in an error.'
+  })),
+  OTEL_EXPORTER_OTLP_TIMEOUT: integer(1, 600_000, 10_000, 'an integer number of milliseconds from 1 to 600000',
+    'Longest wait for the collector per export; also the longest that closing the server waits for the last spans to be sent. A collector that is down or slow never slows a request: spans are exported in the background, and dropped when the queue (2048 spans) is full.'),
+  OTEL_SERVICE_NAME: Type.String({
+    default: 'ory-bff',
+    minLength: 1,
+    expected: 'a service name',
+    description: 'The `service.name` of the spans\' resource.'
+  }),
+  OTEL_TRACES_SAMPLER: Type.Union(TRACES_SAMPLERS.map(name => Type.Literal(name)), {
+    default: DEFAULT_TRACES_SAMPLER,
+    expected: `one of ${TRACES_SAMPLERS.join(', ')}`,
+    description: 'Which traces are recorded. `parentbased_*`: a request that comes with a sampled (or unsampled) W3C `traceparent` is traced (or not) as its caller decided, and the rest of the name decides for new traces; `traceidratio`: a share of traces, `OTEL_TRACES_SAMPLER_ARG`.'
+  }),
+  OTEL_TRACES_SAMPLER_ARG: Type.Optional(Type.String({
+    expected: 'a number from 0 to 1',
+    description: 'The share of new traces that `traceidratio` and `parentbased_traceidratio` record. Unset: 1.'
+  }))
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -412,6 +451,8 @@ export interface Config {
   admin: AdminConfig | undefined
   /** Set when RATE_LIMIT=on: the routes attackers hammer are limited per client IP and per identifier. */
   rateLimit: RateLimitConfig | undefined
+  /** Set when tracing is on (OTEL_*): the telemetry plugin, and OpenTelemetry with it, is loaded only then. */
+  telemetry: TelemetryConfig | undefined
   /** Things an operator should know, logged once at start-up. */
   warnings: string[]
 
@@ -426,6 +467,21 @@ export interface Config {
   cookieRewriter: CookieRewriter
   /** What the headers of every call to Ory's browser API are made from: Ory's cookies, the link rewrite, the key. */
   oryHeaderOptions: UpstreamHeaderOptions
+}
+
+/** OpenTelemetry tracing, as the OTEL_* variables set it. */
+export interface TelemetryConfig {
+  exporter: 'otlp' | 'console'
+  /** Where OTLP/HTTP JSON exports are sent (`otlp`). */
+  url: string
+  /** OTEL_EXPORTER_OTLP_HEADERS, names in lower case: a secret. */
+  headers: Record<string, string>
+  /** Per export, and for the flush when the app closes. */
+  timeoutMs: number
+  serviceName: string
+  sampler: TracesSampler
+  /** The ratio of the `*traceidratio` samplers. */
+  ratio: number
 }
 
 /** One clear line: the variable and what is wrong with it. Never the value of a secret. */
@@ -475,7 +531,7 @@ export function loadConfig (env: EnvSource): Config {
       // Stricter than Number(): "1e3", "0x10", " 4" and "4.0" are mistakes, not numbers.
       values[name] = /^[0-9]{1,15}$/.test(text) ? Number(text) : text
     } else {
-      values[name] = name === 'LOG_LEVEL' || name === 'HYDRA_PUBLIC_PATHS' || name === 'TOKEN_STORE' ? text.toLowerCase() : text
+      values[name] = LOWER_CASE.has(name) ? text.trim().toLowerCase() : text
     }
   }
   for (const [name, schema] of Object.entries(properties)) {
@@ -489,6 +545,9 @@ export function loadConfig (env: EnvSource): Config {
   }
   return interpret(values as Env, origin)
 }
+
+/** Variables whose values are keywords, taken in any case. */
+const LOWER_CASE = new Set(['LOG_LEVEL', 'HYDRA_PUBLIC_PATHS', 'TOKEN_STORE', 'OTEL_TRACES_EXPORTER', 'OTEL_TRACES_SAMPLER'])
 
 function interpret (env: Env, origin: Record<string, string>): Config {
   const production = env.NODE_ENV === 'production'
@@ -594,6 +653,7 @@ function interpret (env: Env, origin: Record<string, string>): Config {
   }
 
   const admin = adminConfig(env)
+  const telemetry = telemetryConfig(env, origin)
 
   const publicOryUrl = `${publicUrl}${env.ORY_PATH_PREFIX}`
   const isOryCookie = cookieNameMatcher(oryCookiePattern)
@@ -643,6 +703,7 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     apiRoutes,
     admin,
     rateLimit: env.RATE_LIMIT === 'off' ? undefined : { windowMs: env.RATE_LIMIT_WINDOW_MS, ipMax: env.RATE_LIMIT_IP_MAX, identifierMax: env.RATE_LIMIT_IDENTIFIER_MAX },
+    telemetry,
     warnings,
     publicOryUrl,
     publicHttps,
@@ -689,6 +750,38 @@ function adminConfig (env: Env): AdminConfig | undefined {
     deny: adminNames('ADMIN_DENY', env.ADMIN_DENY) ?? [],
     policyCacheTtlMs: env.ADMIN_POLICY_CACHE_TTL_MS,
     rateLimit: { max: env.ADMIN_RATE_LIMIT, windowMs: env.ADMIN_RATE_LIMIT_WINDOW_MS }
+  }
+}
+
+function telemetryConfig (env: Env, origin: Record<string, string>): TelemetryConfig | undefined {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT, { base: true })
+  const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined
+    ? undefined
+    : httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, { base: false })
+  let headers: Record<string, string> = {}
+  if (env.OTEL_EXPORTER_OTLP_HEADERS !== undefined) {
+    try {
+      headers = parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS)
+    } catch (err) {
+      // Never quoted: the values are credentials; the parser's message names entries and header names only.
+      throw new ConfigError(origin.OTEL_EXPORTER_OTLP_HEADERS ?? 'OTEL_EXPORTER_OTLP_HEADERS', `must be name=value pairs separated by commas: ${(err as Error).message}`)
+    }
+  }
+  const ratio = parseRatio(env.OTEL_TRACES_SAMPLER_ARG)
+  if (ratio === undefined) throw problem('OTEL_TRACES_SAMPLER_ARG', 'must be a number from 0 to 1', env.OTEL_TRACES_SAMPLER_ARG)
+  if (env.OTEL_TRACES_SAMPLER_ARG !== undefined && !samplerTakesRatio(env.OTEL_TRACES_SAMPLER)) {
+    throw new ConfigError('OTEL_TRACES_SAMPLER_ARG', `is set but OTEL_TRACES_SAMPLER is ${env.OTEL_TRACES_SAMPLER}, which takes no ratio`)
+  }
+  const exporter = env.OTEL_TRACES_EXPORTER ?? (endpoint !== undefined || tracesEndpoint !== undefined ? 'otlp' : 'none')
+  if (exporter === 'none') return undefined
+  return {
+    exporter,
+    url: tracesUrl(endpoint, tracesEndpoint),
+    headers,
+    timeoutMs: env.OTEL_EXPORTER_OTLP_TIMEOUT,
+    serviceName: env.OTEL_SERVICE_NAME,
+    sampler: env.OTEL_TRACES_SAMPLER,
+    ratio
   }
 }
 

@@ -201,7 +201,8 @@ function durationText (ms: number): string {
  * escaping (see plugins/request-id.ts: the caller's is letters, digits and `._:-` only, ours hex and dashes).
  */
 function accessLine (bindings: string, level: string, request: FastifyRequest, reply: FastifyReply, route: string | undefined): string {
-  return `{"level":"${level}","time":${nowText()}${bindings},"requestId":"${request.id}","method":${JSON.stringify(request.method)},` +
+  const bound = request.log instanceof LazyRequestLogger ? request.log.boundText : ''
+  return `{"level":"${level}","time":${nowText()}${bindings},"requestId":"${request.id}"${bound},"method":${JSON.stringify(request.method)},` +
     `"path":${JSON.stringify(pathOf(request.url))},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${reply.statusCode},` +
     `"durationMs":${durationText(reply.elapsedTime)},"msg":"${ACCESS_MESSAGE}"}\n`
 }
@@ -224,8 +225,10 @@ function accessFields (request: FastifyRequest, reply: FastifyReply): Record<str
 class LazyRequestLogger {
   #logger: Logger | undefined
   readonly #parent: Logger
-  readonly #bindings: Bindings
+  #bindings: Bindings
   readonly #options: ChildLoggerOptions
+  /** The fields bound after the request began, as JSON members (`,"trace_id":"…"`), for the access line. */
+  boundText = ''
 
   constructor (parent: Logger, bindings: Bindings, options: ChildLoggerOptions) {
     this.#parent = parent
@@ -256,6 +259,17 @@ class LazyRequestLogger {
 
   child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.#real().child(bindings, options)
+  }
+
+  /**
+   * pino's `setBindings`: fields for every later line of the request, the access line included (the trace's ids,
+   * known once the request's first hook ran). Called by name, as on any pino logger: the telemetry plugin is a
+   * bundle of its own in the image, whose copy of this class would not be this one.
+   */
+  setBindings (fields: Record<string, string>): void {
+    if (this.#logger === undefined) this.#bindings = { ...this.#bindings, ...fields }
+    else this.#logger.setBindings(fields)
+    for (const name in fields) this.boundText += `,${JSON.stringify(name)}:${JSON.stringify(fields[name])}`
   }
 }
 

@@ -32,7 +32,8 @@ export const oryClientPlugin = fp(async function oryClient (app: FastifyInstance
     headersTimeoutMs: config.upstreamTimeoutMs,
     bodyTimeoutMs: config.upstreamTimeoutMs
   })
-  const instrumented = instrumentOryClient(client, app.metrics.observeUpstream)
+  // With tracing on (the telemetry plugin, registered before this one), every call is also a span sent along to Ory.
+  const instrumented = instrumentOryClient(client, app.metrics.observeUpstream, app.hasDecorator('telemetry') ? app.telemetry.oryCallSpan : undefined)
   app.decorate('ory', instrumented)
   app.decorateRequest('ory', {
     getter (this: FastifyRequest) {

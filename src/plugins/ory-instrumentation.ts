@@ -38,18 +38,50 @@ function report (observe: UpstreamObserver, operationId: string, started: number
   } catch {}
 }
 
-/** A view of the client whose `call` reports every operation (retries included) to `observe`. */
-export function instrumentOryClient (client: OryClient, observe: UpstreamObserver): OryClient {
+/** A span around one call to Ory (the telemetry plugin's): the call's headers with its trace context, and its end. */
+export interface CallSpan {
+  headers: Record<string, string>
+  end: (status: number | undefined, errorCode: string | undefined) => void
+}
+
+/** Starts a CallSpan for a call about to be sent, given the headers the caller set. */
+export type CallTracer = (operationId: string, method: string, headers: Record<string, string> | undefined) => CallSpan
+
+/**
+ * A view of the client whose `call` reports every operation (retries included) to `observe`, and, with tracing on,
+ * runs it in a span whose trace context goes to Ory. The failure is classified here, once for metrics and traces,
+ * where the client's error classes are the app's own (the telemetry plugin is a bundle of its own in the image).
+ */
+export function instrumentOryClient (client: OryClient, observe: UpstreamObserver, trace?: CallTracer): OryClient {
+  if (trace === undefined) {
+    return withCall(client, async (op, params, options) => {
+      const started = performance.now()
+      try {
+        const result = await client.call(op, params, options)
+        // A raw (buffer, stream) answer hands over any status instead of throwing: count it as the json mode would.
+        // For a stream the duration ends when the headers arrive; the body is the caller's to read.
+        report(observe, op.operationId, started, result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
+        return result
+      } catch (err) {
+        report(observe, op.operationId, started, err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
+        throw err
+      }
+    })
+  }
   return withCall(client, async (op, params, options) => {
     const started = performance.now()
+    const span = trace(op.operationId, op.method.toUpperCase(), options?.headers)
     try {
-      const result = await client.call(op, params, options)
-      // A raw (buffer, stream) answer hands over any status instead of throwing: count it as the json mode would.
-      // For a stream the duration ends when the headers arrive; the body is the caller's to read.
-      report(observe, op.operationId, started, result.status, result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined)
+      const result = await client.call(op, params, { ...options, headers: span.headers })
+      const errorCode = result.status >= 400 ? ErrorCodes.UPSTREAM_STATUS : undefined
+      report(observe, op.operationId, started, result.status, errorCode)
+      span.end(result.status, errorCode)
       return result
     } catch (err) {
-      report(observe, op.operationId, started, err instanceof OryUpstreamError ? err.status : undefined, err instanceof OryBffError ? err.code : 'UNKNOWN')
+      const status = err instanceof OryUpstreamError ? err.status : undefined
+      const errorCode = err instanceof OryBffError ? err.code : 'UNKNOWN'
+      report(observe, op.operationId, started, status, errorCode)
+      span.end(status, errorCode)
       throw err
     }
   })

@@ -42,6 +42,7 @@ export async function proxyRoutes (app: FastifyInstance, options: ProxyRoutesOpt
   const forwarder = new ApiForwarder({ timeoutMs: options.timeoutMs, dispatcher: options.dispatcher })
   app.addHook('onClose', async () => await forwarder.close())
   const { bodyLimit, oauth2AccessToken } = options
+  const telemetry = app.hasDecorator('telemetry') ? app.telemetry : undefined
   const prefix = app.prefix
 
   // The browser's body is never parsed nor buffered here: it streams on to the API, whatever its media type.
@@ -98,14 +99,18 @@ export async function proxyRoutes (app: FastifyInstance, options: ProxyRoutesOpt
 
     const token = await bearer(request, reply, route)
     const signal = clientGone(reply)
-    const answer = await forwarder.forward({
+    const call = {
       origin: url.origin,
       path: upstreamPath(url.pathname.replace(/\/+$/, ''), split.target),
       method: request.method,
       headers: forwardRequestHeaders(request.headers, token, { ip: request.ip, protocol: request.protocol, host: request.host, requestId: request.id }),
       body: request.body as Readable | undefined,
       signal
-    })
+    }
+    // With tracing on, the call is a span of its own, and the API gets its trace context instead of the browser's.
+    const answer = telemetry === undefined
+      ? await forwarder.forward(call)
+      : await telemetry.traceApiCall(route.name, request.method, call.headers, async headers => await forwarder.forward({ ...call, headers }))
 
     reply.code(answer.status)
     const names = Object.keys(answer.headers)

@@ -19,7 +19,8 @@ const SECRET_SAMPLES: Record<typeof FILE_VARIABLES[number], string> = {
   COOKIE_SECRET: 'c'.repeat(64),
   OAUTH2_CLIENT_SECRET: 'client-secret',
   REDIS_URL: 'redis://redis.example:6379',
-  API_ROUTES: '{}'
+  API_ROUTES: '{}',
+  OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer example'
 }
 
 export interface ImageFacts {

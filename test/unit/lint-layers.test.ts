@@ -38,7 +38,9 @@ const WRONG_WAY: Array<[string, string]> = [
   ['src/oauth2/probe.ts', "import { SessionTokenizer } from '../session/tokenizer.js'"],
   ['src/oauth2/stores/probe.ts', "import { appendSetCookie } from '../../plugins/oauth2.js'"],
   ['src/proxy/probe.ts', "import { Refresher } from '../oauth2/refresh.js'"],
-  ['src/redis/probe.ts', "import { RedisTokenStore } from '../oauth2/stores/redis-store.js'"]
+  ['src/redis/probe.ts', "import { RedisTokenStore } from '../oauth2/stores/redis-store.js'"],
+  ['src/telemetry/probe.ts', "import { requestId } from '../plugins/request-id.js'"],
+  ['src/config.ts', "import { traceFields } from './telemetry/tracing.js'"]
 ]
 
 const RIGHT_WAY: Array<[string, string]> = [
@@ -64,6 +66,8 @@ const RIGHT_WAY: Array<[string, string]> = [
   ['src/oauth2/stores/probe.ts', "import { Sealer } from '../seal.js'"],
   ['src/plugins/probe.ts', "import { RedisTokenStore } from '../oauth2/stores/redis-store.js'"],
   ['src/routes/probe.ts', "import { ApiForwarder } from '../proxy/forward.js'"],
+  ['src/config.ts', "import { parseOtlpHeaders } from './telemetry/settings.js'"],
+  ['src/plugins/probe.ts', "import { startTracing } from '../telemetry/tracing.js'"],
   ['test/integration/probe.test.ts', "import { startEmulator } from '../../src/emulator/index.js'"]
 ]
 

@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process'
-import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { SourceMap, type SourceMapPayload } from 'node:module'
-import { dirname, join, relative, sep } from 'node:path'
+import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import ts from 'typescript'
-import { bundle } from '../../../scripts/bundle.js'
 import { execForm, imageCommand } from '../../../scripts/lib/image.js'
 import { resolveStackTrace } from '../../../scripts/resolve-stack-trace.js'
+import { buildDist } from '../../helpers/build.js'
 import { get } from '../../helpers/http.js'
 import { isListening, listeningPort, REPO, startServer } from '../../helpers/process.js'
 
@@ -32,33 +31,6 @@ async function closedPort (): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise<void>(resolve => server.close(() => resolve()))
   return port
-}
-
-/**
- * `npm run build` into `outDir`: tsc's output, file by file (tsconfig.json sets isolatedModules, so each file's emit
- * is exactly what tsc emits for it, without the declarations, in a fraction of the time; type errors are `npm run
- * typecheck`'s business), then the bundle of it in `outDir`/bundle, as the build script makes it. The build stage's
- * package.json sits beside dist/, as in the repository: making the code cache starts the server.
- */
-async function build (outDir: string): Promise<void> {
-  await mkdir(outDir, { recursive: true })
-  await copyFile(join(REPO, 'package.json'), join(outDir, '..', 'package.json'))
-  const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, REPO)
-  const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, declaration: false }
-  // Declaration files (types of packages that ship none) have no output, as with tsc.
-  await Promise.all(config.fileNames.filter(file => !file.endsWith('.d.ts')).map(async file => {
-    const { outputText, sourceMapText } = ts.transpileModule(await readFile(file, 'utf8'), { fileName: file, compilerOptions })
-    const own = relative(join(REPO, 'src'), file)
-    const target = join(outDir, own).replace(/\.ts$/, '.js')
-    // tsc names the source relative to the map, where src/ is beside dist/ (the build stage's /app/src); transpileModule
-    // knows no output directory.
-    const map = JSON.parse(sourceMapText!) as { sources: string[] }
-    map.sources = [relative(dirname(target), join(outDir, '..', 'src', own)).split(sep).join('/')]
-    await mkdir(dirname(target), { recursive: true })
-    await writeFile(target, outputText)
-    await writeFile(`${target}.map`, JSON.stringify(map))
-  }))
-  await bundle(outDir)
 }
 
 /** Line and column (from 0) of the first `text` in `source`. */
@@ -95,7 +67,7 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   // The image's /app: package.json and the bundle, built as the build stage builds it; nothing else.
   const work = await mkdtemp(join(tmpdir(), 'ory-bff-image-'))
   t.teardown(async () => await rm(work, { recursive: true, force: true }))
-  await build(join(work, 'build', 'dist'))
+  await buildDist(join(work, 'build', 'dist'))
   const app = join(work, 'app')
   await mkdir(join(app, 'dist'), { recursive: true })
   await cp(join(work, 'build', 'dist', 'bundle'), join(app, 'dist', 'bundle'), { recursive: true })
@@ -112,6 +84,8 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   }
   const appSource = await readFile(join(bundleDir, 'app.cjs'), 'utf8')
   t.ok(bundled.includes('redis.cjs') && !appSource.includes('node_modules/ioredis/'), 'ioredis is loaded on demand, with TOKEN_STORE=redis only')
+  t.ok(bundled.includes('telemetry.cjs') && !/node_modules\/(@fastify\/otel|@opentelemetry\/(sdk-trace|exporter-trace-otlp-http|context-async-hooks))\//.test(appSource),
+    '@fastify/otel and OpenTelemetry\'s SDK are loaded on demand, with OTEL_* tracing only')
   const appMap = JSON.parse(await readFile(join(bundleDir, 'app.cjs.map'), 'utf8')) as SourceMapPayload
   const own = appMap.sources.filter(source => !source.includes('node_modules/') && !source.startsWith('undici-core:'))
   t.ok(own.length > 50 && own.every(source => source.startsWith('../../src/') && source.endsWith('.ts')), 'the server\'s own sources are src/*.ts')

@@ -194,9 +194,10 @@ t.test('secrets are read from *_FILE variables, without the trailing newline', a
     COOKIE_SECRET: 'c'.repeat(40),
     OAUTH2_CLIENT_SECRET: 'client secret from a file',
     REDIS_URL: 'redis://:pass@127.0.0.1:6379/0',
-    API_ROUTES: '{"orders": {"url": "http://orders.internal/v1", "methods": ["GET"], "token": "oauth2"}}'
+    API_ROUTES: '{"orders": {"url": "http://orders.internal/v1", "methods": ["GET"], "token": "oauth2"}}',
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=from-a-file'
   }
-  const env: Record<string, string> = { ...SECRET_BASE, OAUTH2_CLIENT_ID: 'bff', TOKEN_STORE: 'redis' }
+  const env: Record<string, string> = { ...SECRET_BASE, OAUTH2_CLIENT_ID: 'bff', TOKEN_STORE: 'redis', OTEL_TRACES_EXPORTER: 'otlp' }
   for (const name of FILE_VARIABLES) {
     const path = join(dir, name)
     await writeFile(path, `${values[name]!}\n`)
@@ -209,6 +210,7 @@ t.test('secrets are read from *_FILE variables, without the trailing newline', a
   t.equal(config.oauth2?.clientSecret, values.OAUTH2_CLIENT_SECRET)
   t.equal(config.redisUrl, values.REDIS_URL)
   t.equal(config.apiRoutes[0]?.name, 'orders')
+  t.same(config.telemetry?.headers, { 'x-api-key': 'from-a-file' })
 })
 
 t.test('a variable and its _FILE together are refused', async t => {
