@@ -331,7 +331,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT: Type.Union([Type.Literal('off'), Type.Literal('on')], {
     default: 'on',
     expected: 'on or off',
-    description: '`on`: the routes that guess passwords and codes, or send mail, are limited per client IP and per identifier (docs/rate-limits.md): the `ORY_PATH_PREFIX` submits of the login, registration, recovery and verification flows, and `GET /api/oauth2/login`. Over a limit: 429 in Ory\'s error shape with `Retry-After`. Counted in Redis, shared by every replica, when `REDIS_URL` is set (in each process while Redis is unreachable); in each process otherwise. `off`: not limited (a gateway in front limits them). `/health/*` and `/metrics` are never limited.'
+    description: '`on`: the routes that guess passwords and codes, or send mail, are limited per client IP and per identifier (docs/rate-limits.md): the `ORY_PATH_PREFIX` submits of the login, registration, recovery and verification flows (and the GET links of the recovery and verification e-mails), and `GET /api/oauth2/login`. Over a limit: 429 in Ory\'s error shape with `Retry-After`. Counted in Redis, shared by every replica, when `REDIS_URL` is set (in each process while Redis is unreachable); in each process otherwise. `off`: not limited (a gateway in front limits them). `/health/*` and `/metrics` are never limited.'
   }),
   RATE_LIMIT_WINDOW_MS: integer(1_000, 3_600_000, 60_000, 'an integer number of milliseconds from 1000 to 3600000',
     'The window of `RATE_LIMIT_IP_MAX` and `RATE_LIMIT_IDENTIFIER_MAX`: a count starts with the first request and is forgotten this long after it.'),
