@@ -2,14 +2,14 @@ import neostandard from 'neostandard'
 
 // The layers of src/ point one way, each importing only the ones below it, so that the typed client and the feature
 // modules never depend on Fastify's routes or plugins:
-//   server → app → routes → plugins → session | permissions | mirror | oauth2 | proxy | admin → http | redis | telemetry → ory → schemas
+//   server → app → routes → plugins → session | permissions | mirror | oauth2 | proxy | admin | rate-limit → http | redis | telemetry → ory → schemas
 // errors.ts, constants.ts and config.ts are leaves anyone may import (below the plugins, config for its types only:
 // feature modules take plain values); config.ts builds its derived values (the Ory-cookie matcher, the Set-Cookie
 // rewriter, the options of the headers sent to Ory) with src/http's cookie and header helpers, which import nothing
 // of ours but each other, and checks the OTEL_* variables with src/telemetry/settings.ts, which imports nothing. The
 // emulator stands apart: only server.ts starts it, and it takes nothing of ours but types from src/schemas. src/boot (the image's bundle loader) is server.ts's alone. Tests import anything.
-const LAYERS = [['routes'], ['plugins'], ['session', 'permissions', 'mirror', 'oauth2', 'proxy', 'admin'], ['http', 'redis', 'telemetry'], ['ory'], ['schemas']]
-const ORDER = 'server → app → routes → plugins → session | permissions | mirror | oauth2 | proxy | admin → http | redis | telemetry → ory → schemas'
+const LAYERS = [['routes'], ['plugins'], ['session', 'permissions', 'mirror', 'oauth2', 'proxy', 'admin', 'rate-limit'], ['http', 'redis', 'telemetry'], ['ory'], ['schemas']]
+const ORDER = 'server → app → routes → plugins → session | permissions | mirror | oauth2 | proxy | admin | rate-limit → http | redis | telemetry → ory → schemas'
 const APART = ['emulator', 'boot']
 
 function restricted (...patterns) {

@@ -18,6 +18,7 @@ import { oauth2Plugin, usesRedis } from './plugins/oauth2.js'
 import { openApiPlugin } from './plugins/openapi.js'
 import { oryClientPlugin } from './plugins/ory-client.js'
 import { permissionsPlugin } from './plugins/permissions.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { READY_PROBE_MAX_WAIT_MS, readinessPlugin, type ReadinessCheck } from './plugins/readiness.js'
 import { redisPlugin } from './plugins/redis.js'
 import { requestId, requestIdPlugin } from './plugins/request-id.js'
@@ -181,6 +182,8 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
   })
   // Before every route: state-changing /api/* calls from other sites are refused before anything else happens.
   app.register(csrfPlugin, { publicUrl: config.publicUrl })
+  // Before the routes that take its hooks (the mirror's flow submits, the OAuth2 login, the admin routes).
+  app.register(rateLimitPlugin, { config })
   app.register(permissionsPlugin, { config })
   app.register(oauth2Plugin, { config, now: options.oauth2Now })
   app.register(openApiPlugin, { version: VERSION, publicUrl: config.publicUrl })
@@ -202,7 +205,7 @@ export function buildApp (config: Config, options: BuildAppOptions = {}): App {
     for (const model of adminModels(adminOperations({ console: config.oryWorkspaceApiKey !== undefined }))) {
       if (!registered.has(model.$id!)) app.addSchema(model)
     }
-    // Loaded only then: with ADMIN_API off, start-up evaluates none of it (nor @fastify/rate-limit).
+    // Loaded only then: with ADMIN_API off, start-up evaluates none of it.
     app.register(async function admin (app) {
       const { adminRoutes } = await import('./routes/admin.js')
       await adminRoutes(app, { config, now: options.adminNow })

@@ -85,6 +85,14 @@ export interface AdminConfig {
   rateLimit: { max: number, windowMs: number }
 }
 
+export interface RateLimitConfig {
+  windowMs: number
+  /** Requests per window per client IP, over the limited routes together. */
+  ipMax: number
+  /** Requests per window naming one identifier, from any address. */
+  identifierMax: number
+}
+
 export interface OAuth2Config {
   issuer: string
   clientId: string
@@ -286,7 +294,7 @@ export const EnvSchema = Type.Object({
     pattern: NO_SPACE,
     secret: true,
     expected: 'a redis:// or rediss:// URL',
-    description: 'A Redis or Valkey server that every replica shares: `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS. With it, a session evicted on one replica (a logout, a revocation) is evicted on every replica at once (pub/sub), and `TOKEN_STORE=redis` keeps OAuth2 sessions there. Without it a replica needs nothing shared. Redis down: the replica stays ready and `/health/ready` lists what is degraded (docs/replicas.md).'
+    description: 'A Redis or Valkey server that every replica shares: `redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS. With it, a session evicted on one replica (a logout, a revocation) is evicted on every replica at once (pub/sub), the rate limits are counted over every replica (docs/rate-limits.md), and `TOKEN_STORE=redis` keeps OAuth2 sessions there. Without it a replica needs nothing shared. Redis down: the replica stays ready and `/health/ready` lists what is degraded (docs/replicas.md).'
   })),
   API_ROUTES: Type.Optional(Type.String({
     expected: 'a JSON object of route names to { "url", "methods", "token"?, "tokenize_as"? }',
@@ -317,9 +325,20 @@ export const EnvSchema = Type.Object({
   ADMIN_POLICY_CACHE_TTL_MS: integer(0, 300_000, 5_000, 'an integer number of milliseconds from 0 (no cache) to 300000',
     'How long a `keto:` policy\'s answer is kept per identity (at most 10000 identities, least recently used go first). An identity that loses the relation loses access within this time. With `metadata_public:` the session cache\'s `SESSION_CACHE_TTL_MS` plays that part.'),
   ADMIN_RATE_LIMIT: integer(1, 1_000_000, 120, 'an integer number of calls from 1 to 1000000',
-    'Admin calls one identity may make per `ADMIN_RATE_LIMIT_WINDOW_MS`; more get a 429 with `Retry-After`. Counted in each process.'),
+    'Admin calls one identity may make per `ADMIN_RATE_LIMIT_WINDOW_MS`; more get a 429 with `Retry-After`. Counted in Redis, shared by every replica, when `REDIS_URL` is set (in each process while Redis is unreachable); in each process otherwise. `RATE_LIMIT` does not turn it off.'),
   ADMIN_RATE_LIMIT_WINDOW_MS: integer(1_000, 3_600_000, 60_000, 'an integer number of milliseconds from 1000 to 3600000',
     'The window of `ADMIN_RATE_LIMIT`.'),
+  RATE_LIMIT: Type.Union([Type.Literal('off'), Type.Literal('on')], {
+    default: 'on',
+    expected: 'on or off',
+    description: '`on`: the routes that guess passwords and codes, or send mail, are limited per client IP and per identifier (docs/rate-limits.md): the `ORY_PATH_PREFIX` submits of the login, registration, recovery and verification flows (and the GET links of the recovery and verification e-mails), and `GET /api/oauth2/login`. Over a limit: 429 in Ory\'s error shape with `Retry-After`. Counted in Redis, shared by every replica, when `REDIS_URL` is set (in each process while Redis is unreachable); in each process otherwise. `off`: not limited (a gateway in front limits them). `/health/*` and `/metrics` are never limited.'
+  }),
+  RATE_LIMIT_WINDOW_MS: integer(1_000, 3_600_000, 60_000, 'an integer number of milliseconds from 1000 to 3600000',
+    'The window of `RATE_LIMIT_IP_MAX` and `RATE_LIMIT_IDENTIFIER_MAX`: a count starts with the first request and is forgotten this long after it.'),
+  RATE_LIMIT_IP_MAX: integer(1, 1_000_000, 100, 'an integer number of requests from 1 to 1000000',
+    'Requests one client IP (as `TRUST_PROXY` finds it; IPv6 by /64) may make per window to the limited routes together. 100 a minute lets an office or a campus behind one NAT address sign in at its busiest, while a script from one address is held to fewer than two guesses a second.'),
+  RATE_LIMIT_IDENTIFIER_MAX: integer(1, 1_000_000, 10, 'an integer number of requests from 1 to 1000000',
+    'Submits per window naming one identifier (the login `identifier`, the recovery or verification `email`, the registration `traits.email`, `traits.username` or `traits.phone`), from any number of addresses: a person who mistypes a password a few times is not held up, a password guesser gets 10 tries a minute per account. Kept as a SHA-256 hash of the trimmed, lower-cased value.'),
   OTEL_TRACES_EXPORTER: Type.Optional(Type.Union(TRACES_EXPORTERS.map(name => Type.Literal(name)), {
     expected: `one of ${TRACES_EXPORTERS.join(', ')}`,
     description: 'Where OpenTelemetry traces go (docs/telemetry.md). `otlp`: OTLP over HTTP with JSON bodies (`http/json`; gRPC and protobuf are not offered) to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, or `http://localhost:4318` when neither is set. `console`: each span written to standard output (for debugging). `none`: no tracing, whatever else is set. Unset: `otlp` when one of the two endpoints is set, otherwise no tracing, and none of OpenTelemetry\'s code is loaded.'
@@ -430,6 +449,8 @@ export interface Config {
   apiRoutes: ApiRoute[]
   /** Set when ADMIN_API=on: the `/api/admin/*` routes exist. */
   admin: AdminConfig | undefined
+  /** Set when RATE_LIMIT=on: the routes attackers hammer are limited per client IP and per identifier. */
+  rateLimit: RateLimitConfig | undefined
   /** Set when tracing is on (OTEL_*): the telemetry plugin, and OpenTelemetry with it, is loaded only then. */
   telemetry: TelemetryConfig | undefined
   /** Things an operator should know, logged once at start-up. */
@@ -681,6 +702,7 @@ function interpret (env: Env, origin: Record<string, string>): Config {
     redisUrl,
     apiRoutes,
     admin,
+    rateLimit: env.RATE_LIMIT === 'off' ? undefined : { windowMs: env.RATE_LIMIT_WINDOW_MS, ipMax: env.RATE_LIMIT_IP_MAX, identifierMax: env.RATE_LIMIT_IDENTIFIER_MAX },
     telemetry,
     warnings,
     publicOryUrl,

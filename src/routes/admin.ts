@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit'
 import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import { auditObjects, createdIds, type AuditObjects } from '../admin/audit.js'
@@ -135,17 +134,17 @@ export async function adminRoutes (app: FastifyInstance, options: AdminRoutesOpt
   const byRoute = new Map(all.map(entry => [`${entry.op.method} ${entry.url}`, entry]))
   app.setValidatorCompiler(validatorCompiler(byRoute, adminModels(all), app))
 
-  // Per identity, after requireSession (the rate limiter's hook runs after the route's own onRequest hooks).
-  await app.register(rateLimit, {
-    global: true,
+  // Per identity, after requireSession; in the app's rate-limit store (Redis, shared by every replica, with REDIS_URL).
+  const windowSeconds = Math.round(admin.rateLimit.windowMs / 1000)
+  const rateLimit = app.rateLimits.limit({
+    name: 'admin',
     max: admin.rateLimit.max,
-    timeWindow: admin.rateLimit.windowMs,
-    hook: 'onRequest',
-    keyGenerator: request => `admin:${subjectOf(request)}`,
-    errorResponseBuilder: (_request, context) => new HttpError(429, 'Too many admin calls', {
+    windowMs: admin.rateLimit.windowMs,
+    key: request => subjectOf(request),
+    refusal: after => new HttpError(429, 'Too many admin calls', {
       id: 'admin_rate_limited',
-      reason: `This identity may make ${context.max} admin calls per ${Math.round(admin.rateLimit.windowMs / 1000)} s; retry in ${context.after}.`,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }
+      reason: `This identity may make ${admin.rateLimit.max} admin calls per ${windowSeconds} s; retry in ${after} s.`,
+      headers: { 'retry-after': String(after) }
     })
   })
 
@@ -164,7 +163,7 @@ export async function adminRoutes (app: FastifyInstance, options: AdminRoutesOpt
       // No HEAD twin of the GET routes: a HEAD would be a full admin call whose answer is thrown away.
       exposeHeadRoute: false,
       schema: routeSchema(entry, offered),
-      onRequest: requireSession,
+      onRequest: [requireSession, rateLimit],
       preParsing: async function adminGuard (request: FastifyRequest, _reply: FastifyReply, payload) {
         await guard.check(request)
         if (!offered) {

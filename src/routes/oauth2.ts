@@ -79,9 +79,11 @@ export const oauth2Routes: FastifyPluginAsyncTypebox<OAuth2RoutesOptions> = asyn
   })
 
   app.get('/login', {
+    // Each login costs a sealed transaction cookie and a trip to the provider: limited with the sign-in submits.
+    ...(app.rateLimits.perClientIp === undefined ? {} : { onRequest: app.rateLimits.perClientIp }),
     schema: {
       summary: 'Start an OAuth2/OpenID Connect login',
-      description: 'A top-level navigation: 302 to the provider\'s authorization endpoint with code, PKCE (S256), state and nonce. The login in progress lives in a sealed cookie named after its state, so several tabs may log in at once.',
+      description: 'A top-level navigation: 302 to the provider\'s authorization endpoint with code, PKCE (S256), state and nonce. The login in progress lives in a sealed cookie named after its state, so several tabs may log in at once. With RATE_LIMIT=on (the default) it counts toward the client IP\'s limit with the sign-in submits: over it, 429 with Retry-After.',
       tags: ['oauth2'],
       querystring: LoginQuery
     }

@@ -15,7 +15,8 @@ export async function buildDist (outDir: string): Promise<void> {
   await copyFile(join(REPO, 'package.json'), join(outDir, '..', 'package.json'))
   const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, REPO)
   const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, declaration: false }
-  await Promise.all(config.fileNames.map(async file => {
+  // Declaration files (types of packages that ship none) have no output, as with tsc.
+  await Promise.all(config.fileNames.filter(file => !file.endsWith('.d.ts')).map(async file => {
     const { outputText, sourceMapText } = ts.transpileModule(await readFile(file, 'utf8'), { fileName: file, compilerOptions })
     const own = relative(join(REPO, 'src'), file)
     const target = join(outDir, own).replace(/\.ts$/, '.js')

@@ -32,6 +32,8 @@ export interface OryMirrorOptions {
 const PATH_PARAMETER = Type.String({ pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~:=+-]{1,256}$' })
 const QUERY_VALUE = Type.String({ maxLength: 8192 })
 const BODY_MODEL = 'x-ory-model'
+/** The flow submits limited per client IP and per identifier. */
+const LIMITED_OPERATIONS: ReadonlySet<string> = new Set(['updateLoginFlow', 'updateRegistrationFlow', 'updateRecoveryFlow', 'updateVerificationFlow'])
 
 /** The one problem of a body nested deeper than JSON_MAX_DEPTH. */
 function tooDeep (maxDepth: number): Issue[] {
@@ -97,8 +99,13 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
   app.setValidatorCompiler(validatorCompiler(bodies, app.checks, config.jsonMaxDepth))
   app.setErrorHandler(errorUiHandler(mirror.errors, config.errorUiUrl))
 
+  const { perClientIp, perIdentifier } = app.rateLimits
   for (const op of operations) {
     const route = mirror.route(op.operationId, op.path, CACHEABLE_OPERATIONS.has(op.operationId))
+    // The submits that guess passwords and codes, or make Ory send mail: per client IP before the body is read, per
+    // identifier once it is parsed (docs/rate-limits.md).
+    const limited = LIMITED_OPERATIONS.has(op.operationId)
+    const byIdentifier = limited ? perIdentifier(op.operationId) : undefined
     let viaOry = operationHandler(app, op, mirror, route)
     if (op.operationId === 'getFlowError') viaOry = flowErrorHandler(mirror.errors, viaOry)
     app.route<RouteGenericInterface, { operationId: string }>({
@@ -107,6 +114,8 @@ export async function oryMirrorRoutes (app: FastifyInstance, { config }: OryMirr
       schema: routeSchema(op),
       // Named for hooks of other plugins (the session plugin evicts on the logout operations).
       config: { operationId: op.operationId },
+      ...(limited && perClientIp !== undefined ? { onRequest: perClientIp } : {}),
+      ...(byIdentifier === undefined ? {} : { preValidation: byIdentifier }),
       // Whoami goes through the session checker (one call per session at a time, positive answers cached briefly).
       handler: op.operationId === 'toSession' && app.hasDecorator('sessions') ? whoamiHandler(app, app.sessions, mirror, route, viaOry) : viaOry
     })

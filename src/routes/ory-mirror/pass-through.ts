@@ -15,6 +15,9 @@ const QUERY_VALUE = Type.Union([Type.String(), Type.Array(Type.String())])
 
 const NOT_FOUND = 'The requested resource could not be found'
 
+/** The e-mails' links, which submit a code or a token with GET: counted per client IP with the flow submits. */
+const CODE_LINKS: ReadonlySet<string> = new Set(['mirrorRecoveryLink', 'mirrorVerificationLink'])
+
 /**
  * The few browser paths of Ory that the spec does not list, from an explicit allowlist (src/mirror/allowlist.ts);
  * anything else below the prefix is a 404. The answer streams through unless it has URLs to rewrite.
@@ -22,6 +25,7 @@ const NOT_FOUND = 'The requested resource could not be found'
 export function passThroughRoute (app: FastifyInstance, mirror: Mirror, pathPrefix: string, hydraPublicPaths: boolean): void {
   const allowlist = new PassThroughAllowlist(passThroughEntries(hydraPublicPaths))
   const below = `${pathPrefix}/`
+  const { perClientIp } = app.rateLimits
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
@@ -38,6 +42,7 @@ export function passThroughRoute (app: FastifyInstance, mirror: Mirror, pathPref
       const method = request.method === 'HEAD' ? 'GET' : request.method
       const entry = segments === undefined ? undefined : allowlist.match(method, segments)
       if (segments === undefined || entry === undefined) throw new HttpError(404, NOT_FOUND)
+      if (perClientIp !== undefined && CODE_LINKS.has(entry.id)) await perClientIp(request, reply)
 
       const params: Record<string, unknown> = {}
       const specs: ParamSpec[] = []
