@@ -101,6 +101,10 @@ function redisChecks (app: App, config: Config): ReadinessCheck[] {
   if (config.oauth2 !== undefined && usesRedis(config)) {
     checks.push({ probe: async () => await app.oauth2!.store.ping(), reason: 'oauth2-tokens: the token store (Redis) cannot be reached; OAuth2 routes and OAuth2-token API routes answer 503.' })
   }
+  checks.push({
+    probe: async () => !app.rateLimits.enabled || app.rateLimits.shared,
+    reason: 'rate-limits: counted in each replica\'s memory until Redis answers again, so a client\'s limit holds per replica meanwhile.'
+  })
   return checks
 }
 

@@ -38,10 +38,10 @@ t.test('Redis down: 503 without signing anyone out, ready but degraded; Redis ba
   t.equal(api.requests.length, 1, 'the API was not called without a token')
 
   // Readiness probes again on each change it is told of (the connection, the fan-out's subscription).
-  await until('readiness lists what is degraded', async () => (await app.readiness.refresh()).degraded?.length === 3, { attempts: 100, intervalMs: 20 })
+  await until('readiness lists what is degraded', async () => (await app.readiness.refresh()).degraded?.length === 4, { attempts: 100, intervalMs: 20 })
   const state = await app.readiness.refresh()
   t.equal(state.ready, true, 'still ready: what needs no Redis works')
-  t.match(state.degraded, [/^redis:/, /^session-cache:/, /^oauth2-tokens: the token store \(Redis\)/], 'the token store is listed as degraded')
+  t.match(state.degraded, [/^redis:/, /^session-cache:/, /^oauth2-tokens: the token store \(Redis\)/, /^rate-limits:/], 'the token store is listed as degraded')
   const ready = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(ready.statusCode, 200)
   t.match(ready.json(), { status: 'ok', degraded: state.degraded, redis: { connected: false } })

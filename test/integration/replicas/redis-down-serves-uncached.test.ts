@@ -24,10 +24,10 @@ t.test('Redis killed: uncached, never stale; Redis back: cached again', async t 
   t.equal(await sessionStatus(b, ada), 200)
   t.equal(whoamiCalls(), before + 2, 'every check asks Ory while the replica cannot hear the others')
   // Readiness probes again on each change it is told of (the subscription, then the connection).
-  await until('readiness lists Redis and the session cache as degraded', async () => (await b.inject({ method: 'GET', url: '/health/ready' })).json().degraded?.length === 2, { attempts: 100, intervalMs: 20 })
+  await until('readiness lists Redis, the session cache and the rate limits as degraded', async () => (await b.inject({ method: 'GET', url: '/health/ready' })).json().degraded?.length === 3, { attempts: 100, intervalMs: 20 })
   const ready = await b.inject({ method: 'GET', url: '/health/ready' })
   t.equal(ready.statusCode, 200, 'still ready')
-  t.match(ready.json(), { degraded: [/^redis:/, /^session-cache:/], redis: { connected: false, fanout: { subscribed: false } } })
+  t.match(ready.json(), { degraded: [/^redis:/, /^session-cache:/, /^rate-limits:/], redis: { connected: false, fanout: { subscribed: false } } })
 
   // The logout cannot be published now; the second replica answers from Ory, which has ended the session.
   t.equal((await a.inject({ method: 'POST', url: '/api/session/logout', headers: { cookie: ada, ...SAME_ORIGIN } })).statusCode, 204)
