@@ -1,6 +1,6 @@
 /**
  * Measures how fast the built server starts and how much memory it holds when idle:
- *   npm run build && npm run measure:startup -- [runs] [--entry=dist/server.js] [node options…]
+ *   npm run build && npm run measure:startup -- [runs] [--entry=dist/server.js] [--env=NAME=value…] [node options…]
  * Each run spawns `node <options> dist/bundle/server.js` (what the image runs, options and environment included; `--entry` measures another file, such as the
  * unbundled dist/server.js) against a local stand-in for Ory, and records
  * - spawn → listening: wall time from spawning the process to its "listening" log line;
@@ -28,7 +28,15 @@ const image = imageCommand()
 const entryOption = process.argv.slice(3).find(arg => arg.startsWith('--entry='))
 const entryName = entryOption?.slice('--entry='.length) ?? image.entry
 const entry = fileURLToPath(new URL(entryName, new URL('../', import.meta.url)))
-const given = process.argv.slice(3).filter(arg => arg !== entryOption)
+// `--env=REDIS_URL=redis://127.0.0.1:6379`: a setting of the server's on top of the image's environment (the Redis is
+// the caller's to start).
+const extraEnv = Object.fromEntries(process.argv.slice(3).filter(arg => arg.startsWith('--env=')).map(arg => {
+  const pair = arg.slice('--env='.length)
+  const eq = pair.indexOf('=')
+  if (eq < 1) throw new Error(`--env takes NAME=value, got ${arg}`)
+  return [pair.slice(0, eq), pair.slice(eq + 1)]
+}))
+const given = process.argv.slice(3).filter(arg => arg !== entryOption && !arg.startsWith('--env='))
 const nodeOptions = given.length > 0 ? given : image.nodeOptions
 
 interface Listening { address: string, startupMs: number, startupCpuMs: number }
@@ -55,7 +63,7 @@ async function measure (oryUrl: string): Promise<Run> {
   const started = performance.now()
   const child = spawn(process.execPath, [...nodeOptions, entry], {
     cwd: root,
-    env: { PATH: process.env.PATH, ...image.env, NODE_ENV: 'production', ORY_URL: oryUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, ...image.env, NODE_ENV: 'production', ORY_URL: oryUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const exited = once(child, 'exit')
@@ -120,7 +128,8 @@ for (let i = 0; i < runs; i++) results.push(await measure(oryUrl))
 ory.close()
 
 const { cpus, loadavg } = await import('node:os')
-console.log(`${entryName} on node ${process.version} ${nodeOptions.join(' ')}, ${runs} runs, ${cpus().length} CPUs, load average ${loadavg().map(n => n.toFixed(2)).join(' ')}`)
+const settings = Object.keys(extraEnv).length === 0 ? '' : ` with ${Object.keys(extraEnv).join(', ')}`
+console.log(`${entryName} on node ${process.version} ${nodeOptions.join(' ')}${settings}, ${runs} runs, ${cpus().length} CPUs, load average ${loadavg().map(n => n.toFixed(2)).join(' ')}`)
 console.log(`spawn → listening (ms):   ${summary(results.map(r => r.spawnToListeningMs))}`)
 console.log(`in-process at listen (ms): ${summary(results.map(r => r.inProcessMs))}`)
 console.log(`CPU time at listen (ms):   ${summary(results.map(r => r.cpuMs))}`)
