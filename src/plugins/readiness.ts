@@ -21,9 +21,10 @@ export interface Readiness {
   refresh: () => Promise<ReadinessState>
   /**
    * Probes again because something changed (Redis went away, say): after the probe under way if there is one, whose
-   * result may predate the change. Never rejects.
+   * result may predate the change. Only between the server's start (whose first probe sees the state of then) and its
+   * close: changes while plugins connect at start, or disconnect at close, are no news.
    */
-  recheck: () => Promise<ReadinessState>
+  recheck: () => void
   /** The latest result, if any. */
   readonly last: ReadinessState | undefined
 }
@@ -124,14 +125,19 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
     return await inflight
   }
 
+  let probing = false
   let queued: Promise<ReadinessState> | undefined
-  const recheck = async (): Promise<ReadinessState> => {
-    if (inflight === undefined) return await refresh()
+  const recheck = (): void => {
+    if (!probing) return
+    if (inflight === undefined) {
+      refresh().catch(() => {})
+      return
+    }
     queued ??= inflight.then(async () => {
       queued = undefined
       return await refresh()
     })
-    return await queued
+    queued.catch(() => {})
   }
 
   app.decorate('readiness', {
@@ -148,6 +154,7 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
   })
 
   app.addHook('onReady', function startProbing (done) {
+    probing = true
     // A probe never rejects: failures become a not-ready state.
     refresh().catch(() => {})
     timer = setInterval(() => { refresh().catch(() => {}) }, options.intervalMs)
@@ -156,6 +163,7 @@ export const readinessPlugin = fp(async function readiness (app: FastifyInstance
     done()
   })
   app.addHook('preClose', function stopProbing (done) {
+    probing = false
     clearInterval(timer)
     done()
   })

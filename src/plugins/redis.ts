@@ -55,7 +55,7 @@ export const redisPlugin = fp(async function redis (app: FastifyInstance, option
   })
 
   // Readiness's `degraded` follows Redis at once, not at the next probe.
-  const recheck = (): void => { app.readiness.recheck().catch(() => {}) }
+  const recheck = (): void => { app.readiness.recheck() }
   client.redis.on('ready', recheck)
   client.redis.on('close', recheck)
   app.addHook('onReady', async function connectRedis () {

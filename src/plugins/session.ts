@@ -206,13 +206,13 @@ async function evictionFanout (app: FastifyInstance, sessions: SessionChecker, t
       app.log.warn('the other replicas\' session evictions cannot be heard (Redis is unreachable): the session cache is off until they can')
       tokens.suspend()
       sessions.suspend().catch((err: unknown) => app.log.error({ err }, 'could not drop the session cache'))
-      app.readiness.recheck().catch(() => {})
+      app.readiness.recheck()
     },
     onUp () {
       app.log.info('hearing the other replicas\' session evictions: the session cache is on')
       tokens.resume()
       sessions.resume().catch((err: unknown) => app.log.error({ err }, 'could not resume the session cache'))
-      app.readiness.recheck().catch(() => {})
+      app.readiness.recheck()
     }
   })
   // eslint-disable-next-line no-new -- registered with the app's registry, read when scraped.
