@@ -1,11 +1,9 @@
 import type { Test } from 'tap'
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
-import { createOryClient, type OryClient } from '../../src/ory/index.js'
-import { PASSWORD_HASH_COST, PUBLIC_URL } from './config.js'
-import { CookieJar, signInBrowser, signUpNative } from './emulator.js'
+import { PUBLIC_URL } from './config.js'
 import { until } from './oauth2-redis.js'
 import { isListening, listeningPort, startServer, type ServerProcess } from './process.js'
 import { startRedis, type RedisServer } from './redis.js'
+import { startSharedOry, type SharedOry } from './shared-ory.js'
 
 // Replicas as an orchestrator runs them: separate server processes, each started with the environment alone, sharing
 // one real redis-server and one Ory (the emulator, in the test's process). Nothing else is shared between them.
@@ -17,28 +15,15 @@ export interface ReplicaProcess {
   url: string
 }
 
-export interface ReplicaProcesses {
+export interface ReplicaProcesses extends SharedOry {
   replicas: ReplicaProcess[]
   redis: RedisServer
-  emu: RunningEmulator
-  client: OryClient
-  /** How many whoami calls reached Ory, from every replica. */
-  whoamiCalls: () => number
-  signIn: (email: string) => Promise<CookieJar>
 }
 
 export async function startReplicaProcesses (t: Test, count: number, env: Record<string, string> = {}): Promise<ReplicaProcesses> {
   const redis = await startRedis(t)
-  let whoami = 0
-  const emu = await startEmulator({
-    port: 0,
-    uiUrl: PUBLIC_URL,
-    passwordHashCost: PASSWORD_HASH_COST,
-    onResponse: response => { if (response.route === '/sessions/whoami') whoami++ }
-  })
-  t.teardown(async () => await emu.close())
-  const client = createOryClient({ url: emu.url, retry: false })
-  t.teardown(async () => await client.close())
+  const ory = await startSharedOry(t)
+  const { emu } = ory
   const servers = Array.from({ length: count }, () => {
     const server = startServer({
       ORY_URL: emu.url,
@@ -58,19 +43,7 @@ export async function startReplicaProcesses (t: Test, count: number, env: Record
     return { server, port, url: `http://127.0.0.1:${port}` }
   }))
   await until('every replica hears the others', async () => (await Promise.all(replicas.map(fanoutSubscribed))).every(Boolean), { attempts: 300, intervalMs: 50 })
-  return {
-    replicas,
-    redis,
-    emu,
-    client,
-    whoamiCalls: () => whoami,
-    signIn: async email => {
-      await signUpNative(client, email)
-      const jar = new CookieJar()
-      await signInBrowser(client, jar, email)
-      return jar
-    }
-  }
+  return { ...ory, replicas, redis }
 }
 
 /** /health/ready's body (or its error) and status. */

@@ -3,8 +3,7 @@ import { readyTestApp } from '../../helpers/app.js'
 import { NO_LOAD_SHEDDING, oryConfig } from '../../helpers/config.js'
 import { until } from '../../helpers/oauth2-redis.js'
 import { startRedis } from '../../helpers/redis.js'
-import { startEmulator } from '../../../src/emulator/index.js'
-import { PASSWORD_HASH_COST, PUBLIC_URL } from '../../helpers/config.js'
+import { startSharedOry } from '../../helpers/shared-ory.js'
 
 // A replica started while Redis is down starts anyway, ready and uncached (it cannot hear the others yet), and
 // subscribes and caches by itself once Redis comes up, without a restart.
@@ -12,9 +11,7 @@ import { PASSWORD_HASH_COST, PUBLIC_URL } from '../../helpers/config.js'
 t.test('Redis down at start: ready, uncached; Redis up: subscribed and cached', async t => {
   const redis = await startRedis(t)
   await redis.stop()
-  let whoami = 0
-  const emu = await startEmulator({ port: 0, uiUrl: PUBLIC_URL, passwordHashCost: PASSWORD_HASH_COST, onResponse: response => { if (response.route === '/sessions/whoami') whoami++ } })
-  t.teardown(async () => await emu.close())
+  const { emu, whoamiCalls } = await startSharedOry(t)
   const app = await readyTestApp(t, oryConfig(emu.url, { ...NO_LOAD_SHEDDING, SESSION_CACHE_TTL_MS: '3600000', REDIS_URL: redis.url }))
   t.equal(app.sessionFanout?.subscribed, false, 'not subscribed')
   const ready = await app.inject({ method: 'GET', url: '/health/ready' })
@@ -35,16 +32,16 @@ t.test('Redis down at start: ready, uncached; Redis up: subscribed and cached', 
   })
   t.equal(signedUp.statusCode, 200, 'signed up through the mirror')
   const headers = { 'x-session-token': signedUp.json().session_token as string }
-  const before = whoami
+  const before = whoamiCalls()
   t.equal((await app.inject({ method: 'GET', url: '/api/session', headers })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/api/session', headers })).statusCode, 200)
-  t.equal(whoami, before + 2, 'uncached while the other replicas cannot be heard')
+  t.equal(whoamiCalls(), before + 2, 'uncached while the other replicas cannot be heard')
 
   await redis.restart()
   await until('subscribed once Redis is up', () => app.sessionFanout?.subscribed === true, { attempts: 200, intervalMs: 25 })
   t.equal((await app.inject({ method: 'GET', url: '/api/session', headers })).statusCode, 200)
-  const cached = whoami
+  const cached = whoamiCalls()
   t.equal((await app.inject({ method: 'GET', url: '/api/session', headers })).statusCode, 200)
-  t.equal(whoami, cached, 'cached once it hears them')
+  t.equal(whoamiCalls(), cached, 'cached once it hears them')
   await until('nothing degraded', async () => (await app.readiness.refresh()).degraded === undefined, { attempts: 100, intervalMs: 50 })
 })
