@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { startEmulator } from '../../../src/emulator/index.js'
-import { createOryClient } from '../../../src/ory/index.js'
 import { readyTestApp } from '../../helpers/app.js'
-import { NO_LOAD_SHEDDING, oryConfig, PASSWORD_HASH_COST } from '../../helpers/config.js'
+import { NO_LOAD_SHEDDING, oryConfig } from '../../helpers/config.js'
 import { CookieJar, signInBrowser, signUpNative } from '../../helpers/emulator.js'
-import { PUBLIC_URL, SAME_ORIGIN } from '../../helpers/session.js'
+import { SAME_ORIGIN } from '../../helpers/session.js'
+import { startSharedOry } from '../../helpers/shared-ory.js'
 
 // Requests anyone can send with a made-up session cookie (a logout link with a made-up token, a login flow submit, a
 // logout through /api/session, a revocation) must not make the cache forget the sessions of others: Ory refuses each
@@ -19,16 +18,7 @@ const SESSIONS = 3
 const POLLERS_PER_SESSION = 4
 
 t.test('junk evictions at 100/s leave the whoami calls of signed-in users at the cache\'s rate', async t => {
-  let whoami = 0
-  const emu = await startEmulator({
-    port: 0,
-    uiUrl: PUBLIC_URL,
-    passwordHashCost: PASSWORD_HASH_COST,
-    onResponse: response => { if (response.route === '/sessions/whoami') whoami++ }
-  })
-  t.teardown(async () => await emu.close())
-  const client = createOryClient({ url: emu.url, retry: false })
-  t.teardown(async () => await client.close())
+  const { emu, client, whoamiCalls } = await startSharedOry(t)
   const app = await readyTestApp(t, oryConfig(emu.url, { ...NO_LOAD_SHEDDING, SESSION_CACHE_TTL_MS: String(TTL_MS) }))
 
   const cookies: string[] = []
@@ -47,7 +37,7 @@ t.test('junk evictions at 100/s leave the whoami calls of signed-in users at the
     async () => await app.inject({ method: 'DELETE', url: `/.ory/sessions/${randomUUID()}`, headers: { cookie: junkCookie(), accept: 'application/json' } })
   ]
 
-  const before = whoami
+  const before = whoamiCalls()
   const startedAt = Date.now()
   const load = { on: true }
   const statuses = new Map<number, number>()
@@ -75,7 +65,7 @@ t.test('junk evictions at 100/s leave the whoami calls of signed-in users at the
   load.on = false
   await Promise.all(pollers)
   const elapsed = Date.now() - startedAt
-  const calls = whoami - before
+  const calls = whoamiCalls() - before
 
   t.ok(sent.length >= JUNK_PER_SECOND * LOAD_MS / 1000 * 0.9, `${sent.length} junk requests were sent`)
   t.notOk(junkStatuses.some(status => status >= 500), 'Ory refused the junk, the BFF did not fail')
