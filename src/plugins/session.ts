@@ -199,7 +199,8 @@ async function evictionFanout (app: FastifyInstance, sessions: SessionChecker, t
       sessions.apply(eviction, 'remote').catch((err: unknown) => {
         // An in-process store does not fail; a store of the caller's might: nothing it holds can be trusted then.
         app.log.error({ err }, 'could not apply another replica\'s session eviction: the session cache is dropped')
-        sessions.suspend().then(async () => await sessions.resume(), () => {})
+        // Back on only while the other replicas are heard: if they are not, onDown's suspension stands until onUp.
+        sessions.suspend().then(async () => { if (channel.subscribed) await sessions.resume() }, () => {})
       })
     },
     onDown () {

@@ -89,6 +89,7 @@ export class SessionChecker {
   readonly #onEvict: ((eviction: SessionEviction, origin: EvictionOrigin) => void) | undefined
   /** While evictions may be missed (the fan-out is down): nothing is read from the store nor kept in it. */
   #suspended = false
+  #suspensions = 0
   /**
    * Calls to Ory in flight, by credentials. A prototype-less object, not a Map: under load a long-lived Map with an
    * entry set and deleted per request carried every request's objects into V8's old generation (measured: ≈ 13 MB/s
@@ -132,6 +133,7 @@ export class SessionChecker {
    */
   async suspend (): Promise<void> {
     this.#suspended = true
+    this.#suspensions++
     this.#evictions.recordAll()
     if (this.#store !== undefined) await this.#store.clear()
   }
@@ -141,9 +143,11 @@ export class SessionChecker {
    * predate a logout that was missed); calls from now on see Ory after every logout that was.
    */
   async resume (): Promise<void> {
+    const suspensions = this.#suspensions
     this.#evictions.recordAll()
     if (this.#store !== undefined) await this.#store.clear()
-    this.#suspended = false
+    // Suspended again while a store of the caller's was clearing: that suspension stands.
+    if (this.#suspensions === suspensions) this.#suspended = false
   }
 
   /** The session credentials in a request's headers (cookie, `X-Session-Token`), or undefined when it carries none. */

@@ -78,3 +78,37 @@ t.test('a suspended checker asks Ory every time and keeps nothing; resumed, it c
   await checker.evictKey('k2')
   t.same(told, [[{ sessionId: 's1' }, 'remote'], [{ key: 'k2' }, 'local']], 'told with where each came from')
 })
+
+t.test('a suspension while a resumption is clearing a slow store stands', async t => {
+  const inner = new InProcessSessionStore({ max: 10, maxBytes: 1 << 20 })
+  t.teardown(() => inner.close())
+  // Each clear waits for its own release, oldest first.
+  const gates: Array<() => void> = []
+  const release = (): void => { gates.shift()!() }
+  const store = {
+    get: (key: string, now: number) => inner.get(key, now),
+    set: (key: string, entry: Parameters<typeof inner.set>[1]) => inner.set(key, entry),
+    delete: (key: string) => inner.delete(key),
+    deleteSession: (sessionId: string, identityId?: string) => inner.deleteSession(sessionId, identityId),
+    deleteIdentity: (identityId: string, exceptKey?: string) => inner.deleteIdentity(identityId, exceptKey),
+    clear: async () => {
+      await new Promise<void>(resolve => { gates.push(resolve) })
+      inner.clear()
+    }
+  }
+  const checker = new SessionChecker({ store, ttlMs: 60_000, maxResponseBytes: 1 << 20 })
+  const suspended = checker.suspend()
+  release()
+  await suspended
+  const resumed = checker.resume()
+  const again = checker.suspend()
+  release()
+  await resumed
+  release()
+  await again
+  t.ok(checker.suspended, 'still suspended: the later suspension wins')
+  const back = checker.resume()
+  release()
+  await back
+  t.notOk(checker.suspended, 'resumed once nothing suspends it again')
+})
