@@ -8,7 +8,7 @@
 // A test goes in the lowest tier that can show its behaviour; helpers live here in test/helpers, fixtures in
 // test/fixtures. This module is the one place a test's configuration comes from.
 import { fileURLToPath } from 'node:url'
-import { loadConfig, type Config } from '../../src/config.js'
+import { ConfigError, loadConfig, type Config } from '../../src/config.js'
 
 /** The repository's root directory, with a trailing slash. */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url))
@@ -42,4 +42,15 @@ export function testConfig (env: Record<string, string> = {}): Config {
 /** The config of a BFF in front of `oryUrl` whose browser origin is PUBLIC_URL, unless `env` says otherwise. */
 export function oryConfig (oryUrl: string, env: Record<string, string> = {}): Config {
   return testConfig({ ORY_URL: oryUrl, PUBLIC_URL, ...env })
+}
+
+/** The ConfigError loadConfig throws for `env`; fails the test when it accepts it. */
+export function refused (env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err
+    throw err
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`)
 }

@@ -1,19 +1,10 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../../src/config.js'
+import { refused } from '../../helpers/config.js'
+import { loadConfig } from '../../../src/config.js'
 
 // ADMIN_API and what it needs: off by default, a policy of one of two forms when on, lists of names, limits.
 
 const ORY = { ORY_URL: 'https://example.projects.oryapis.com', PUBLIC_URL: 'https://app.example.com' }
-
-function refused (env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env)
-  } catch (err) {
-    if (err instanceof ConfigError) return err
-    throw err
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`)
-}
 
 t.test('off by default; the admin variables without ADMIN_API=on are a mistake, not silently ignored', async t => {
   t.equal(loadConfig(ORY).admin, undefined)

@@ -1,19 +1,10 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../../src/config.js'
+import { refused } from '../../helpers/config.js'
+import { loadConfig } from '../../../src/config.js'
 
 // RATE_LIMIT and its numbers: on by default with documented defaults, off on request, bounds checked.
 
 const ORY = { ORY_URL: 'https://example.projects.oryapis.com', PUBLIC_URL: 'https://app.example.com' }
-
-function refused (env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env)
-  } catch (err) {
-    if (err instanceof ConfigError) return err
-    throw err
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`)
-}
 
 t.test('on by default: 100 per client IP and 10 per identifier a minute', async t => {
   t.same(loadConfig(ORY).rateLimit, { windowMs: 60_000, ipMax: 100, identifierMax: 10 })
