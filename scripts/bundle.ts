@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
-import { join, relative, resolve, sep } from 'node:path'
+import { dirname, join, posix, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import { imageCommand } from './lib/image.js'
@@ -73,6 +73,62 @@ function undiciCore (distDir: string): Plugin {
   }
 }
 
+/**
+ * Modules that a dependency requires when it loads but uses only on paths this server's start-up never takes: each is
+ * required on first use instead. Node's http2 and https (with tls and its crypto) cost ≈ 8 ms of CPU at every start.
+ * - `builtin`: a built-in module, stood in for by an object whose first property read requires it (the importer
+ *   only reads properties of it, never when it loads);
+ * - `file`: a file of the package exporting one function, stood in for by a function that requires the file (and so
+ *   runs its top-level code) on its first call.
+ */
+const LAZY_REQUIRES: ReadonlyArray<{ importer: string, path: string, kind: 'builtin' | 'file' }> = [
+  // Used for `http2: true` and `https` options only; the server listens on plain HTTP (TLS ends in front of it).
+  { importer: 'fastify/lib/server.js', path: 'node:http2', kind: 'builtin' },
+  { importer: 'fastify/lib/server.js', path: 'node:https', kind: 'builtin' },
+  // Pushgateway#push and friends: the server never pushes (Prometheus scrapes /metrics).
+  { importer: 'prom-client/lib/pushgateway.js', path: 'https', kind: 'builtin' },
+  // undici's HTTP/2 (which reads http2's constants as it loads): only on a connection where TLS's ALPN chose h2, and
+  // the server's Pool does not offer it (allowH2 is off).
+  { importer: 'undici/lib/dispatcher/client.js', path: './client-h2.js', kind: 'file' }
+]
+
+function lazyRequire (kind: 'builtin' | 'file', target: string): string {
+  const load = `let loaded\nfunction load () { return (loaded ??= require(${JSON.stringify(target)})) }\n`
+  if (kind === 'file') return `${load}module.exports = function lazy (...args) { return load()(...args) }\n`
+  return `${load}module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true })
+})\n`
+}
+
+function lazyRequires (): Plugin {
+  return {
+    name: 'lazy-requires',
+    setup (build) {
+      const paths = new Set(LAZY_REQUIRES.map(entry => entry.path))
+      build.onResolve({ filter: /.*/ }, args => {
+        if (args.kind !== 'require-call' || !paths.has(args.path)) return undefined
+        const importer = args.importer.split(sep).join('/')
+        const entry = LAZY_REQUIRES.find(entry => entry.path === args.path && importer.endsWith(`/node_modules/${entry.importer}`))
+        if (entry === undefined) return undefined
+        const target = entry.kind === 'builtin' ? entry.path : resolve(dirname(args.importer), entry.path)
+        // Named in the source map as `lazy-require:<module>`, a file by its place in its package.
+        const path = entry.kind === 'builtin' ? entry.path : posix.join(posix.dirname(entry.importer), entry.path)
+        return { path, namespace: 'lazy-require', pluginData: { kind: entry.kind, target, resolveDir: dirname(args.importer) } }
+      })
+      build.onLoad({ filter: /.*/, namespace: 'lazy-require' }, args => {
+        const { kind, target, resolveDir } = args.pluginData as { kind: 'builtin' | 'file', target: string, resolveDir: string }
+        return { contents: lazyRequire(kind, target), resolveDir, loader: 'js' }
+      })
+    }
+  }
+}
+
+/** The entry's own URL, set by its banner: its `import.meta.url`. */
+const ENTRY_URL = '__oryBffEntryUrl'
+
 /** The bundle's own URL, set by its banner: what each module's `import.meta.url` is resolved against. */
 const BUNDLE_URL = '__oryBffBundleUrl'
 
@@ -104,16 +160,22 @@ export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   // wrapping it at run time would hold a second 2 MB copy of the source until a full garbage collection.
   const app = join(outDir, 'app.cjs')
   await writeFile(app, `(function (exports, require, module, __filename, __dirname) {${await readFile(app, 'utf8')}\n})`)
+  // The entry is CommonJS too (dist/bundle/package.json says so for its directory): an ES module entry would load
+  // Node's ES module loader and, for its `node:fs` import, read every export of fs (fs/promises, readline and
+  // streams with them), ≈ 15–30 ms of CPU at every start on the development machine.
   await build({
     entryPoints: [join(dist, 'boot', 'bundle-entry.js')],
     outfile: join(outDir, 'server.js'),
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20.18',
+    define: { 'import.meta.url': ENTRY_URL },
+    banner: { js: `'use strict'\nvar ${ENTRY_URL} = require('node:url').pathToFileURL(__filename).href;` },
     minifySyntax: true,
     logLevel: 'warning'
   })
+  await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`)
   await writeCodeCache(outDir)
 }
 
@@ -248,7 +310,7 @@ export async function bundleEntries (distDir: string, entryPoints: BundleEntry[]
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'warning',
-    plugins: [undiciCore(dist), moduleUrls(dist, outDir), lazyParts(server)]
+    plugins: [undiciCore(dist), moduleUrls(dist, outDir), lazyParts(server), lazyRequires()]
   })
 }
 

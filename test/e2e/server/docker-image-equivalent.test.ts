@@ -87,7 +87,7 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   t.ok(bundled.includes('telemetry.cjs') && !/node_modules\/(@fastify\/otel|@opentelemetry\/(sdk-trace|exporter-trace-otlp-http|context-async-hooks))\//.test(appSource),
     '@fastify/otel and OpenTelemetry\'s SDK are loaded on demand, with OTEL_* tracing only')
   const appMap = JSON.parse(await readFile(join(bundleDir, 'app.cjs.map'), 'utf8')) as SourceMapPayload
-  const own = appMap.sources.filter(source => !source.includes('node_modules/') && !source.startsWith('undici-core:'))
+  const own = appMap.sources.filter(source => !source.includes('node_modules/') && !source.startsWith('undici-core:') && !source.startsWith('lazy-require:'))
   t.ok(own.length > 50 && own.every(source => source.startsWith('../../src/') && source.endsWith('.ts')), 'the server\'s own sources are src/*.ts')
   const serverSource = await readFile(join(REPO, 'src', 'server.ts'), 'utf8')
   const listeningMessage = 'ory-bff listening on '
@@ -149,4 +149,16 @@ t.test('what the final image runs works: the bundle alone, node dist/bundle/serv
   t.equal(code, 0, 'SIGTERM: exit 0 after SHUTDOWN_DELAY_MS')
   t.equal(server.stderr(), '')
   t.same(await snapshot(app), before, 'nothing was written in the app directory (read-only root filesystem)')
+
+  // What the start loads of Node's own modules: not http2, https and tls (scripts/bundle.ts's LAZY_REQUIRES), nor
+  // fs/promises and readline with it.
+  const probe = startServer({ ...env, NODE_ENV: 'production', ORY_URL: `http://127.0.0.1:${upstreamPort}`, PORT: '0', HOST: '127.0.0.1' }, {
+    args: [...nodeOptions, '--require', join(REPO, 'test', 'fixtures', 'print-loaded-builtins.cjs'), entry],
+    cwd: app
+  })
+  t.teardown(() => { probe.child.kill('SIGKILL') })
+  const { loadedBuiltins } = await probe.waitForLog(line => Array.isArray(line.loadedBuiltins)) as { loadedBuiltins: string[] }
+  t.ok(loadedBuiltins.includes('http'), 'the probe sees the modules the start loads')
+  t.same(loadedBuiltins.filter(name => ['http2', 'https', 'tls', 'fs/promises', 'readline'].includes(name) || name.startsWith('internal/http2/')), [],
+    'none of those the server does not use until later, if ever')
 })
