@@ -9,30 +9,22 @@ export type Command = { type: 'start' } | { type: 'stop' } | { type: 'exit' }
 /** Server child → runner. */
 export type Report =
   | { type: 'ready', port: number }
-  | { type: 'measured', cpuMicros: number, peakRssBytes: number, maxRssBytes: number }
-
-/** How often the RSS is sampled while a window is measured. */
-const RSS_SAMPLE_MS = 20
+  | { type: 'measured', cpuMicros: number }
 
 /**
- * Answers the runner's start/stop: CPU time (user + system, all of the process's threads) and the highest RSS seen,
- * over exactly the measured window. `process.cpuUsage()` is the process's own clock: the load generator and the
- * other servers on the same cores do not count.
+ * Answers the runner's start/stop: CPU time (user + system, all of the process's threads) over exactly the measured
+ * window. `process.cpuUsage()` is the process's own clock: the load generator and the other servers on the same cores
+ * do not count. The runner samples the RSS itself, from /proc (bench/proc.ts): sampled in here, it cost the server
+ * measured a few µs of CPU per request, more for a slower one.
  */
 export function measureOnRequest (): void {
   let cpu: NodeJS.CpuUsage | undefined
-  let peak = 0
-  let sampler: NodeJS.Timeout | undefined
   process.on('message', (command: Command) => {
     if (command.type === 'start') {
-      peak = process.memoryUsage.rss()
-      sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()) }, RSS_SAMPLE_MS)
       cpu = process.cpuUsage()
     } else if (command.type === 'stop') {
       const used = process.cpuUsage(cpu)
-      clearInterval(sampler)
-      peak = Math.max(peak, process.memoryUsage.rss())
-      send({ type: 'measured', cpuMicros: used.user + used.system, peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024 })
+      send({ type: 'measured', cpuMicros: used.user + used.system })
     } else if (command.type === 'exit') {
       process.exit(0)
     }

@@ -8,6 +8,7 @@ import autocannon from 'autocannon'
 import { imageCommand } from '../scripts/lib/image.js'
 import { BUNDLED, buildForBench } from './build.js'
 import type { Command, Report } from './common.js'
+import { rssMeter } from './proc.js'
 
 // The runners' side of the benches (bench/run.ts, bench/session.ts): options, the server children, the load, the
 // measured windows and the tables.
@@ -167,13 +168,16 @@ export interface Sample {
 }
 
 /**
- * One measured window: the server child counts its own CPU time and peak RSS from just before `run` (the load) starts
- * to just after it ends.
+ * One measured window: the server child counts its own CPU time, and the runner samples its RSS, from just before
+ * `run` (the load) starts to just after it ends.
  */
 export async function measureWindow (server: Child, durationS: number, status: number, run: () => Promise<autocannon.Result>): Promise<Sample> {
+  const rss = rssMeter(server.process.pid!)
+  rss.start()
   server.process.send({ type: 'start' } satisfies Command)
   const result = await run()
   const report = await request<Report>(server, { type: 'stop' } satisfies Command)
+  const peakRssBytes = rss.stop()
   if (report.type !== 'measured') throw new Error(`${server.name}: no measurement`)
   const expected = result.statusCodeStats?.[`${status}`]?.count ?? 0
   const requests = result.requests.total
@@ -182,7 +186,7 @@ export async function measureWindow (server: Child, durationS: number, status: n
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuMicrosPerRequest: requests === 0 ? Number.NaN : report.cpuMicros / requests,
-    peakRssBytes: report.peakRssBytes,
+    peakRssBytes,
     unexpected: requests - expected + result.errors
   }
 }

@@ -1,6 +1,7 @@
 import proxy from '@fastify/http-proxy'
 import { listenAndReport, requiredEnv } from './common.js'
 import { peerServer } from './peer-server.js'
+import { profileWindows } from './profile.js'
 
 // The baseline: @fastify/http-proxy in front of the same upstream, doing the same work the BFF does for these two
 // answers: Set-Cookie without Domain (host-only on our origin), Location on Ory rewritten to <PUBLIC_URL>/.ory, and
@@ -18,6 +19,7 @@ function stripDomain (cookie: string): string {
 
 // A proxy in production logs its requests too: one access line per request, as bench/peer-server.ts says.
 const app = peerServer()
+profileWindows('http-proxy')
 await app.register(proxy, {
   upstream,
   prefix: '/.ory',

@@ -1,6 +1,7 @@
 import { Pool } from 'undici'
 import { listenAndReport, requiredEnv } from './common.js'
 import { peerServer } from './peer-server.js'
+import { profileWindows } from './profile.js'
 
 // The plain forward: the simplest honest proxy of /.ory on Fastify and undici, doing the same work as the BFF's mirror
 // for these answers (Set-Cookie without Domain, Location and JSON bodies' Ory URLs rewritten to <PUBLIC_URL>/.ory)
@@ -24,6 +25,7 @@ function stripDomain (cookie: string): string {
 
 // An access line per request and the server timeouts, as the other peer (bench/peer-server.ts).
 const app = peerServer()
+profileWindows('plain')
 app.addHook('onClose', async () => await pool.close())
 
 app.get(`${PREFIX}/*`, async (request, reply) => {

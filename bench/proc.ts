@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 
-// CPU time and RSS of processes that are not node children of the runner (redis-server, Apache httpd and its
-// workers), read from Linux's /proc: they cannot report over IPC as the bench's node children do.
+// CPU time and RSS of processes read from Linux's /proc: of those that are not node children of the runner
+// (redis-server, Apache httpd and its workers), which cannot report over IPC as the bench's node children do, and the
+// RSS of every server measured, sampled by the runner so that the sampling costs the server nothing.
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
 const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim())
@@ -60,6 +61,37 @@ export function treeMeter (rootPid: number): { start: () => void, stop: () => { 
       clearInterval(timer)
       const usage = treeUsage(rootPid)
       return { cpuMicros: usage.cpuMicros - before, peakRssBytes: Math.max(peak, usage.rssBytes) }
+    }
+  }
+}
+
+/** How often the RSS is sampled while a window is measured. */
+const RSS_SAMPLE_MS = 20
+
+/** The highest RSS of one process from start() to stop(), sampled every RSS_SAMPLE_MS from /proc/<pid>/statm. */
+export function rssMeter (pid: number): { start: () => void, stop: () => number } {
+  let peak = 0
+  let timer: NodeJS.Timeout | undefined
+  const sample = (): void => {
+    let text: string
+    try {
+      text = readFileSync(`/proc/${pid}/statm`, 'utf8')
+    } catch {
+      return
+    }
+    // Its second field: resident pages.
+    peak = Math.max(peak, Number(text.split(' ')[1]) * PAGE_BYTES)
+  }
+  return {
+    start () {
+      peak = 0
+      sample()
+      timer = setInterval(sample, RSS_SAMPLE_MS)
+    },
+    stop () {
+      clearInterval(timer)
+      sample()
+      return peak
     }
   }
 }

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type autocannon from 'autocannon'
 import { imageCommand } from '../scripts/lib/image.js'
@@ -21,7 +23,9 @@ const { values: args } = parseArgs({
     ...harnessOptions({ warmup: '2', rounds: '8', duration: '3', connections: process.env.BENCH_CONNECTIONS ?? '50' }),
     rate: { type: 'string', default: process.env.BENCH_RATE ?? '2000' },
     'paced-rounds': { type: 'string', default: process.env.BENCH_PACED_ROUNDS ?? '3' },
-    'no-pin': { type: 'boolean', default: process.env.BENCH_PIN === '0' }
+    'no-pin': { type: 'boolean', default: process.env.BENCH_PIN === '0' },
+    // A V8 CPU profile of each measured window of each server: <dir>/<server>-<n>.cpuprofile (bench/profile.ts).
+    'cpu-prof-dir': { type: 'string' }
   }
 })
 const { rounds: ROUNDS, durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS } = settings(args)
@@ -111,8 +115,11 @@ async function main (): Promise<void> {
     if (PIN) pin(process.pid, RUNNER_CPU)
     const upstream = await start('upstream', 'upstream')
     const servers: Child[] = []
+    const profileDir = args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'])
+    if (profileDir !== undefined) await mkdir(profileDir, { recursive: true })
+    const profile: Record<string, string> = profileDir === undefined ? {} : { BENCH_CPU_PROFILE_DIR: profileDir }
     for (const [name, file] of [['bff', 'bff'], ['http-proxy', 'http-proxy'], ['plain', 'plain-forward']] as const) {
-      const server = await start(name, file, { BENCH_PORT: String(await freePort()), BENCH_UPSTREAM: upstream.origin })
+      const server = await start(name, file, { BENCH_PORT: String(await freePort()), BENCH_UPSTREAM: upstream.origin, ...profile })
       // Once ready: V8's and libuv's helper threads exist by then, and all of them move.
       if (PIN) pin(server.process.pid!, SERVER_CPU)
       servers.push(server)
