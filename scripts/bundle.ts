@@ -99,7 +99,10 @@ function lazyRequire (kind: 'builtin' | 'file', target: string): string {
   get: (_, key) => load()[key],
   has: (_, key) => key in load(),
   ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true })
+  getOwnPropertyDescriptor: (_, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(load(), key)
+    return descriptor === undefined ? undefined : { ...descriptor, configurable: true }
+  }
 })\n`
 }
 
