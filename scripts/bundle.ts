@@ -7,7 +7,8 @@
  *   compiling a few hundred ES and CommonJS modules one by one.
  * - dist/bundle/app.cjs.cache: V8's code cache for it, made by starting and stopping the bundled server once with
  *   the image's node options (V8 accepts a cache only under the flags it was made with).
- * - dist/bundle/server.js: the entry (src/boot/bundle-entry.ts), which runs app.cjs with that cache.
+ * - dist/bundle/server.js: the entry (src/boot/bundle-entry.ts), which runs app.cjs with that cache; CommonJS too, as
+ *   dist/bundle/package.json says.
  * - dist/bundle/*.cjs.map: the source maps of app.cjs and of the parts loaded on demand (see bundleEntries).
  */
 import { spawn } from 'node:child_process'
