@@ -163,7 +163,12 @@ export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   // CommonJS's module wrapper written into app.cjs itself, so that the entry compiles the file's text as it reads it:
   // wrapping it at run time would hold a second 2 MB copy of the source until a full garbage collection.
   const app = join(outDir, 'app.cjs')
-  await writeFile(app, `(function (exports, require, module, __filename, __dirname) {${await readFile(app, 'utf8')}\n})`)
+  const wrapped = Buffer.from(`(function (exports, require, module, __filename, __dirname) {${await readFile(app, 'utf8')}\n})`)
+  // The entry reads app.cjs as Latin-1, which is UTF-8 only for ASCII: esbuild writes ASCII (its default charset
+  // escapes every other character), and the bundle is refused if it ever does not.
+  const nonAscii = wrapped.findIndex(byte => byte > 0x7f)
+  if (nonAscii !== -1) throw new Error(`app.cjs is not ASCII (byte ${nonAscii}): the entry reads it as Latin-1`)
+  await writeFile(app, wrapped)
   // The entry is CommonJS too (dist/bundle/package.json says so for its directory): an ES module entry would load
   // Node's ES module loader and, for its `node:fs` import, read every export of fs (fs/promises, readline and
   // streams with them), ≈ 15–30 ms of CPU at every start on the development machine.

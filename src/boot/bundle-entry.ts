@@ -23,7 +23,9 @@ function compile (): Script {
     cachedData = readFileSync(cacheFile)
   } catch {}
   // app.cjs is CommonJS's module wrapper around the bundle (scripts/bundle.ts writes it so), run as node runs a module.
-  const script = new Script(readFileSync(file, 'utf8'), {
+  // Latin-1, which for ASCII (all app.cjs is: scripts/bundle.ts checks) reads the same text as UTF-8 without
+  // decoding it: about 9 ms less of every start on the development machine, for 2.3 MB.
+  const script = new Script(readFileSync(file, 'latin1'), {
     // What stack traces name (…/app.cjs:line:column); scripts/resolve-stack-trace.ts maps those to src/ with
     // app.cjs.map. node --enable-source-maps would not: Node reads no map for a vm.Script
     // (https://github.com/nodejs/node/issues/52102), only for the modules it loads itself (the on-demand parts).
