@@ -41,20 +41,27 @@ interface Entry {
 }
 
 export class FlowErrorStore {
-  readonly #entries: LRUCache<string, Entry>
+  readonly #options: LRUCache.Options<string, Entry, unknown>
+  #lru: LRUCache<string, Entry> | undefined
   readonly #maxAgeMs: number
   readonly #now: () => number
 
   constructor ({ maxEntries = ERROR_STORE_MAX_ENTRIES, maxAgeMs = ERROR_STORE_MAX_AGE_MS, maxBytes = ERROR_STORE_MAX_BYTES, now = Date.now }: FlowErrorStoreOptions = {}) {
     // The age is checked on reading, against the injectable clock: expired entries cost nothing but their place,
     // and count and size bound that.
-    this.#entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, sizeCalculation: entry => Buffer.byteLength(entry.json) })
+    this.#options = { max: maxEntries, maxSize: maxBytes, sizeCalculation: entry => Buffer.byteLength(entry.json) }
     this.#maxAgeMs = maxAgeMs
     this.#now = now
   }
 
+  /** Made at the first error kept, not with the store: an LRUCache allocates its arrays for all of `max` at once. */
+  get #entries (): LRUCache<string, Entry> {
+    this.#lru ??= new LRUCache(this.#options)
+    return this.#lru
+  }
+
   get size (): number {
-    return this.#entries.size
+    return this.#lru?.size ?? 0
   }
 
   /** Keeps the error content (what `{"error": …}` holds) under a new random UUID, and answers with the id. */

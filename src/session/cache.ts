@@ -71,7 +71,8 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 1000
  */
 export class InProcessSessionStore implements SessionStore {
   readonly #now: () => number
-  readonly #entries: LRUCache<string, SessionEntry>
+  readonly #options: LRUCache.Options<string, SessionEntry, unknown>
+  #lru: LRUCache<string, SessionEntry> | undefined
   readonly #bySession = new Map<string, Set<string>>()
   readonly #byIdentity = new Map<string, Set<string>>()
   readonly #sweeper: NodeJS.Timeout
@@ -82,7 +83,7 @@ export class InProcessSessionStore implements SessionStore {
     if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError(`the session store needs at least one byte, got ${maxBytes}`)
     this.#now = options.now ?? Date.now
     const now = this.#now
-    this.#entries = new LRUCache<string, SessionEntry>({
+    this.#options = {
       max,
       maxSize: maxBytes,
       sizeCalculation: (entry, key) => entry.body.length + key.length + ENTRY_OVERHEAD_BYTES,
@@ -90,19 +91,28 @@ export class InProcessSessionStore implements SessionStore {
       perf: { now },
       ttlResolution: 0,
       dispose: (entry, key) => this.#unindex(key, entry)
-    })
-    this.#sweeper = setInterval(() => this.#entries.purgeStale(), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
+    }
+    this.#sweeper = setInterval(() => this.#lru?.purgeStale(), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
     this.#sweeper.unref()
+  }
+
+  /**
+   * Made on first use, not with the store: an LRUCache allocates its arrays for all of `max` entries at once, which
+   * every start paid for before any session was checked.
+   */
+  get #entries (): LRUCache<string, SessionEntry> {
+    this.#lru ??= new LRUCache<string, SessionEntry>(this.#options)
+    return this.#lru
   }
 
   /** How many entries are kept. */
   get size (): number {
-    return this.#entries.size
+    return this.#lru?.size ?? 0
   }
 
   /** The bytes counted against the bound (Ory's bytes, keys and ENTRY_OVERHEAD_BYTES per entry). */
   get bytes (): number {
-    return this.#entries.calculatedSize
+    return this.#lru?.calculatedSize ?? 0
   }
 
   get (key: string, now: number): SessionEntry | undefined {
@@ -144,12 +154,12 @@ export class InProcessSessionStore implements SessionStore {
   }
 
   clear (): void {
-    this.#entries.clear()
+    this.#lru?.clear()
   }
 
   /** Sweeps out every expired entry now (the timer does it every sweep interval). */
   sweep (): void {
-    this.#entries.purgeStale()
+    this.#lru?.purgeStale()
   }
 
   /** Stops the sweeps (the app's close). */

@@ -41,21 +41,31 @@ export interface EvictionLogOptions {
  */
 export class EvictionLog {
   readonly #windowMs: number
-  readonly #marks: LRUCache<string, Mark>
+  readonly #max: number
+  #lru: LRUCache<string, Mark> | undefined
   #seq = 0
   /** Calls that began before this eviction are treated as evicted (the log forgot one of theirs too soon). */
   #floor = 0
 
   constructor (options: EvictionLogOptions) {
     this.#windowMs = options.windowMs
-    this.#marks = new LRUCache<string, Mark>({
-      max: options.max ?? 10_000,
-      ttl: options.windowMs,
+    this.#max = options.max ?? 10_000
+  }
+
+  /**
+   * Made at the first eviction recorded or looked up, not with the log: an LRUCache allocates its arrays for all of
+   * `max` at once, and every server start made two such logs that most processes use late or never.
+   */
+  get #marks (): LRUCache<string, Mark> {
+    this.#lru ??= new LRUCache<string, Mark>({
+      max: this.#max,
+      ttl: this.#windowMs,
       ttlAutopurge: false,
       dispose: (mark, _name, reason) => {
         if (reason === 'evict' && mark.seq > this.#floor) this.#floor = mark.seq
       }
     })
+    return this.#lru
   }
 
   /** Where a call beginning now stands. */

@@ -67,7 +67,8 @@ export class SessionTokenizer {
   readonly #skewMs: number
   readonly #now: () => number
   readonly #oryHeaders: Record<string, string>
-  readonly #slots: LRUCache<string, Slot> | undefined
+  readonly #slotOptions: LRUCache.Options<string, Slot, unknown> | undefined
+  #lru: LRUCache<string, Slot> | undefined
   readonly #sweeper: NodeJS.Timeout | undefined
   readonly #byCredentials = new Map<string, Set<string>>()
   readonly #bySession = new Map<string, Set<string>>()
@@ -86,16 +87,15 @@ export class SessionTokenizer {
     this.#evictions = new EvictionLog({ windowMs: options.callWindowMs ?? DEFAULT_CALL_WINDOW_MS })
     if (this.#max > 0) {
       const now = this.#now
-      this.#slots = new LRUCache<string, Slot>({
+      this.#slotOptions = {
         max: this.#max,
         maxSize: options.maxBytes ?? Number.MAX_SAFE_INTEGER,
         sizeCalculation: (slot, key) => slot.token.length + key.length + JWT_OVERHEAD_BYTES,
         perf: { now },
         ttlResolution: 0,
         dispose: (slot, key) => this.#unindex(key, slot)
-      })
-      const slots = this.#slots
-      this.#sweeper = setInterval(() => slots.purgeStale(), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
+      }
+      this.#sweeper = setInterval(() => this.#lru?.purgeStale(), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
       this.#sweeper.unref()
     }
   }
@@ -104,9 +104,18 @@ export class SessionTokenizer {
     return this.#max > 0
   }
 
+  /**
+   * The JWTs kept, made on first use rather than with the tokenizer (an LRUCache allocates its arrays for all of
+   * `max` at once, which every start paid for); undefined when none are kept (max 0).
+   */
+  get #slots (): LRUCache<string, Slot> | undefined {
+    if (this.#lru === undefined && this.#slotOptions !== undefined) this.#lru = new LRUCache<string, Slot>(this.#slotOptions)
+    return this.#lru
+  }
+
   /** How many JWTs are kept. */
   get size (): number {
-    return this.#slots?.size ?? 0
+    return this.#lru?.size ?? 0
   }
 
   /** Stops the sweeps (the app's close). */
@@ -118,13 +127,13 @@ export class SessionTokenizer {
   suspend (): void {
     this.#suspended = true
     this.#evictions.recordAll()
-    this.#slots?.clear()
+    this.#lru?.clear()
   }
 
   /** As the session checker's `resume`: JWTs minted by calls that began while evictions were missed are not kept. */
   resume (): void {
     this.#evictions.recordAll()
-    this.#slots?.clear()
+    this.#lru?.clear()
     this.#suspended = false
   }
 
