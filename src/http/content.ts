@@ -30,7 +30,8 @@ export async function decodeContent (body: Buffer, contentEncoding: string, limi
   let decoded = body
   // Codings are listed in the order they were applied: undo the last first.
   for (const coding of codings.reverse()) {
-    const decode = decoders[coding]
+    // Own names only: a coding named `constructor` or `__proto__` is not a decoder.
+    const decode = Object.hasOwn(decoders, coding) ? decoders[coding] : undefined
     if (decode === undefined) {
       throw new OryBadResponseError(`Ory's answer to ${operationId} has a content coding the BFF cannot read: ${coding}`, {
         operationId,

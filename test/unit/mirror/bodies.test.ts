@@ -23,6 +23,10 @@ t.test('a small body that inflates past the cap is a 502, not gigabytes in memor
 
 t.test('unknown codings and corrupt bodies are 502s', async t => {
   await t.rejects(decodeContent(text, 'compress', 1024, 'toSession'), { statusCode: 502, message: /cannot read: compress/ })
+  // Names an object has from its prototype are not codings.
+  for (const coding of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    await t.rejects(decodeContent(text, coding, 1024, 'toSession'), { statusCode: 502, message: new RegExp(`cannot read: ${coding}`, 'i') })
+  }
   await t.rejects(decodeContent(Buffer.from('not gzip'), 'gzip', 1024, 'toSession'), { statusCode: 502, message: /cannot be decompressed/ })
 })
 
