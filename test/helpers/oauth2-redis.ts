@@ -1,7 +1,6 @@
-import { once } from 'node:events'
-import { createServer, type AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import { RedisClient } from '../../src/redis/client.js'
+import { freePort } from './ports.js'
 import { CLIENT_ID, CLIENT_SECRET, startOAuth2Bff, type OAuth2Bff, type OAuth2BffOptions } from './oauth2.js'
 import { dump, startRedis, type RedisServer } from './redis.js'
 
@@ -61,17 +60,6 @@ export async function restoreRedis (url: string, snapshot: RedisSnapshot): Promi
   } finally {
     await client.close()
   }
-}
-
-/** A port of 127.0.0.1 that was free a moment ago. */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 /**

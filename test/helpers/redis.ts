@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { RedisClient, type RedisLog } from '../../src/redis/client.js'
+import { freePort } from './ports.js'
 import { RedisTokenStore } from '../../src/oauth2/stores/redis-store.js'
 import type { OAuth2Session } from '../../src/oauth2/types.js'
 
@@ -32,17 +32,6 @@ export interface RedisServer {
 
 const READY = 'Ready to accept connections'
 const START_ATTEMPTS = 5
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 /** Spawns redis-server on `port`; resolves once it accepts connections, rejects if it exits before. */
 async function spawnRedis (port: number): Promise<ChildProcess> {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { freePort } from './ports.js'
 
 export interface RecordedRequest {
   method: string
@@ -80,14 +81,7 @@ export async function closedPortUrl (): Promise<string> {
   return `http://127.0.0.1:${await freePort()}`
 }
 
-/** A port on 127.0.0.1 that was free a moment ago, for a server whose own URL must be known before it starts. */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
-}
+export { freePort }
 
 export function json (res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const text = JSON.stringify(body)
