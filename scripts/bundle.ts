@@ -155,6 +155,16 @@ function moduleUrls (distDir: string, outDir: string): Plugin {
   }
 }
 
+/**
+ * Throws unless every byte is ASCII. The entry reads app.cjs as Latin-1, which is the same text as UTF-8 only for
+ * ASCII: esbuild writes ASCII (its default charset escapes every other character), and a bundle that ever is not is
+ * refused rather than started with its text garbled.
+ */
+export function checkAscii (bytes: Uint8Array, name: string): void {
+  const at = bytes.findIndex(byte => byte > 0x7f)
+  if (at !== -1) throw new Error(`${name} is not ASCII (byte ${at} is 0x${bytes[at]!.toString(16)}): the entry reads it as Latin-1`)
+}
+
 /** Bundles `<distDir>/server.js` into `<distDir>/bundle/`: app.cjs, its code cache, and the entry server.js. */
 export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   const dist = resolve(distDir)
@@ -164,10 +174,7 @@ export async function bundle (distDir = join(ROOT, 'dist')): Promise<void> {
   // wrapping it at run time would hold a second 2 MB copy of the source until a full garbage collection.
   const app = join(outDir, 'app.cjs')
   const wrapped = Buffer.from(`(function (exports, require, module, __filename, __dirname) {${await readFile(app, 'utf8')}\n})`)
-  // The entry reads app.cjs as Latin-1, which is UTF-8 only for ASCII: esbuild writes ASCII (its default charset
-  // escapes every other character), and the bundle is refused if it ever does not.
-  const nonAscii = wrapped.findIndex(byte => byte > 0x7f)
-  if (nonAscii !== -1) throw new Error(`app.cjs is not ASCII (byte ${nonAscii}): the entry reads it as Latin-1`)
+  checkAscii(wrapped, 'app.cjs')
   await writeFile(app, wrapped)
   // The entry is CommonJS too (dist/bundle/package.json says so for its directory): an ES module entry would load
   // Node's ES module loader and, for its `node:fs` import, read every export of fs (fs/promises, readline and
