@@ -24,6 +24,9 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: process.env.BENCH_RATE ?? '2000' },
     'paced-rounds': { type: 'string', default: process.env.BENCH_PACED_ROUNDS ?? '3' },
     'no-pin': { type: 'boolean', default: process.env.BENCH_PIN === '0' },
+    // A second BFF process of the same build, measured in the saturation rounds like a peer: BFF ÷ twin is the run's
+    // noise floor, what the ratios move by when nothing differs but the process and the moment.
+    twin: { type: 'boolean', default: process.env.BENCH_TWIN === '1' },
     // A V8 CPU profile of each measured window of each server: <dir>/<server>-<n>.cpuprofile (bench/profile.ts).
     'cpu-prof-dir': { type: 'string' }
   }
@@ -39,6 +42,8 @@ const PACED_WARMUP_S = 1
 const PIN = !args['no-pin'] && canPin()
 const SERVER_CPU = 0
 const RUNNER_CPU = 1
+
+const TWIN = 'bff-twin'
 
 const TARGETS = { cpuVsHttpProxy: 0.9, cpuVsPlain: 1.1, p99VsHttpProxy: 1.2, addedP99Ms: 1, peakRssMb: 130 }
 
@@ -118,8 +123,10 @@ async function main (): Promise<void> {
     const profileDir = args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'])
     if (profileDir !== undefined) await mkdir(profileDir, { recursive: true })
     const profile: Record<string, string> = profileDir === undefined ? {} : { BENCH_CPU_PROFILE_DIR: profileDir }
-    for (const [name, file] of [['bff', 'bff'], ['http-proxy', 'http-proxy'], ['plain', 'plain-forward']] as const) {
-      const server = await start(name, file, { BENCH_PORT: String(await freePort()), BENCH_UPSTREAM: upstream.origin, ...profile })
+    const entries: Array<[string, string]> = [['bff', 'bff'], ['http-proxy', 'http-proxy'], ['plain', 'plain-forward']]
+    if (args.twin) entries.push([TWIN, 'bff'])
+    for (const [name, file] of entries) {
+      const server = await start(name, file, { BENCH_PORT: String(await freePort()), BENCH_UPSTREAM: upstream.origin, BENCH_PROFILE_NAME: name, ...profile })
       // Once ready: V8's and libuv's helper threads exist by then, and all of them move.
       if (PIN) pin(server.process.pid!, SERVER_CPU)
       servers.push(server)
@@ -128,7 +135,7 @@ async function main (): Promise<void> {
     const pinning = PIN
       ? `pinned: each server on CPU ${SERVER_CPU}, the upstream and the load generators on CPU ${RUNNER_CPU}`
       : `unpinned (${args['no-pin'] ? '--no-pin or BENCH_PIN=0' : 'no taskset or fewer than 2 CPUs'})`
-    console.log(`ory-bff bench: node ${process.version} ${imageCommand().nodeOptions.join(' ')} (the image's node options, for every server; the BFF bundled as the image runs it, the peers compiled; no loader), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s; paced ${RATE} req/s × ${PACED_S} s; ${pinning}; loopback only`)
+    console.log(`ory-bff bench: node ${process.version} ${imageCommand().nodeOptions.join(' ')} (the image's node options, for every server; the BFF bundled as the image runs it, the peers compiled; no loader), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s; paced ${RATE} req/s × ${PACED_S} s; ${pinning}; loopback only${args.twin ? `; with a twin of the BFF (${TWIN}, saturation rounds only)` : ''}`)
     const available: Child[] = []
     for (const server of servers) {
       const problems = (await Promise.all(SCENARIOS.map(async scenario => await check(server, scenario)))).flat()
@@ -162,10 +169,12 @@ async function main (): Promise<void> {
     // moment. A window's added latency is the server's percentile less its twins', so that a stall of the machine,
     // which delays both alike, is not counted as the server's; the medians over the rounds are reported.
     const generator = await start('paced', 'paced-child')
+    // The twin is a measure of the saturation rounds' noise; the fixed-rate windows have their direct twins for that.
+    const pacedServers = available.filter(server => server.name !== TWIN)
     const paced = new Map<string, Paced[]>()
     for (let round = 1; round <= PACED_ROUNDS; round++) {
       for (const [index, scenario] of SCENARIOS.entries()) {
-        for (const server of (round + index) % 2 === 1 ? available : [...available].reverse()) {
+        for (const server of (round + index) % 2 === 1 ? pacedServers : [...pacedServers].reverse()) {
           const result = await pacedRun(generator, server, upstream, scenario)
           const key = `${scenario.name}/${server.name}`
           paced.set(key, [...(paced.get(key) ?? []), result])
@@ -230,6 +239,18 @@ async function main (): Promise<void> {
       failed = true
     }
 
+    if (bffMeasured && measured(TWIN)) {
+      const checks = [['scenario', 'throughput ×', 'CPU/req ×', 'p99 ×']]
+      for (const scenario of SCENARIOS) {
+        const throughput = paired(scenario, TWIN, sample => sample.rps)
+        const cpu = paired(scenario, TWIN, sample => sample.cpuMicrosPerRequest)
+        const p99 = paired(scenario, TWIN, sample => Math.max(sample.p99, 0.001))
+        ratios[`${scenario.name}/bff÷${TWIN}`] = { throughput, cpu, p99 }
+        checks.push([scenario.name, fixed(throughput, 2), fixed(cpu, 2), fixed(p99, 2)])
+      }
+      console.log(`\nBFF ÷ its twin (the same build in another process): the noise of this run's ratios, not a target\n${table(checks)}`)
+    }
+
     const added: Record<string, { p50: number, p99: number, p999: number }> = {}
     const latency: Record<string, { p50: number, p99: number, p999: number, unexpected: number }> = {}
     const medianOf = (results: Array<Omit<Paced, 'direct'>>): { p50: number, p99: number, p999: number, unexpected: number } => ({
@@ -240,7 +261,7 @@ async function main (): Promise<void> {
     })
     const pacedRows = [['scenario', 'target', 'p50 ms', 'p99 ms', 'p99.9 ms', '+p50 ms', '+p99 ms', '+p99.9 ms', `+p99 target ≤ ${TARGETS.addedP99Ms} ms`, 'unexpected']]
     for (const scenario of SCENARIOS) {
-      for (const server of available) {
+      for (const server of pacedServers) {
         const results = paced.get(`${scenario.name}/${server.name}`)!
         const directs = results.map(result => result.direct!)
         const result = medianOf(results)
