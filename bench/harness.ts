@@ -8,7 +8,7 @@ import autocannon from 'autocannon'
 import { imageCommand } from '../scripts/lib/image.js'
 import { BUNDLED, buildForBench } from './build.js'
 import type { Command, Report } from './common.js'
-import { rssMeter } from './proc.js'
+import { pageFaults, rssMeter } from './proc.js'
 
 // The runners' side of the benches (bench/run.ts, bench/session.ts): options, the server children, the load, the
 // measured windows and the tables.
@@ -163,20 +163,29 @@ export interface Sample {
   p99: number
   cpuMicrosPerRequest: number
   peakRssBytes: number
+  /**
+   * The page faults the server took in the window, per request (NaN when unknown): memory it touched for the first
+   * time, or again after handing it back to the kernel. On a virtual machine each can cost several microseconds
+   * (docs/performance.md), so a window with many is a slow one for a reason outside the server's code.
+   */
+  pageFaultsPerRequest: number
   /** Answers with another status than expected, and failed requests. */
   unexpected: number
 }
 
 /**
- * One measured window: the server child counts its own CPU time, and the runner samples its RSS, from just before
- * `run` (the load) starts to just after it ends.
+ * One measured window: the server child counts its own CPU time, and the runner samples its RSS and reads its page
+ * faults, from just before `run` (the load) starts to just after it ends.
  */
 export async function measureWindow (server: Child, durationS: number, status: number, run: () => Promise<autocannon.Result>): Promise<Sample> {
-  const rss = rssMeter(server.process.pid!)
+  const pid = server.process.pid!
+  const rss = rssMeter(pid)
   rss.start()
+  const faultsBefore = pageFaults(pid)
   server.process.send({ type: 'start' } satisfies Command)
   const result = await run()
   const report = await request<Report>(server, { type: 'stop' } satisfies Command)
+  const faults = faultsBefore === undefined ? undefined : (pageFaults(pid) ?? Number.NaN) - faultsBefore
   const peakRssBytes = rss.stop()
   if (report.type !== 'measured') throw new Error(`${server.name}: no measurement`)
   const expected = result.statusCodeStats?.[`${status}`]?.count ?? 0
@@ -187,6 +196,7 @@ export async function measureWindow (server: Child, durationS: number, status: n
     p99: result.latency.p99,
     cpuMicrosPerRequest: requests === 0 ? Number.NaN : report.cpuMicros / requests,
     peakRssBytes,
+    pageFaultsPerRequest: requests === 0 || faults === undefined ? Number.NaN : faults / requests,
     unexpected: requests - expected + result.errors
   }
 }
@@ -210,7 +220,7 @@ export function table (rows: string[][]): string {
 /** A round's line: `label` (padded by the caller), throughput, p99, CPU per request, then `extra`. */
 export function roundLine (round: number, label: string, sample: Sample, extra: string): string {
   return `round ${round} ${label} ${fixed(sample.rps, 0).padStart(7)} req/s  p99 ${fixed(sample.p99, 2).padStart(6)} ms  ` +
-    `${fixed(sample.cpuMicrosPerRequest)} µs CPU/req  ${extra}${sample.unexpected > 0 ? `  ${sample.unexpected} UNEXPECTED` : ''}`
+    `${fixed(sample.cpuMicrosPerRequest)} µs CPU/req  ${fixed(sample.pageFaultsPerRequest, 2)} faults/req  ${extra}${sample.unexpected > 0 ? `  ${sample.unexpected} UNEXPECTED` : ''}`
 }
 
 export interface Figures {
@@ -219,6 +229,8 @@ export interface Figures {
   p99: number
   cpu: number
   rss: number
+  /** Page faults per request, the median over the rounds (NaN when unknown). */
+  pageFaults: number
   unexpected: number
 }
 
@@ -230,6 +242,7 @@ export function summarise (samples: Sample[]): Figures {
     p99: median(samples.map(s => s.p99)),
     cpu: median(samples.map(s => s.cpuMicrosPerRequest)),
     rss: Math.max(...samples.map(s => s.peakRssBytes)),
+    pageFaults: median(samples.map(s => s.pageFaultsPerRequest)),
     unexpected: samples.reduce((sum, s) => sum + s.unexpected, 0)
   }
 }

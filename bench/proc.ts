@@ -3,12 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 
 // CPU time and RSS of processes read from Linux's /proc: of those that are not node children of the runner
 // (redis-server, Apache httpd and its workers), which cannot report over IPC as the bench's node children do, and the
-// RSS of every server measured, sampled by the runner so that the sampling costs the server nothing.
+// RSS and page faults of every server measured, read by the runner so that the reading costs the server nothing.
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
 const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim())
 
-interface Stat { ppid: number, ticks: number, childTicks: number, rssBytes: number }
+interface Stat { ppid: number, ticks: number, childTicks: number, rssBytes: number, faults: number }
 
 function stat (pid: number): Stat | undefined {
   let text: string
@@ -19,9 +19,17 @@ function stat (pid: number): Stat | undefined {
   }
   // The command name, in parentheses, may hold spaces: the fields are counted after its closing parenthesis.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-  // From field 3 (state) on: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17, rss 24 (pages).
+  // From field 3 (state) on: ppid is field 4, minflt 10, majflt 12, utime 14, stime 15, cutime 16, cstime 17, rss 24 (pages).
   const at = (n: number): number => Number(fields[n - 3])
-  return { ppid: at(4), ticks: at(14) + at(15), childTicks: at(16) + at(17), rssBytes: at(24) * PAGE_BYTES }
+  return { ppid: at(4), ticks: at(14) + at(15), childTicks: at(16) + at(17), rssBytes: at(24) * PAGE_BYTES, faults: at(10) + at(12) }
+}
+
+/**
+ * The page faults, minor and major, that a process (all its threads) has taken so far, or undefined once it is gone.
+ * Most are first touches of memory the process got from the kernel, or got back after returning it.
+ */
+export function pageFaults (pid: number): number | undefined {
+  return stat(pid)?.faults
 }
 
 /**

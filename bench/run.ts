@@ -186,12 +186,12 @@ async function main (): Promise<void> {
     }
 
     const summary: Record<string, Figures> = {}
-    const rows = [['scenario', 'server', 'req/s (median)', 'p50 ms', 'p99 ms (median)', 'CPU µs/req (median)', 'peak RSS MB', 'unexpected']]
+    const rows = [['scenario', 'server', 'req/s (median)', 'p50 ms', 'p99 ms (median)', 'CPU µs/req (median)', 'page faults/req (median)', 'peak RSS MB', 'unexpected']]
     for (const scenario of SCENARIOS) {
       for (const server of available) {
         const figures = summarise(samples.get(`${scenario.name}/${server.name}`) ?? [])
         summary[`${scenario.name}/${server.name}`] = figures
-        rows.push([scenario.name, server.name, fixed(figures.rps, 0), fixed(figures.p50, 2), fixed(figures.p99, 2), fixed(figures.cpu), fixed(mb(figures.rss)), String(figures.unexpected)])
+        rows.push([scenario.name, server.name, fixed(figures.rps, 0), fixed(figures.p50, 2), fixed(figures.p99, 2), fixed(figures.cpu), fixed(figures.pageFaults, 2), fixed(mb(figures.rss)), String(figures.unexpected)])
       }
     }
     console.log(`\n${table(rows)}`)
