@@ -138,8 +138,7 @@ async function measure (server: Server): Promise<ProxySample> {
       p99: result.latency.p99,
       cpuMicrosPerRequest: requests === 0 ? Number.NaN : used.cpuMicros / requests,
       peakRssBytes: used.peakRssBytes,
-      // Not read for a process tree (Apache and its workers).
-      pageFaultsPerRequest: Number.NaN,
+      pageFaultsPerRequest: requests === 0 ? Number.NaN : used.faults / requests,
       unexpected: requests - (result.statusCodeStats?.['200']?.count ?? 0) + result.errors
     }
   }
