@@ -30,6 +30,12 @@ const VALUE = 0
 const KEY = 1
 const AFTER_VALUE = 2
 
+/** The bytes that end a run of plain characters in a string: a quote, a backslash, a control character. */
+const STOPS_STRING = new Uint8Array(256)
+for (let c = 0; c < 0x20; c++) STOPS_STRING[c] = 1
+STOPS_STRING[QUOTE] = 1
+STOPS_STRING[BACKSLASH] = 1
+
 function isWhitespace (c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9
 }
@@ -54,10 +60,10 @@ function endOfString (raw: Buffer, open: number): number {
   let j = open + 1
   for (;;) {
     let c = 0
-    // Plain characters, the common case: one comparison each.
+    // Plain characters, the common case: one table look-up each.
     while (j < length) {
       c = raw[j]!
-      if (c === QUOTE || c === BACKSLASH || c < 0x20) break
+      if (STOPS_STRING[c] === 1) break
       j++
     }
     if (j >= length) throw new JsonSyntaxError('unterminated string', open)
@@ -135,8 +141,8 @@ export function rewriteJsonStrings (raw: Buffer, worthDecoding: FirstByteFilter,
       const c = raw[i]
       if (c === QUOTE) {
         const end = endOfString(raw, i)
-        const close = Math.floor(end / 2)
-        const escaped = end % 2 === 1
+        const close = end >>> 1
+        const escaped = (end & 1) === 1
         if (escaped || worthDecoding(raw[i + 1]!)) {
           const value: string = escaped ? JSON.parse(raw.toString('utf8', i, close + 1)) : raw.toString('utf8', i + 1, close)
           const replaced = visit(value)
@@ -175,7 +181,7 @@ export function rewriteJsonStrings (raw: Buffer, worthDecoding: FirstByteFilter,
       }
     } else if (mode === KEY) {
       if (raw[i] !== QUOTE) throw new JsonSyntaxError('expected a key', i)
-      i = skipWhitespace(raw, Math.floor(endOfString(raw, i) / 2) + 1)
+      i = skipWhitespace(raw, (endOfString(raw, i) >>> 1) + 1)
       if (raw[i] !== 58 /* : */) throw new JsonSyntaxError('expected ":"', i)
       i = skipWhitespace(raw, i + 1)
       mode = VALUE
