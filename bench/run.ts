@@ -22,6 +22,9 @@ const { values: args } = parseArgs({
   options: {
     ...harnessOptions({ warmup: '2', rounds: '8', duration: '3', connections: process.env.BENCH_CONNECTIONS ?? '50' }),
     rate: { type: 'string', default: process.env.BENCH_RATE ?? '2000' },
+    // Unmeasured load right before each saturation window, as before each paced one: the window then measures the
+    // server under sustained load, not its way back from the idle seconds while the others were measured.
+    'window-warmup': { type: 'string', default: process.env.BENCH_WINDOW_WARMUP ?? '1' },
     'paced-rounds': { type: 'string', default: process.env.BENCH_PACED_ROUNDS ?? '3' },
     'no-pin': { type: 'boolean', default: process.env.BENCH_PIN === '0' },
     // A second BFF process of the same build, measured in the saturation rounds like a peer: BFF ÷ twin is the run's
@@ -34,6 +37,7 @@ const { values: args } = parseArgs({
 const { rounds: ROUNDS, durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS } = settings(args)
 const RATE = bounded('rate', args.rate, 100, 20_000)
 const PACED_ROUNDS = bounded('paced-rounds', args['paced-rounds'], 1, 10)
+const WINDOW_WARMUP_S = bounded('window-warmup', args['window-warmup'], 0, 10)
 /** The paced windows: long enough for a p99.9 of thousands of requests, after an unmeasured second of the same load. */
 const PACED_S = Math.max(DURATION_S, 4)
 const PACED_WARMUP_S = 1
@@ -135,7 +139,7 @@ async function main (): Promise<void> {
     const pinning = PIN
       ? `pinned: each server on CPU ${SERVER_CPU}, the upstream and the load generators on CPU ${RUNNER_CPU}`
       : `unpinned (${args['no-pin'] ? '--no-pin or BENCH_PIN=0' : 'no taskset or fewer than 2 CPUs'})`
-    console.log(`ory-bff bench: node ${process.version} ${imageCommand().nodeOptions.join(' ')} (the image's node options, for every server; the BFF bundled as the image runs it, the peers compiled; no loader), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s; paced ${RATE} req/s × ${PACED_S} s; ${pinning}; loopback only${args.twin ? `; with a twin of the BFF (${TWIN}, saturation rounds only)` : ''}`)
+    console.log(`ory-bff bench: node ${process.version} ${imageCommand().nodeOptions.join(' ')} (the image's node options, for every server; the BFF bundled as the image runs it, the peers compiled; no loader), ${ROUNDS} rounds × ${DURATION_S} s, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s, then ${WINDOW_WARMUP_S} s unmeasured before each window; paced ${RATE} req/s × ${PACED_S} s; ${pinning}; loopback only${args.twin ? `; with a twin of the BFF (${TWIN}, saturation rounds only)` : ''}`)
     const available: Child[] = []
     for (const server of servers) {
       const problems = (await Promise.all(SCENARIOS.map(async scenario => await check(server, scenario)))).flat()
@@ -156,6 +160,7 @@ async function main (): Promise<void> {
       for (const scenario of SCENARIOS) {
         const order = round % 2 === 1 ? available : [...available].reverse()
         for (const server of order) {
+          if (WINDOW_WARMUP_S > 0) await loadScenario(server, scenario, WINDOW_WARMUP_S)
           const sample = await measureWindow(server, DURATION_S, scenario.status, async () => await loadScenario(server, scenario, DURATION_S))
           const key = `${scenario.name}/${server.name}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
