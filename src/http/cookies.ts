@@ -68,25 +68,28 @@ export function isSecurePrefixed (name: string): boolean {
  * - Path, Max-Age, Expires, HttpOnly, SameSite=Lax/Strict and anything unknown are kept as Ory wrote them.
  */
 export function rewriteSetCookie (line: string, context: SetCookieContext): string {
-  const parts = line.split(';')
-  const pair = parts[0]!.trim()
+  let at = line.indexOf(';')
+  const pair = (at === -1 ? line : line.slice(0, at)).trim()
   // Browsers match the prefixes in any case (RFC 6265bis §5.7 steps 20 and 21).
   const hostPrefixed = HOST_PREFIX.test(pair)
   const secure = context.secure || hostPrefixed || SECURE_PREFIX.test(pair)
   let out = pair
   let sameSiteNone = false
   let partitioned = false
-  for (let i = 1; i < parts.length; i++) {
-    const attribute = parts[i]!.trim()
+  // Attribute by attribute, each name compared in place: no array of the parts, no lower-cased copy of a name.
+  while (at !== -1) {
+    const start = at + 1
+    at = line.indexOf(';', start)
+    const attribute = (at === -1 ? line.slice(start) : line.slice(start, at)).trim()
     if (attribute === '') continue
     const equals = attribute.indexOf('=')
-    const name = (equals === -1 ? attribute : attribute.slice(0, equals)).trim().toLowerCase()
-    if (name === 'domain' || name === 'secure') continue
-    if (name === 'partitioned') {
+    const nameEnd = trimmedEnd(attribute, 0, equals === -1 ? attribute.length : equals)
+    if (namedAs(attribute, 0, nameEnd, 'domain') || namedAs(attribute, 0, nameEnd, 'secure')) continue
+    if (namedAs(attribute, 0, nameEnd, 'partitioned')) {
       partitioned = true
       continue
     }
-    if (name === 'samesite' && equals !== -1 && attribute.slice(equals + 1).trim().toLowerCase() === 'none') {
+    if (equals !== -1 && namedAs(attribute, 0, nameEnd, 'samesite') && isNone(attribute, equals + 1)) {
       sameSiteNone = true
       continue
     }
@@ -97,6 +100,38 @@ export function rewriteSetCookie (line: string, context: SetCookieContext): stri
   if (secure) out += '; Secure'
   if (partitioned && secure) out += '; Partitioned'
   return out
+}
+
+/**
+ * Whether `text` from `start` to `end` is `lower` (lower-case ASCII letters) in any case. Only ASCII letters compare
+ * equal to them here, as after String#toLowerCase: it maps no other character to one of these words' letters.
+ */
+function namedAs (text: string, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false
+  for (let i = 0; i < lower.length; i++) {
+    if ((text.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** Whether the value from `from` on is `None` in any case, around it what String#trim removes. */
+function isNone (text: string, from: number): boolean {
+  let start = from
+  while (start < text.length && isTrimmed(text.charCodeAt(start))) start++
+  return namedAs(text, start, trimmedEnd(text, start, text.length), 'none')
+}
+
+/** `end`, less the characters String#trim would remove before it (down to `start`). */
+function trimmedEnd (text: string, start: number, end: number): number {
+  while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--
+  return end
+}
+
+/** The characters String#trim removes: ECMAScript's WhiteSpace and LineTerminator. */
+function isTrimmed (c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d)
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff
 }
 
 /**
