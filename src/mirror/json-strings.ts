@@ -52,7 +52,8 @@ function isHex (c: number | undefined): boolean {
 
 /**
  * Where the string that opens at `open` closes, times two, plus one when it holds an escape: one number, so that the
- * hot loop needs neither an object nor a variable shared with its caller.
+ * hot loop needs neither an object nor a variable shared with its caller. Split with `>>> 1` and `& 1`, which hold for
+ * offsets below 2^31: every body scanned here is capped by MIRROR_MAX_BUFFER_BYTES (at most 100 MB).
  */
 function endOfString (raw: Buffer, open: number): number {
   const length = raw.length

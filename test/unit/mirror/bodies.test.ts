@@ -160,6 +160,18 @@ t.test('accepts exactly what JSON.parse accepts', async t => {
   }
 })
 
+t.test('each byte below 0x20 raw in a string is refused, as JSON.parse refuses it; space and DEL are not', async t => {
+  for (let c = 0; c <= 0x7f; c++) {
+    const text = `["a${String.fromCharCode(c)}b"]`
+    if (c === 0x22 || c === 0x5c) continue // the quote and the backslash end or escape, and are tested above
+    let parses = true
+    try { JSON.parse(text) } catch { parses = false }
+    let scans = true
+    try { rewriteJsonStrings(Buffer.from(text), always, () => undefined) } catch { scans = false }
+    t.equal(scans, parses, `byte 0x${c.toString(16)}: ${parses ? 'accepted' : 'refused'}`)
+  }
+})
+
 t.test('nesting far deeper than any call stack takes is scanned without recursion', async t => {
   const depth = 500_000
   const text = `${'['.repeat(depth)}"https://x"${']'.repeat(depth)}`
